@@ -1,0 +1,38 @@
+# PGXS build of the recsys extension. The core (src/core) is plain C++17 +
+# Eigen; the glue (src/pg) is the only code that sees PostgreSQL.
+#
+#   make && make install        build and install into the PostgreSQL of pg_config
+#   make installcheck           pg_regress against a running server (scripts/test.sh starts one)
+#   make NATIVE=1               tune for this machine's CPU (-march=native); the
+#                               default build runs on any x86-64 / arm64 CPU
+
+EXTENSION   = recsys
+MODULE_big  = recsys
+DATA        = recsys--0.1.0.sql
+
+CORE_OBJS   = src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
+              src/core/interactions.o src/core/json.o src/core/metrics.o src/core/model.o \
+              src/core/model_cache.o src/core/model_format.o src/core/options.o src/core/parallel.o \
+              src/core/topk.o
+GLUE_OBJS   = src/pg/als_aggregate.o src/pg/als_functions.o src/pg/arguments.o src/pg/bridge.o \
+              src/pg/metric_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
+              src/pg/options_jsonb.o src/pg/rows.o src/pg/settings.o
+OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
+
+REGRESS     = setup options als serving registry metrics errors
+
+EIGEN_INCLUDE ?= /usr/include/eigen3
+PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG
+PG_CXXFLAGS = -std=c++17 -O3 -Wno-register -pthread
+SHLIB_LINK += -lz -lstdc++ -pthread
+
+ifeq ($(NATIVE),1)
+PG_CXXFLAGS += -march=native
+endif
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# PGXS compiles JIT bitcode with clang, which ignores PG_CXXFLAGS.
+BITCODE_CXXFLAGS += -std=c++17 -Wno-register -I$(EIGEN_INCLUDE)

@@ -1,0 +1,257 @@
+-- demo/demo.sql -- recsys end to end on a generated video platform.
+--
+--   psql -v ON_ERROR_STOP=1 -f demo/demo.sql        (or: bash scripts/demo.sh)
+--
+-- 1. builds schema `demo` (users, videos, watch_history, recommendation_log) with a generated but
+--    realistic watch history: 8 categories, users who like 1-3 of them, Zipf-like popularity,
+--    5..100 watches per user over the last 60 days;
+-- 2. holds out the last 20% of each user's watches (chronologically);
+-- 3. trains implicit ALS on the rest with recsys.als_fit and saves it in the model registry;
+-- 4. serves top-10 recommendations and evaluates them against a popularity baseline.
+-- Re-runnable: it drops schema demo and the registry's 'demo_candidates' versions first.
+
+\set QUIET on
+\pset footer off
+\pset null '-'
+SET client_min_messages = warning;
+
+\echo
+\echo '== 1. Generating a video platform: 20,000 users, 10,000 videos, ~550k watches =='
+SELECT extract(epoch FROM clock_timestamp()) AS gen_started \gset
+
+DROP SCHEMA IF EXISTS demo CASCADE;
+CREATE SCHEMA demo;
+
+CREATE TABLE demo.users (
+    user_id   bigint PRIMARY KEY,
+    country   text NOT NULL,
+    age       int NOT NULL,
+    signup_at timestamptz NOT NULL
+);
+CREATE TABLE demo.videos (
+    video_id    bigint PRIMARY KEY,
+    category    text NOT NULL,
+    channel_id  bigint NOT NULL,
+    duration_s  int NOT NULL,
+    uploaded_at timestamptz NOT NULL
+);
+CREATE TABLE demo.watch_history (
+    user_id         bigint NOT NULL,
+    video_id        bigint NOT NULL,
+    minutes_watched real NOT NULL,
+    watched_at      timestamptz NOT NULL
+);
+CREATE TABLE demo.recommendation_log (
+    user_id         bigint NOT NULL,
+    video_id        bigint NOT NULL,
+    model_id        bigint NOT NULL,
+    position        int NOT NULL,
+    shown_at        timestamptz NOT NULL DEFAULT now(),
+    clicked         bool NOT NULL DEFAULT false,
+    minutes_watched real
+);
+
+SELECT setseed(0.42) AS seeded \gset
+-- (the same data on every run: random() is never run by parallel workers)
+
+-- The hidden truth the recommender has to discover. Not visible to the model.
+-- Categories, their share of the catalogue and of casual viewing, and typical durations.
+CREATE TEMP TABLE genre (g int PRIMARY KEY, name text, cum_share float8, min_s int, max_s int);
+INSERT INTO genre VALUES
+    (1, 'music',     0.00,  150,   420),
+    (2, 'gaming',    0.20,  300,  2700),
+    (3, 'comedy',    0.38,  120,   900),
+    (4, 'education', 0.52,  360,  2400),
+    (5, 'sports',    0.64,  120,  1200),
+    (6, 'news',      0.75,   90,   900),
+    (7, 'cooking',   0.85,  240,  1500),
+    (8, 'travel',    0.93,  300,  1800);
+-- a weighted draw of a genre from a uniform number in [0,1)
+CREATE FUNCTION pg_temp.draw_genre(r float8) RETURNS int LANGUAGE sql IMMUTABLE
+    RETURN width_bucket(r, ARRAY[0.00, 0.20, 0.38, 0.52, 0.64, 0.75, 0.85, 0.93]);
+
+-- Users: demographics, and 1-3 liked genres (more popular genres are liked more often).
+CREATE TEMP TABLE user_taste AS
+SELECT u AS user_id,
+       (SELECT array_agg(DISTINCT pg_temp.draw_genre(random()))
+          FROM generate_series(1, 1 + floor(random() * 3)::int + 0 * u)) AS likes,  -- 1..3 draws
+       floor(5 * power(22, random()))::int AS n_watches                          -- 5..109, log-uniform
+  FROM generate_series(1, 20000) AS u;
+
+INSERT INTO demo.users
+SELECT user_id,
+       (ARRAY['US','US','US','IN','IN','BR','GB','DE','FR','JP','MX','ID','CA','ES','PL'])
+           [1 + floor(random() * 15)::int],
+       13 + floor(power(random(), 1.6) * 62)::int,
+       now() - interval '3 years' * random()
+  FROM user_taste;
+
+-- Videos: one genre each; channels belong to one genre; popularity is a Zipf-like rank inside
+-- the genre; uploads skew recent.
+CREATE TEMP TABLE video_truth AS
+SELECT v AS video_id, pg_temp.draw_genre(random()) AS g, random() AS r1, random() AS r2,
+       now() - interval '730 days' * power(random(), 1.5) AS uploaded_at
+  FROM generate_series(1, 10000) AS v;
+ALTER TABLE video_truth ADD COLUMN pop_rank int;
+UPDATE video_truth t SET pop_rank = x.rk
+  FROM (SELECT video_id, row_number() OVER (PARTITION BY g ORDER BY r1) AS rk FROM video_truth) x
+ WHERE x.video_id = t.video_id;
+CREATE INDEX ON video_truth (g, pop_rank);
+ANALYZE video_truth;
+
+INSERT INTO demo.videos
+SELECT t.video_id, genre.name,
+       1000 * t.g + floor(power(t.r2, 2) * 120)::bigint,                 -- ~120 channels per genre
+       genre.min_s + floor(power(random(), 2) * (genre.max_s - genre.min_s))::int,
+       t.uploaded_at
+  FROM video_truth t JOIN genre USING (g);
+
+-- Watches. Each user makes n_watches picks: 80% from a liked genre, 20% from any genre weighted
+-- by its share; inside the genre a video is drawn by its popularity rank with Zipf's law
+-- (P(rank) ~ 1/rank: rank = N^u for a uniform u, so ~1% of the videos get a third of the watches).
+-- A video is watched after its upload, in the last 60 days; how much of it is watched depends
+-- on whether its genre is liked. Repeat picks of the same video are kept once.
+CREATE TEMP TABLE pick AS
+SELECT ut.user_id,
+       CASE WHEN random() < 0.8
+            THEN ut.likes[1 + floor(random() * cardinality(ut.likes))::int]
+            ELSE pg_temp.draw_genre(random()) END AS g,
+       random() AS r
+  FROM user_taste ut, generate_series(1, ut.n_watches);
+
+CREATE TEMP TABLE genre_size AS SELECT g, count(*)::int AS n FROM video_truth GROUP BY g;
+
+INSERT INTO demo.watch_history (user_id, video_id, minutes_watched, watched_at)
+SELECT DISTINCT ON (user_id, video_id) user_id, video_id, minutes_watched, watched_at
+  FROM (SELECT p.user_id, t.video_id,
+               greatest(0.1, round((v.duration_s / 60.0 *
+                   CASE WHEN p.g = ANY (ut.likes) THEN 0.35 + 0.65 * random()
+                        ELSE 0.02 + 0.38 * random() END)::numeric, 1))::real AS minutes_watched,
+               greatest(t.uploaded_at, now() - interval '60 days')
+                 + (now() - greatest(t.uploaded_at, now() - interval '60 days')) * random() AS watched_at
+          FROM pick p
+          JOIN genre_size gs USING (g)
+          JOIN video_truth t ON t.g = p.g AND t.pop_rank = least(gs.n, floor(power(gs.n + 1, p.r))::int)
+          JOIN demo.videos v ON v.video_id = t.video_id
+          JOIN user_taste ut ON ut.user_id = p.user_id) w
+ ORDER BY user_id, video_id, watched_at;
+
+ALTER TABLE demo.watch_history ADD FOREIGN KEY (user_id) REFERENCES demo.users,
+                                ADD FOREIGN KEY (video_id) REFERENCES demo.videos;
+CREATE INDEX ON demo.watch_history (user_id, watched_at);
+CREATE INDEX ON demo.watch_history (video_id);
+ANALYZE demo.users, demo.videos, demo.watch_history;
+
+SELECT (SELECT count(*) FROM demo.users)  AS users,
+       (SELECT count(*) FROM demo.videos) AS videos,
+       count(*) AS watches,
+       round(count(*)::numeric / count(DISTINCT user_id), 1) AS watches_per_user,
+       round(100.0 * count(*) FILTER (WHERE video_id IN (
+           SELECT video_id FROM demo.watch_history GROUP BY video_id ORDER BY count(*) DESC LIMIT 100))
+           / count(*), 1) AS pct_on_top_100_videos,
+       min(watched_at)::date AS first_watch, max(watched_at)::date AS last_watch,
+       round((extract(epoch FROM clock_timestamp()) - :gen_started)::numeric, 1) AS generated_in_s
+  FROM demo.watch_history;
+
+\echo
+\echo '== 2. Chronological holdout: the last 20% of each user''s watches (at least one) =='
+CREATE TABLE demo.holdout AS
+SELECT user_id, video_id
+  FROM (SELECT user_id, video_id,
+               row_number() OVER (PARTITION BY user_id ORDER BY watched_at DESC) AS newest_first,
+               count(*) OVER (PARTITION BY user_id) AS n
+          FROM demo.watch_history) w
+ WHERE newest_first <= ceil(0.2 * n);
+ALTER TABLE demo.holdout ADD PRIMARY KEY (user_id, video_id);
+CREATE TABLE demo.train AS
+SELECT w.* FROM demo.watch_history w
+ WHERE NOT EXISTS (SELECT 1 FROM demo.holdout h WHERE h.user_id = w.user_id AND h.video_id = w.video_id);
+ANALYZE demo.holdout, demo.train;
+SELECT (SELECT count(*) FROM demo.train) AS train_rows,
+       count(*) AS held_out_rows, count(DISTINCT user_id) AS users_with_held_out_items
+  FROM demo.holdout;
+
+\echo
+\echo '== 3. CREATE EXTENSION recsys; train implicit ALS in SQL and register the model =='
+CREATE EXTENSION IF NOT EXISTS recsys;
+DELETE FROM recsys.models WHERE name = 'demo_candidates';
+
+\echo 'SELECT recsys.save_model(''demo_candidates'', recsys.als_fit(user_id, video_id, minutes_watched, ''{"factors":64,"iterations":15}''))  FROM demo.train;'
+\timing on
+WITH fit AS (
+    SELECT recsys.als_fit(user_id, video_id, minutes_watched,
+                          '{"factors": 64, "iterations": 15}') AS model
+      FROM demo.train
+)
+SELECT recsys.save_model('demo_candidates', model) AS model_id FROM fit;
+\timing off
+
+\echo
+\echo 'recsys.model_info(''demo_candidates''):'
+SELECT jsonb_pretty(recsys.model_info('demo_candidates')) AS model_info;
+
+\echo
+\echo '== 4. Top-10 videos for three users (what they watched first, then what recsys suggests) =='
+SELECT user_id, string_agg(category || ' ' || n, ', ' ORDER BY n DESC, category) AS watched_categories
+  FROM (SELECT t.user_id, v.category, count(*) AS n
+          FROM demo.train t JOIN demo.videos v USING (video_id)
+         WHERE t.user_id IN (1, 2, 3)
+         GROUP BY 1, 2) s
+ GROUP BY user_id ORDER BY user_id;
+
+SELECT u.user_id, r.rank, r.item_id AS video_id, v.category, v.channel_id,
+       round(r.score::numeric, 4) AS score
+  FROM (VALUES (1), (2), (3)) AS u(user_id)
+ CROSS JOIN LATERAL recsys.recommend('demo_candidates', u.user_id, 10) AS r
+  JOIN demo.videos v ON v.video_id = r.item_id
+ ORDER BY u.user_id, r.rank;
+
+\echo
+\echo '== 5. Held-out evaluation @10 (users with a held-out item; seen training items excluded) =='
+\timing on
+WITH relevant AS (            -- what each user really watched next
+    SELECT user_id, array_agg(video_id) AS items FROM demo.holdout GROUP BY user_id
+),
+als AS (                      -- method 1: the ALS model, all users in one batch call
+    SELECT 'recsys ALS (64 factors)' AS method,
+           avg(recsys.precision_at_k(coalesce(r.items, '{}'), rel.items, 10)) AS precision_at_10,
+           avg(recsys.recall_at_k(coalesce(r.items, '{}'), rel.items, 10))    AS recall_at_10,
+           avg(recsys.ndcg_at_k(coalesce(r.items, '{}'), rel.items, 10))      AS ndcg_at_10,
+           count(*) AS users
+      FROM relevant rel
+      LEFT JOIN (SELECT user_id, array_agg(item_id ORDER BY rank) AS items
+                   FROM recsys.recommend_all('demo_candidates', 10) GROUP BY user_id) r USING (user_id)
+),
+top_videos AS MATERIALIZED (  -- the most watched videos in the training data
+    SELECT video_id, row_number() OVER (ORDER BY count(*) DESC, video_id) AS pos
+      FROM demo.train GROUP BY video_id ORDER BY pos LIMIT 200
+),
+popularity AS (               -- method 2: the 10 most watched videos the user has not seen yet
+    SELECT 'most popular (unseen)' AS method,
+           avg(recsys.precision_at_k(coalesce(r.items, '{}'), rel.items, 10)),
+           avg(recsys.recall_at_k(coalesce(r.items, '{}'), rel.items, 10)),
+           avg(recsys.ndcg_at_k(coalesce(r.items, '{}'), rel.items, 10)),
+           count(*)
+      FROM relevant rel
+      LEFT JOIN (SELECT user_id, array_agg(video_id) AS items FROM demo.train GROUP BY user_id) seen USING (user_id)
+     CROSS JOIN LATERAL (SELECT array_agg(video_id ORDER BY pos) AS items
+                           FROM (SELECT video_id, pos FROM top_videos
+                                  WHERE video_id <> ALL (coalesce(seen.items, '{}'))
+                                  ORDER BY pos LIMIT 10) top10) r
+)
+SELECT method, round(precision_at_10::numeric, 4) AS "precision@10", round(recall_at_10::numeric, 4) AS "recall@10",
+       round(ndcg_at_10::numeric, 4) AS "ndcg@10", users
+  FROM (SELECT * FROM als UNION ALL SELECT * FROM popularity) m;
+\timing off
+
+\echo
+\echo '== 6. Serving: a home-page visit, 100 recommendations logged for user 42 =='
+\timing on
+INSERT INTO demo.recommendation_log (user_id, video_id, model_id, position)
+SELECT 42, r.item_id, (SELECT max(id) FROM recsys.models WHERE name = 'demo_candidates'), r.rank
+  FROM recsys.recommend('demo_candidates', 42, 100) AS r;
+\timing off
+SELECT count(*) AS logged, min(position) AS first_position, max(position) AS last_position
+  FROM demo.recommendation_log WHERE user_id = 42;
+\echo
+\echo 'Done. Try: SELECT * FROM recsys.recommend(''demo_candidates'', 7, 10);'

@@ -1,0 +1,120 @@
+-- recsys 0.1.0: install script. Every object is schema-qualified so that a
+-- hostile search_path cannot redirect any call.
+\echo Use "CREATE EXTENSION recsys" to load this file. \quit
+
+-- ---------------------------------------------------------------- registry
+CREATE TABLE recsys.models (
+    id         bigserial PRIMARY KEY,
+    name       text NOT NULL,
+    kind       text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    params     jsonb,
+    metrics    jsonb,
+    model      bytea NOT NULL
+);
+CREATE INDEX models_name_newest ON recsys.models (name, created_at DESC, id DESC);
+SELECT pg_catalog.pg_extension_config_dump('recsys.models', '');
+SELECT pg_catalog.pg_extension_config_dump('recsys.models_id_seq', '');
+
+CREATE FUNCTION recsys.model_info(model bytea) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'recsys_model_info' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.model_info(name text) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'recsys_model_info_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+
+CREATE FUNCTION recsys.save_model(name text, model bytea, metrics jsonb DEFAULT NULL) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    info jsonb;
+    new_id bigint;
+BEGIN
+    IF name IS NULL OR name = '' THEN
+        RAISE EXCEPTION 'recsys.save_model: name must not be NULL or empty' USING ERRCODE = '22004';
+    END IF;
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'recsys.save_model: model must not be NULL'
+            USING ERRCODE = '22004', HINT = 'a *_fit aggregate returns NULL when it saw no rows';
+    END IF;
+    info := recsys.model_info(model);
+    INSERT INTO recsys.models (name, kind, params, metrics, model)
+    VALUES (name, info->>'kind', info->'options', metrics, model)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+
+-- ---------------------------------------------------------------- ALS training
+CREATE FUNCTION recsys.als_collect(internal, bigint, bigint, float8, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_als_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.als_collect(internal, bigint, bigint, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_als_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.als_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_als_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.als_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_als_serialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.als_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_als_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.als_train(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_als_train' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8, options jsonb) (
+    SFUNC = recsys.als_collect, STYPE = internal,
+    COMBINEFUNC = recsys.als_combine, SERIALFUNC = recsys.als_serialize, DESERIALFUNC = recsys.als_deserialize,
+    FINALFUNC = recsys.als_train, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8) (
+    SFUNC = recsys.als_collect, STYPE = internal,
+    COMBINEFUNC = recsys.als_combine, SERIALFUNC = recsys.als_serialize, DESERIALFUNC = recsys.als_deserialize,
+    FINALFUNC = recsys.als_train, PARALLEL = SAFE
+);
+
+-- ---------------------------------------------------------------- serving
+CREATE FUNCTION recsys.recommend(model bytea, user_id bigint, k int DEFAULT 10, exclude_seen bool DEFAULT true,
+                                 candidates bigint[] DEFAULT NULL, exclude bigint[] DEFAULT NULL)
+    RETURNS TABLE(item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_recommend' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+CREATE FUNCTION recsys.recommend(name text, user_id bigint, k int DEFAULT 10, exclude_seen bool DEFAULT true,
+                                 candidates bigint[] DEFAULT NULL, exclude bigint[] DEFAULT NULL)
+    RETURNS TABLE(item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_recommend' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+
+CREATE FUNCTION recsys.recommend_for_items(model bytea, item_ids bigint[], weights float8[] DEFAULT NULL,
+                                           k int DEFAULT 10, exclude_seen bool DEFAULT true)
+    RETURNS TABLE(item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_recommend_for_items' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+CREATE FUNCTION recsys.recommend_for_items(name text, item_ids bigint[], weights float8[] DEFAULT NULL,
+                                           k int DEFAULT 10, exclude_seen bool DEFAULT true)
+    RETURNS TABLE(item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_recommend_for_items' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+
+CREATE FUNCTION recsys.similar_items(model bytea, item_id bigint, k int DEFAULT 10)
+    RETURNS TABLE(item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_similar_items' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+CREATE FUNCTION recsys.similar_items(name text, item_id bigint, k int DEFAULT 10)
+    RETURNS TABLE(item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_similar_items' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+
+CREATE FUNCTION recsys.recommend_all(model bytea, k int DEFAULT 10, exclude_seen bool DEFAULT true)
+    RETURNS TABLE(user_id bigint, item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_recommend_all' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10000;
+CREATE FUNCTION recsys.recommend_all(name text, k int DEFAULT 10, exclude_seen bool DEFAULT true)
+    RETURNS TABLE(user_id bigint, item_id bigint, score real, rank int)
+    AS 'MODULE_PATHNAME', 'recsys_recommend_all' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
+
+CREATE FUNCTION recsys.item_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
+    AS 'MODULE_PATHNAME', 'recsys_item_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+CREATE FUNCTION recsys.item_factors(name text) RETURNS TABLE(id bigint, factors real[])
+    AS 'MODULE_PATHNAME', 'recsys_item_factors' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
+CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
+    AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(id bigint, factors real[])
+    AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
+
+-- ---------------------------------------------------------------- metrics
+CREATE FUNCTION recsys.precision_at_k(recommended bigint[], relevant bigint[], k int) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_precision_at_k' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.recall_at_k(recommended bigint[], relevant bigint[], k int) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_recall_at_k' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.ndcg_at_k(recommended bigint[], relevant bigint[], k int) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_ndcg_at_k' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.average_precision_at_k(recommended bigint[], relevant bigint[], k int) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_average_precision_at_k' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

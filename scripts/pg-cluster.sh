@@ -1,0 +1,230 @@
+# shellcheck shell=bash
+# scripts/pg-cluster.sh -- a throwaway PostgreSQL cluster for the demo, tests and benchmarks.
+#
+# SOURCE this file, do not run it:
+#
+#   source scripts/pg-cluster.sh
+#   trap pg_cluster_stop EXIT
+#   pg_cluster_start "$PWD/.demo/pg"     # exports PGHOST PGPORT PGUSER PGDATABASE
+#   psql -c 'select 1'
+#
+# pg_cluster_start DIR
+#   Creates DIR (mode 755), runs initdb into DIR/data and starts the server on a Unix socket
+#   only (listen_addresses='') on the first free port from $PG_CLUSTER_PORT (default 54329).
+#   As root it runs initdb/pg_ctl as the unprivileged `postgres` user (PostgreSQL refuses root);
+#   otherwise as the current user. Superuser is `postgres`, authentication is trust.
+#   If DIR cannot be created or is not usable by the server's user, or is too long for a socket
+#   path, it falls back to a fresh directory under ${TMPDIR:-/tmp}.
+#   A DIR left over by an interrupted run (it carries the marker file .pg-cluster) is stopped
+#   and wiped first; a non-empty DIR without the marker is refused.
+#   Settings: fsync=off, synchronous_commit=off, full_page_writes=off, shared_buffers=1GB
+#   (at most a quarter of RAM), max_parallel_workers_per_gather=2.  Override or add settings with
+#   PG_CLUSTER_OPTS (extra "-c name=value" arguments for postgres) and the port with PG_CLUSTER_PORT.
+#   Returns non-zero (and prints the server log) on failure; never exits the calling shell.
+#
+# pg_cluster_stop
+#   Immediate stop; prints any crash lines ('terminated by signal', PANIC) found in the server
+#   log, so that a backend crash cannot go unnoticed; removes the directory; restores the PG*
+#   variables the caller had. Idempotent, always returns 0: safe in an EXIT trap.
+#   PG_CLUSTER_KEEP=1 keeps the directory (and its log) for inspection.
+#
+# pg_cluster_crashed
+#   Returns 0 if the server log shows a crashed backend or a PANIC (for tests that want to fail on it).
+#
+# The functions do not change the caller's shell options (set -e/-u/pipefail are fine).
+
+PG_CLUSTER_BIN=${PG_CLUSTER_BIN:-}
+PG_CLUSTER_DIR=${PG_CLUSTER_DIR:-}
+PG_CLUSTER_CRASH_RE='terminated by signal|was terminated by exception|PANIC:'
+
+_pg_cluster_log() { printf 'pg-cluster: %s\n' "$*" >&2; }
+
+_pg_cluster_bindir() {
+    if [[ -n "$PG_CLUSTER_BIN" && -x "$PG_CLUSTER_BIN/initdb" ]]; then
+        printf '%s\n' "$PG_CLUSTER_BIN"; return 0
+    fi
+    local d
+    for d in /usr/lib/postgresql/15/bin "$(pg_config --bindir 2>/dev/null || true)"; do
+        if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then printf '%s\n' "$d"; return 0; fi
+    done
+    _pg_cluster_log "cannot find initdb/pg_ctl (install postgresql-15: bash scripts/install-deps.sh)"
+    return 1
+}
+
+# Run a command as the server's OS user, from a directory that user can read.
+_pg_cluster_as() {
+    if [[ $EUID -eq 0 ]]; then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# Is DIR a directory the server's user can write into and traverse to?
+_pg_cluster_usable() {
+    local dir=$1
+    [[ -d "$dir" ]] || return 1
+    if [[ $EUID -eq 0 ]]; then
+        chown postgres:postgres "$dir" 2>/dev/null || return 1
+        chmod 755 "$dir" 2>/dev/null || return 1
+        _pg_cluster_as test -w "$dir" -a -x "$dir" 2>/dev/null || return 1
+    else
+        [[ -w "$dir" && -x "$dir" ]] || return 1
+    fi
+}
+
+_pg_cluster_port_free() {
+    local port=$1 d
+    for d in /tmp /var/run/postgresql "$2"; do
+        [[ -e "$d/.s.PGSQL.$port" || -e "$d/.s.PGSQL.$port.lock" ]] && return 1
+    done
+    if command -v ss >/dev/null 2>&1; then
+        ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 1
+    fi
+    return 0
+}
+
+# Stop a server left running in DIR/data by an interrupted run, then wipe DIR's contents.
+_pg_cluster_wipe() {
+    local dir=$1 bin=$2
+    if [[ -f "$dir/data/postmaster.pid" ]]; then
+        _pg_cluster_log "stopping a server left over in $dir"
+        _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    fi
+    find "$dir" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true
+}
+
+pg_cluster_start() {
+    local want=${1:?usage: pg_cluster_start DIR}
+    if [[ -n "${PG_CLUSTER_DIR:-}" && -f "$PG_CLUSTER_DIR/data/postmaster.pid" ]]; then
+        _pg_cluster_log "a cluster is already running in $PG_CLUSTER_DIR (call pg_cluster_stop first)"
+        return 1
+    fi
+    local bin; bin=$(_pg_cluster_bindir) || return 1
+    if [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+        _pg_cluster_log "running as root but there is no 'postgres' user (install postgresql-15)"
+        return 1
+    fi
+
+    # Where: DIR if usable, otherwise a fresh directory under $TMPDIR or /tmp.
+    local dir="" created=0
+    [[ "$want" == /* ]] || want="$PWD/$want"
+    if [[ -e "$want" && ! -d "$want" ]]; then
+        _pg_cluster_log "$want exists and is not a directory"; return 1
+    fi
+    if [[ -d "$want" && ! -f "$want/.pg-cluster" ]] && [[ -n "$(ls -A "$want" 2>/dev/null)" ]]; then
+        _pg_cluster_log "refusing to use $want: not empty and not made by pg-cluster.sh"; return 1
+    fi
+    local top=$want    # topmost directory that mkdir -p creates, removed again on fallback
+    while [[ ! -e "$(dirname "$top")" ]]; do top=$(dirname "$top"); done
+    if [[ ! -d "$want" ]] && mkdir -p "$want" 2>/dev/null; then created=1; fi
+    # socket path limit is 107 bytes: DIR/.s.PGSQL.NNNNN.lock must fit
+    if [[ -d "$want" ]] && (( ${#want} <= 85 )) && _pg_cluster_usable "$want"; then
+        dir=$want
+    else
+        if [[ -d "$want" ]]; then
+            _pg_cluster_log "$want is not usable by the server (or its path is too long); using a directory under ${TMPDIR:-/tmp}"
+        fi
+        if (( created )); then rm -rf "$top" 2>/dev/null || true; fi
+        local base=${TMPDIR:-/tmp}
+        (( ${#base} <= 60 )) || base=/tmp
+        dir=$(mktemp -d "$base/recsys-pg.XXXXXX") || { _pg_cluster_log "cannot create a directory under $base"; return 1; }
+        _pg_cluster_usable "$dir" || { _pg_cluster_log "$dir is not usable by the server"; rm -rf "$dir"; return 1; }
+    fi
+    _pg_cluster_wipe "$dir" "$bin"
+    : > "$dir/.pg-cluster" 2>/dev/null || { _pg_cluster_log "cannot write into $dir"; return 1; }
+
+    # Port: first free one from PG_CLUSTER_PORT.
+    local port=${PG_CLUSTER_PORT:-54329} tries=0
+    until _pg_cluster_port_free "$port" "$dir"; do
+        port=$((port + 1)); tries=$((tries + 1))
+        (( tries < 100 )) || { _pg_cluster_log "no free port near ${PG_CLUSTER_PORT:-54329}"; return 1; }
+    done
+
+    # Memory: shared_buffers=1GB unless the machine has less than 4 GB.
+    local sb=1GB memkb
+    memkb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+    if [[ -n "$memkb" ]] && (( memkb > 0 && memkb < 4194304 )); then sb="$((memkb / 4 / 1024))MB"; fi
+    # Parallel query needs dynamic shared memory; a small /dev/shm (containers: 64 MB) is not enough.
+    local dsm=posix shmkb
+    shmkb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR==2 {print $4}')
+    if [[ -z "$shmkb" ]] || (( shmkb < 1048576 )); then dsm=mmap; fi
+
+    local out
+    if ! out=$(_pg_cluster_as "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C \
+                   --no-sync --no-instructions 2>&1); then
+        _pg_cluster_log "initdb failed:"; printf '%s\n' "$out" >&2; return 1
+    fi
+    cat >> "$dir/data/postgresql.conf" <<EOF
+
+# ---- pg-cluster.sh: throwaway cluster, durability off
+listen_addresses = ''
+unix_socket_directories = '$dir'
+port = $port
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 4GB
+checkpoint_timeout = 30min
+shared_buffers = $sb
+work_mem = 64MB
+maintenance_work_mem = 512MB
+max_parallel_workers_per_gather = 2
+dynamic_shared_memory_type = $dsm
+log_min_messages = warning
+log_line_prefix = '%m [%p] '
+EOF
+    local -a opts=()
+    if [[ -n "${PG_CLUSTER_OPTS:-}" ]]; then opts=(-o "$PG_CLUSTER_OPTS"); fi
+    if ! _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+            "${opts[@]}" start >/dev/null 2>&1; then
+        _pg_cluster_log "server did not start; log:"
+        tail -n 30 "$dir/log" >&2 2>/dev/null
+        _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+        rm -rf "$dir" 2>/dev/null
+        return 1
+    fi
+
+    # Remember what the caller had, to restore on stop.
+    local v
+    _PG_CLUSTER_SAVED=()
+    for v in PGHOST PGPORT PGUSER PGDATABASE PGHOSTADDR PGSERVICE; do
+        if [[ -n "${!v+x}" ]]; then _PG_CLUSTER_SAVED+=("$v=${!v}"); fi
+    done
+    PG_CLUSTER_DIR=$dir PG_CLUSTER_BIN=$bin
+    export PG_CLUSTER_DIR PG_CLUSTER_BIN
+    export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
+    unset PGHOSTADDR PGSERVICE
+    return 0
+}
+
+pg_cluster_crashed() {
+    [[ -n "${PG_CLUSTER_DIR:-}" && -f "$PG_CLUSTER_DIR/log" ]] || return 1
+    grep -Eq "$PG_CLUSTER_CRASH_RE" "$PG_CLUSTER_DIR/log" 2>/dev/null
+}
+
+pg_cluster_stop() {
+    local dir=${PG_CLUSTER_DIR:-}
+    [[ -n "$dir" ]] || return 0
+    local bin=${PG_CLUSTER_BIN:-/usr/lib/postgresql/15/bin}
+    if [[ -f "$dir/data/postmaster.pid" ]]; then
+        _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+    fi
+    if [[ -f "$dir/log" ]] && grep -Eq "$PG_CLUSTER_CRASH_RE" "$dir/log" 2>/dev/null; then
+        _pg_cluster_log "the server log shows a crash:"
+        grep -E -A1 "$PG_CLUSTER_CRASH_RE" "$dir/log" >&2 2>/dev/null || true
+    fi
+    if [[ "${PG_CLUSTER_KEEP:-0}" == 1 ]]; then
+        _pg_cluster_log "kept $dir (log: $dir/log)"
+    else
+        rm -rf "$dir" 2>/dev/null || true
+    fi
+    unset PG_CLUSTER_DIR PGHOST PGPORT PGUSER PGDATABASE
+    local kv
+    # shellcheck disable=SC2163  # kv is NAME=value
+    for kv in ${_PG_CLUSTER_SAVED[@]+"${_PG_CLUSTER_SAVED[@]}"}; do export "$kv"; done
+    _PG_CLUSTER_SAVED=()
+    return 0
+}

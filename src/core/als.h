@@ -1,0 +1,123 @@
+// Alternating least squares for implicit feedback (Hu, Koren & Volinsky 2008)
+// with the conjugate-gradient solve of Takács et al. 2011, and plain
+// regularized least squares for explicit ratings.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "interactions.h"
+#include "memory_budget.h"
+#include "model.h"
+#include "options.h"
+#include "stop.h"
+#include "topk.h"
+
+namespace recsys {
+
+using FactorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// The option table of als_fit (names, defaults, ranges).
+const std::vector<OptionSpec>& als_option_specs();
+
+struct AlsParams {
+    int factors = 64;
+    int iterations = 15;
+    double regularization = 10.0;
+    double alpha = 2.0;
+    int cg_steps = 3;  // 0: exact Cholesky solves
+    std::uint64_t seed = 0;
+    bool explicit_feedback = false;
+    static AlsParams from(const Options& o);
+};
+
+struct TrainingSummary {
+    std::uint64_t rows = 0;          // input rows aggregated
+    std::uint64_t skipped_rows = 0;  // rows with a NULL user or item
+    std::vector<double> loss;        // after each iteration
+    double seconds = 0;
+    int threads = 1;
+};
+
+// Per-iteration progress: (iteration from 1, loss, seconds since start).
+using ProgressFn = std::function<void(int, double, double)>;
+
+struct TrainContext {
+    int threads = 1;
+    MemoryBudget* budget = nullptr;
+    StopToken* stop = nullptr;
+    ProgressFn progress;  // called on the calling thread only
+};
+
+class AlsModel : public Model {
+public:
+    static constexpr const char* kKind = "als";
+    const char* kind() const override { return kKind; }
+
+    Options options;
+    AlsParams params;
+    std::vector<std::int64_t> user_ids, item_ids;  // ascending
+    FactorMatrix user_factors, item_factors;       // rows follow the ids
+    std::vector<std::uint64_t> seen_offsets;       // per user, into seen_items
+    std::vector<std::int32_t> seen_items;          // training items, ascending per user
+    std::vector<float> item_popularity;            // users who interacted with the item
+    TrainingSummary summary;
+
+    std::size_t users() const { return user_ids.size(); }
+    std::size_t items() const { return item_ids.size(); }
+    int factors() const { return static_cast<int>(item_factors.cols()); }
+
+    // Serialization in the shared envelope (kind "als").
+    std::size_t serialized_size() const;
+    void serialize(unsigned char* out, std::size_t size) const;
+    static AlsModel deserialize(const unsigned char* data, std::size_t size);
+    std::string metadata_json() const;
+    // Bytes held in memory (for the model cache bound).
+    std::size_t memory_bytes() const override;
+
+    // ---- serving ----
+    // Options for recommend(); item lists are ids, unknown ones are ignored.
+    struct Query {
+        std::size_t k = 10;
+        bool exclude_seen = true;
+        const std::vector<std::int64_t>* candidates = nullptr;  // null: whole catalogue
+        const std::vector<std::int64_t>* exclude = nullptr;
+    };
+    std::vector<Scored> recommend(std::int64_t user_id, const Query& q) const;
+    // Folds a user in from recent items (weights may be empty: all 1).
+    std::vector<Scored> recommend_for_items(const std::vector<std::int64_t>& items, const std::vector<double>& weights,
+                                            const Query& q) const;
+    std::vector<Scored> similar_items(std::int64_t item_id, std::size_t k) const;
+    // Top k of users [begin, end) into out[(u - begin) * k ...], count per user in counts.
+    void recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen, std::vector<Scored>& out,
+                         std::vector<std::size_t>& counts) const;
+
+private:
+    std::vector<Scored> rank_for_vector(const float* user_vector, const std::vector<std::int32_t>& excluded,
+                                        const Query& q) const;
+    std::vector<Scored> popular(const std::vector<std::int32_t>& excluded, const Query& q) const;
+    const std::vector<std::int32_t>& popularity_order() const;
+    const std::vector<float>& item_norms() const;
+    const Eigen::MatrixXf& item_gram() const;
+
+    mutable std::vector<std::int32_t> popularity_order_;  // computed on first use
+    mutable std::vector<float> item_norms_;
+    mutable Eigen::MatrixXf item_gram_;
+};
+
+// Trains on the rows; weights must be finite and >= 0 (checked by the caller).
+AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const float* weights, std::size_t n,
+                   const Options& options, TrainingSummary summary, TrainContext& ctx);
+
+// Solves one implicit-feedback least-squares problem for a row x, in place:
+// (YtY + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i, where `gram` already
+// includes the regularization on its diagonal. `gathered` holds the rows y_i.
+// cg_steps == 0 solves exactly (Cholesky); otherwise conjugate gradient
+// warm-started from x. Exposed for tests.
+void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathered, const float* confidence,
+                        int cg_steps, float* x);
+
+}  // namespace recsys

@@ -1,0 +1,170 @@
+// The ALS model's payload inside the shared envelope (model_format.h).
+//
+// Payload layout, version 1 (all little-endian, arrays length-prefixed):
+//   u32 payload version, u32 factors
+//   options: u64 count, then (string name, f64 value) pairs
+//   i64[] user ids, i64[] item ids, f32[] user factors, f32[] item factors
+//   u64[] seen offsets, i32[] seen items, f32[] item popularity
+//   summary: u64 rows, u64 skipped rows, f64[] loss, f64 seconds, i32 threads
+#include <algorithm>
+
+#include "als.h"
+#include "bytes.h"
+#include "json.h"
+#include "model_format.h"
+
+namespace recsys {
+
+namespace {
+
+constexpr const char* kKind = AlsModel::kKind;
+constexpr std::uint32_t kPayloadVersion = 1;
+constexpr std::size_t kMaxCount = std::size_t(1) << 40;
+
+void write_payload(ByteWriter& w, const AlsModel& m) {
+    w.pod<std::uint32_t>(kPayloadVersion);
+    w.pod<std::uint32_t>(static_cast<std::uint32_t>(m.factors()));
+    w.pod<std::uint64_t>(m.options.entries.size());
+    for (const auto& e : m.options.entries) {
+        w.string(e.spec->name);
+        w.pod<double>(e.value);
+    }
+    w.array(m.user_ids.data(), m.user_ids.size());
+    w.array(m.item_ids.data(), m.item_ids.size());
+    w.array(m.user_factors.data(), static_cast<std::size_t>(m.user_factors.size()));
+    w.array(m.item_factors.data(), static_cast<std::size_t>(m.item_factors.size()));
+    w.array(m.seen_offsets.data(), m.seen_offsets.size());
+    w.array(m.seen_items.data(), m.seen_items.size());
+    w.array(m.item_popularity.data(), m.item_popularity.size());
+    w.pod<std::uint64_t>(m.summary.rows);
+    w.pod<std::uint64_t>(m.summary.skipped_rows);
+    w.array(m.summary.loss.data(), m.summary.loss.size());
+    w.pod<double>(m.summary.seconds);
+    w.pod<std::int32_t>(m.summary.threads);
+}
+
+void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
+    std::vector<float> flat;
+    r.array<float>(flat, kMaxCount, what);
+    if (flat.size() != rows * cols) fail(ErrorKind::Corrupted, std::string("model has a wrong size of ") + what);
+    m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+}
+
+bool strictly_ascending(const std::vector<std::int64_t>& ids) {
+    return std::adjacent_find(ids.begin(), ids.end(), [](auto a, auto b) { return a >= b; }) == ids.end();
+}
+
+void check(bool ok, const char* what) {
+    if (!ok) fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + what);
+}
+
+}  // namespace
+
+std::size_t AlsModel::serialized_size() const {
+    ByteWriter counter;
+    write_payload(counter, *this);
+    return envelope_size(kKind, metadata_json(), counter.size());
+}
+
+void AlsModel::serialize(unsigned char* out, std::size_t size) const {
+    ByteWriter counter;
+    write_payload(counter, *this);
+    std::size_t payload_size = counter.size();
+    write_envelope(out, size, kKind, metadata_json(), payload_size, [&](unsigned char* payload) {
+        ByteWriter w(payload, payload_size);
+        write_payload(w, *this);
+    });
+}
+
+AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
+    Envelope env = read_envelope(data, size, kKind);
+    ByteReader r(env.payload, env.payload_size);
+    AlsModel m;
+    auto version = r.pod<std::uint32_t>("payload version");
+    if (version == 0 || version > kPayloadVersion)
+        fail(ErrorKind::InvalidInput, "ALS model payload version " + std::to_string(version) + " is not supported",
+             "upgrade the recsys extension to read models written by a newer version");
+    auto factors = r.pod<std::uint32_t>("factors");
+    check(factors >= 1 && factors <= 1024, "factors out of range");
+
+    // Options: start from the defaults, so an option added by a later version
+    // takes its default when reading an older model.
+    m.options = parse_options({}, als_option_specs(), "als_fit");
+    auto n_options = r.pod<std::uint64_t>("option count");
+    check(n_options <= 1000, "option count");
+    for (std::uint64_t i = 0; i < n_options; ++i) {
+        std::string name = r.string(256, "option name");
+        auto value = r.pod<double>("option value");
+        for (auto& e : m.options.entries)
+            if (name == e.spec->name) e.value = value;
+    }
+    m.params = AlsParams::from(m.options);
+    check(m.params.factors == static_cast<int>(factors), "factors disagree with the options");
+
+    r.array<std::int64_t>(m.user_ids, kMaxCount, "user ids");
+    r.array<std::int64_t>(m.item_ids, kMaxCount, "item ids");
+    check(m.user_ids.size() < INT32_MAX && m.item_ids.size() < INT32_MAX, "too many ids");
+    check(strictly_ascending(m.user_ids) && strictly_ascending(m.item_ids), "ids are not sorted");
+    read_matrix(r, m.user_factors, m.user_ids.size(), factors, "user factors");
+    read_matrix(r, m.item_factors, m.item_ids.size(), factors, "item factors");
+    r.array<std::uint64_t>(m.seen_offsets, kMaxCount, "seen offsets");
+    r.array<std::int32_t>(m.seen_items, kMaxCount, "seen items");
+    check(m.seen_offsets.size() == m.user_ids.size() + 1 && m.seen_offsets.front() == 0 &&
+              m.seen_offsets.back() == m.seen_items.size() &&
+              std::is_sorted(m.seen_offsets.begin(), m.seen_offsets.end()),
+          "seen offsets");
+    for (auto item : m.seen_items) check(item >= 0 && static_cast<std::size_t>(item) < m.item_ids.size(), "seen item");
+    r.array<float>(m.item_popularity, kMaxCount, "item popularity");
+    check(m.item_popularity.size() == m.item_ids.size(), "item popularity size");
+    m.summary.rows = r.pod<std::uint64_t>("rows");
+    m.summary.skipped_rows = r.pod<std::uint64_t>("skipped rows");
+    r.array<double>(m.summary.loss, 1 << 20, "loss history");
+    m.summary.seconds = r.pod<double>("seconds");
+    m.summary.threads = r.pod<std::int32_t>("threads");
+    check(r.remaining() == 0, "trailing bytes after the payload");
+    return m;
+}
+
+std::string AlsModel::metadata_json() const {
+    JsonWriter w;
+    w.begin_object();
+    w.key("options");
+    w.raw(options.to_json());
+    w.key("dimensions");
+    w.begin_object();
+    w.key("users");
+    w.integer(static_cast<long long>(users()));
+    w.key("items");
+    w.integer(static_cast<long long>(items()));
+    w.key("factors");
+    w.integer(factors());
+    w.end_object();
+    w.key("training");
+    w.begin_object();
+    w.key("rows");
+    w.integer(static_cast<long long>(summary.rows));
+    w.key("skipped_rows");
+    w.integer(static_cast<long long>(summary.skipped_rows));
+    w.key("interactions");
+    w.integer(static_cast<long long>(seen_items.size()));
+    w.key("loss");
+    w.begin_array();
+    for (double l : summary.loss) w.number(l);
+    w.end_array();
+    w.key("seconds");
+    w.number(summary.seconds);
+    w.key("threads");
+    w.integer(summary.threads);
+    w.end_object();
+    w.end_object();
+    return w.str();
+}
+
+std::size_t AlsModel::memory_bytes() const {
+    return sizeof(*this) + (user_ids.size() + item_ids.size()) * 8 +
+           static_cast<std::size_t>(user_factors.size() + item_factors.size()) * 4 + seen_offsets.size() * 8 +
+           seen_items.size() * 4 + item_popularity.size() * 4 + item_norms_.size() * 4 +
+           popularity_order_.size() * 4 + static_cast<std::size_t>(item_gram_.size()) * 4;
+}
+
+}  // namespace recsys

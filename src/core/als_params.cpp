@@ -1,0 +1,33 @@
+// The options of als_fit: names, defaults, ranges, and their meaning.
+#include "als.h"
+
+namespace recsys {
+
+const std::vector<OptionSpec>& als_option_specs() {
+    static const std::vector<OptionSpec> specs = {
+        {"factors", OptionType::Integer, 64, 1, 1024, "number of latent factors per user and item"},
+        {"iterations", OptionType::Integer, 15, 1, 1000, "number of alternating passes over users and items"},
+        {"regularization", OptionType::Number, 10.0, 0, 1e9, "L2 penalty added to the diagonal of every solve"},
+        {"alpha", OptionType::Number, 2.0, 0, 1e9, "confidence slope: c = 1 + alpha * weight (implicit only)"},
+        {"cg_steps", OptionType::Integer, 3, 0, 100,
+         "conjugate-gradient steps per solve; 0 solves exactly by Cholesky (implicit only)"},
+        {"seed", OptionType::Integer, 0, 0, 9007199254740991.0, "seed of the random initial factors"},
+        {"explicit", OptionType::Boolean, 0, 0, 1,
+         "true: weights are ratings, fit them by regularized least squares on observed entries"},
+    };
+    return specs;
+}
+
+AlsParams AlsParams::from(const Options& o) {
+    AlsParams p;
+    p.factors = static_cast<int>(o.integer("factors"));
+    p.iterations = static_cast<int>(o.integer("iterations"));
+    p.regularization = o.number("regularization");
+    p.alpha = o.number("alpha");
+    p.cg_steps = static_cast<int>(o.integer("cg_steps"));
+    p.seed = static_cast<std::uint64_t>(o.integer("seed"));
+    p.explicit_feedback = o.boolean("explicit");
+    return p;
+}
+
+}  // namespace recsys

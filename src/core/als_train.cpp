@@ -1,0 +1,235 @@
+// ALS training: alternate between solving every user against fixed item
+// factors and every item against fixed user factors.
+#include <Eigen/Cholesky>
+#include <chrono>
+#include <cmath>
+
+#include "als.h"
+#include "parallel.h"
+
+namespace recsys {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Rows per block of the Gram matrix sum. Fixed (not derived from the thread
+// count) so that the floating-point sum, and so the model, does not depend
+// on how many threads ran.
+constexpr std::size_t kGramBlock = 8192;
+constexpr std::size_t kSolveChunk = 256;
+
+std::uint64_t splitmix64(std::uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// Small uniform [0, 0.01) values, as the `implicit` library starts; each
+// entry depends only on (seed, side, position), so filling is parallel and
+// reproducible.
+void random_init(FactorMatrix& m, std::uint64_t seed, std::uint64_t side, int threads, StopToken& stop) {
+    std::uint64_t base = splitmix64(seed * 2 + side);
+    std::size_t cols = static_cast<std::size_t>(m.cols());
+    parallel_for(static_cast<std::size_t>(m.rows()), 4096, threads, stop, [&](std::size_t b, std::size_t e, int) {
+        for (std::size_t r = b; r < e; ++r)
+            for (std::size_t c = 0; c < cols; ++c) {
+                std::uint64_t bits = splitmix64(base ^ (r * cols + c));
+                m(r, c) = static_cast<float>(bits >> 40) * (0.01f / 16777216.0f);
+            }
+    });
+}
+
+// YtY + reg * I, summed in fixed blocks in a fixed order.
+Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& stop) {
+    std::size_t rows = static_cast<std::size_t>(y.rows());
+    int f = static_cast<int>(y.cols());
+    std::size_t blocks = (rows + kGramBlock - 1) / kGramBlock;
+    std::vector<Eigen::MatrixXf> partial(blocks);
+    parallel_for(blocks, 1, threads, stop, [&](std::size_t b, std::size_t e, int) {
+        for (std::size_t blk = b; blk < e; ++blk) {
+            std::size_t start = blk * kGramBlock, n = std::min(kGramBlock, rows - start);
+            auto block = y.middleRows(static_cast<Eigen::Index>(start), static_cast<Eigen::Index>(n));
+            partial[blk] = Eigen::MatrixXf::Zero(f, f);
+            partial[blk].selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+            partial[blk].triangularView<Eigen::StrictlyUpper>() = partial[blk].transpose();
+        }
+    });
+    Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(f, f);
+    for (auto& p : partial) sum += p.cast<double>();
+    sum.diagonal().array() += reg;
+    return sum.cast<float>();
+}
+
+// Per-thread scratch for one row solve.
+struct Scratch {
+    FactorMatrix gathered;
+    Eigen::VectorXf confidence;
+};
+
+struct SolveSide {
+    const SparseRows& rows;  // per row of x: columns index rows of y
+    FactorMatrix& x;
+    const FactorMatrix& y;
+    const Eigen::MatrixXf& gram;  // implicit only: YtY + reg I
+};
+
+// Solves every row of side.x; returns the loss terms of the solved rows
+// when `with_loss` (see loss_normalizer below for the whole formula).
+double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopToken& stop, bool with_loss) {
+    std::size_t n = side.rows.rows();
+    int f = p.factors;
+    std::size_t chunks = (n + kSolveChunk - 1) / kSolveChunk;
+    std::vector<double> chunk_loss(chunks, 0.0);
+    std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
+    float alpha = static_cast<float>(p.alpha);
+    float reg = static_cast<float>(p.regularization);
+
+    parallel_for(n, kSolveChunk, threads, stop, [&](std::size_t b, std::size_t e, int worker) {
+        Scratch& s = scratch[static_cast<std::size_t>(worker)];
+        double loss = 0;
+        for (std::size_t r = b; r < e; ++r) {
+            auto begin = side.rows.offsets[r], end = side.rows.offsets[r + 1];
+            Eigen::Index nz = static_cast<Eigen::Index>(end - begin);
+            float* x = side.x.row(static_cast<Eigen::Index>(r)).data();
+            Eigen::Map<Eigen::VectorXf> xv(x, f);
+            if (nz == 0) {
+                xv.setZero();
+                continue;
+            }
+            if (s.gathered.rows() < nz) {
+                s.gathered.resize(nz, f);
+                s.confidence.resize(nz);
+            }
+            auto g = s.gathered.topRows(nz);
+            for (Eigen::Index j = 0; j < nz; ++j) {
+                g.row(j) = side.y.row(side.rows.columns[begin + static_cast<std::uint64_t>(j)]);
+                float w = side.rows.values[begin + static_cast<std::uint64_t>(j)];
+                s.confidence[j] = p.explicit_feedback ? w : 1.0f + alpha * w;
+            }
+            auto c = s.confidence.head(nz);
+            if (p.explicit_feedback) {
+                Eigen::MatrixXf a = Eigen::MatrixXf::Identity(f, f) * reg;
+                a.selfadjointView<Eigen::Lower>().rankUpdate(g.transpose());
+                Eigen::VectorXf rhs = g.transpose() * c;
+                xv = a.selfadjointView<Eigen::Lower>().ldlt().solve(rhs);
+                if (with_loss) loss += (c - g * xv).squaredNorm() + reg * xv.squaredNorm();
+            } else {
+                solve_implicit_row(side.gram, s.gathered.topRows(nz), c.data(), p.cg_steps, x);
+                if (with_loss) {
+                    Eigen::VectorXf score = g * xv;
+                    loss += xv.dot(side.gram * xv);
+                    loss += ((c.array() - 1) * score.array().square() - 2 * c.array() * score.array() + c.array())
+                                .cast<double>()
+                                .sum();
+                }
+            }
+        }
+        chunk_loss[b / kSolveChunk] = loss;
+    });
+    double total = 0;
+    for (double l : chunk_loss) total += l;
+    return total;
+}
+
+}  // namespace
+
+void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathered, const float* confidence,
+                        int cg_steps, float* x_ptr) {
+    const Eigen::Index f = gram.rows();
+    const Eigen::Index nz = gathered.rows();
+    Eigen::Map<Eigen::VectorXf> x(x_ptr, f);
+    Eigen::Map<const Eigen::VectorXf> c(confidence, nz);
+    if (cg_steps == 0) {
+        Eigen::MatrixXf a = gram;
+        Eigen::MatrixXf weighted = (c.array() - 1).matrix().asDiagonal() * gathered;
+        a.noalias() += gathered.transpose() * weighted;
+        Eigen::VectorXf rhs = gathered.transpose() * c;
+        x = a.ldlt().solve(rhs);
+        return;
+    }
+    // Conjugate gradient on A x = b, A = gram + G^T (C - I) G, b = G^T C 1.
+    Eigen::VectorXf s = gathered * x;
+    Eigen::VectorXf r = -(gram * x);
+    r.noalias() += gathered.transpose() * (c.array() - (c.array() - 1) * s.array()).matrix();
+    Eigen::VectorXf p = r;
+    float rs_old = r.squaredNorm();
+    if (rs_old < 1e-20f) return;
+    Eigen::VectorXf ap(f);
+    for (int step = 0; step < cg_steps; ++step) {
+        s.noalias() = gathered * p;
+        ap.noalias() = gram * p;
+        ap.noalias() += gathered.transpose() * ((c.array() - 1) * s.array()).matrix();
+        float denom = p.dot(ap);
+        if (!(denom > 0)) break;
+        float step_size = rs_old / denom;
+        x += step_size * p;
+        r -= step_size * ap;
+        float rs_new = r.squaredNorm();
+        if (rs_new < 1e-20f) break;
+        p = r + (rs_new / rs_old) * p;
+        rs_old = rs_new;
+    }
+}
+
+AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const float* weights, std::size_t n,
+                   const Options& options, TrainingSummary summary, TrainContext& ctx) {
+    auto started = Clock::now();
+    MemoryBudget unlimited;
+    MemoryBudget& budget = ctx.budget ? *ctx.budget : unlimited;
+    StopToken never;
+    StopToken& stop = ctx.stop ? *ctx.stop : never;
+    int threads = ctx.threads < 1 ? 1 : ctx.threads;
+
+    AlsModel model;
+    model.options = options;
+    model.params = AlsParams::from(options);
+    const AlsParams& p = model.params;
+
+    Interactions data = build_interactions(users, items, weights, n, budget, stop);
+    std::size_t n_users = data.user_ids.size(), n_items = data.item_ids.size();
+    budget.reserve((n_users + n_items) * static_cast<std::size_t>(p.factors) * sizeof(float), "ALS factors");
+
+    model.user_factors.resize(static_cast<Eigen::Index>(n_users), p.factors);
+    model.item_factors.resize(static_cast<Eigen::Index>(n_items), p.factors);
+    random_init(model.user_factors, p.seed, 0, threads, stop);
+    random_init(model.item_factors, p.seed, 1, threads, stop);
+
+    double confidence_total = 0;
+    for (float w : data.by_user.values) confidence_total += 1.0 + p.alpha * w;
+    double nnz = static_cast<double>(data.by_user.nnz());
+    double normalizer = p.explicit_feedback ? nnz : confidence_total + double(n_users) * double(n_items) - nnz;
+
+    Eigen::MatrixXf empty;
+    for (int it = 1; it <= p.iterations; ++it) {
+        Eigen::MatrixXf gram_items =
+            p.explicit_feedback ? empty : gram(model.item_factors, p.regularization, threads, stop);
+        solve_side({data.by_user, model.user_factors, model.item_factors, gram_items}, p, threads, stop, false);
+        Eigen::MatrixXf gram_users =
+            p.explicit_feedback ? empty : gram(model.user_factors, p.regularization, threads, stop);
+        double loss =
+            solve_side({data.by_item, model.item_factors, model.user_factors, gram_users}, p, threads, stop, true);
+        // The item-side terms include reg*|y|^2; add reg*|x|^2 for the users.
+        loss += p.regularization * static_cast<double>(model.user_factors.squaredNorm());
+        loss /= normalizer > 0 ? normalizer : 1;
+        summary.loss.push_back(loss);
+        double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        if (ctx.progress) ctx.progress(it, loss, elapsed);
+        stop.check();
+    }
+
+    model.item_popularity.resize(n_items);
+    for (std::size_t i = 0; i < n_items; ++i)
+        model.item_popularity[i] = static_cast<float>(data.by_item.offsets[i + 1] - data.by_item.offsets[i]);
+    model.user_ids = std::move(data.user_ids);
+    model.item_ids = std::move(data.item_ids);
+    model.seen_offsets = std::move(data.by_user.offsets);
+    model.seen_items = std::move(data.by_user.columns);
+    summary.threads = threads;
+    summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    model.summary = std::move(summary);
+    return model;
+}
+
+}  // namespace recsys

@@ -1,0 +1,91 @@
+// Bounds-checked little-endian byte writing and reading for model payloads.
+// Every read checks the remaining length first, so a truncated or corrupted
+// model becomes an Error, never an out-of-bounds access.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+#include "error.h"
+
+namespace recsys {
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "model format assumes a little-endian host");
+
+// Writes into a caller-sized buffer; with a null buffer it only counts, so the
+// same code computes the size first and then fills exactly that many bytes.
+class ByteWriter {
+public:
+    explicit ByteWriter(unsigned char* out = nullptr, std::size_t capacity = 0) : out_(out), capacity_(capacity) {}
+
+    void bytes(const void* data, std::size_t n) {
+        if (out_) {
+            if (n > capacity_ - size_) fail(ErrorKind::Internal, "model writer overflow");
+            if (n) std::memcpy(out_ + size_, data, n);
+        }
+        size_ += n;
+    }
+    template <typename T>
+    void pod(const T& v) {
+        static_assert(std::is_trivially_copyable<T>::value, "pod() needs a plain value");
+        bytes(&v, sizeof v);
+    }
+    template <typename T>
+    void array(const T* data, std::size_t count) {
+        pod<std::uint64_t>(count);
+        bytes(data, count * sizeof(T));
+    }
+    void string(const std::string& s) { array(s.data(), s.size()); }
+
+    std::size_t size() const { return size_; }
+    unsigned char* data() const { return out_; }
+
+private:
+    unsigned char* out_;
+    std::size_t capacity_;
+    std::size_t size_ = 0;
+};
+
+class ByteReader {
+public:
+    ByteReader(const unsigned char* data, std::size_t size) : data_(data), size_(size) {}
+
+    const unsigned char* take(std::size_t n, const char* what) {
+        if (n > size_ - pos_) fail(ErrorKind::Corrupted, std::string("model is truncated (reading ") + what + ")");
+        const unsigned char* p = data_ + pos_;
+        pos_ += n;
+        return p;
+    }
+    template <typename T>
+    T pod(const char* what) {
+        T v;
+        std::memcpy(&v, take(sizeof v, what), sizeof v);
+        return v;
+    }
+    // Reads a length-prefixed array; `max_count` bounds the length so a
+    // corrupted count cannot ask for absurd memory.
+    template <typename T, typename Vec>
+    void array(Vec& out, std::size_t max_count, const char* what) {
+        auto count = pod<std::uint64_t>(what);
+        if (count > max_count || count > (size_ - pos_) / sizeof(T))
+            fail(ErrorKind::Corrupted, std::string("model has an invalid length for ") + what);
+        out.resize(count);
+        if (count) std::memcpy(out.data(), take(count * sizeof(T), what), count * sizeof(T));
+    }
+    std::string string(std::size_t max_len, const char* what) {
+        std::string s;
+        array<char>(s, max_len, what);
+        return s;
+    }
+    std::size_t remaining() const { return size_ - pos_; }
+    std::size_t position() const { return pos_; }
+
+private:
+    const unsigned char* data_;
+    std::size_t size_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace recsys

@@ -1,0 +1,191 @@
+// Serving functions of ALS models: recommend, recommend_for_items,
+// similar_items, recommend_all, item_factors, user_factors.
+#include <vector>
+
+#include "../core/als.h"
+#include "arguments.h"
+#include "bridge.h"
+#include "model_source.h"
+#include "owned.h"
+#include "pg_headers.h"
+#include "rows.h"
+
+namespace {
+
+using namespace recsys;
+using namespace recsys::pg;
+
+using Ranked = Owned<std::vector<Scored>>;
+
+const AlsModel& als(ModelHandle* handle) {
+    return guarded([&]() -> const AlsModel& { return model_as<AlsModel>(***handle); });
+}
+
+std::vector<std::int64_t>* ids_or_null(const ArrayView<std::int64_t>& view, bool present) {
+    return present ? new std::vector<std::int64_t>(view.data, view.data + view.size) : nullptr;
+}
+
+// Emits (item_id, score, rank) rows.
+void emit_ranked(FunctionCallInfo fcinfo, const AlsModel& model, const Ranked* ranked) {
+    RowWriter rows(fcinfo);
+    const std::vector<Scored>& list = **ranked;
+    for (std::size_t r = 0; r < list.size(); ++r) {
+        Datum values[3] = {Int64GetDatum(model.item_ids[static_cast<std::size_t>(list[r].index)]),
+                           Float4GetDatum(list[r].score), Int32GetDatum(static_cast<int32>(r + 1))};
+        bool nulls[3] = {false, false, false};
+        rows.put(values, nulls);
+    }
+}
+
+// The id lists of a query, owned so an error cannot leak them.
+struct QueryLists {
+    std::vector<std::int64_t>* candidates = nullptr;
+    std::vector<std::int64_t>* exclude = nullptr;
+    ~QueryLists() {
+        delete candidates;
+        delete exclude;
+    }
+};
+
+void emit_factors(FunctionCallInfo fcinfo, const std::vector<std::int64_t>& ids, const FactorMatrix& factors) {
+    RowWriter rows(fcinfo);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        Datum values[2] = {Int64GetDatum(ids[i]),
+                           float4_array(factors.row(static_cast<Eigen::Index>(i)).data(), static_cast<int>(factors.cols()))};
+        bool nulls[2] = {false, false};
+        rows.put(values, nulls);
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(recsys_recommend);
+PG_FUNCTION_INFO_V1(recsys_recommend_for_items);
+PG_FUNCTION_INFO_V1(recsys_similar_items);
+PG_FUNCTION_INFO_V1(recsys_recommend_all);
+PG_FUNCTION_INFO_V1(recsys_item_factors);
+PG_FUNCTION_INFO_V1(recsys_user_factors);
+
+// recommend(model, user_id, k, exclude_seen, candidates, exclude)
+Datum recsys_recommend(PG_FUNCTION_ARGS) {
+    int k = positive_k(fcinfo, 2);
+    require_not_null(fcinfo, 3, "exclude_seen");
+    bool exclude_seen = PG_GETARG_BOOL(3);
+    bool has_candidates, has_exclude;
+    auto candidates = bigint_array(fcinfo, 4, "candidates", &has_candidates);
+    auto exclude = bigint_array(fcinfo, 5, "exclude", &has_exclude);
+    ModelHandle* handle = model_argument(fcinfo, 0);
+    const AlsModel& model = als(handle);
+    Ranked* ranked = new_owned<std::vector<Scored>>();
+    if (!PG_ARGISNULL(1)) {  // a NULL user has no recommendations
+        std::int64_t user = PG_GETARG_INT64(1);
+        guarded([&] {
+            QueryLists lists;
+            lists.candidates = ids_or_null(candidates, has_candidates);
+            lists.exclude = ids_or_null(exclude, has_exclude);
+            AlsModel::Query q;
+            q.k = static_cast<std::size_t>(k);
+            q.exclude_seen = exclude_seen;
+            q.candidates = lists.candidates;
+            q.exclude = lists.exclude;
+            ranked->reset(new std::vector<Scored>(model.recommend(user, q)));
+        });
+    }
+    emit_ranked(fcinfo, model, ranked);
+    return (Datum)0;
+}
+
+// recommend_for_items(model, item_ids, weights, k, exclude_seen)
+Datum recsys_recommend_for_items(PG_FUNCTION_ARGS) {
+    require_not_null(fcinfo, 1, "item_ids");
+    auto items = bigint_array(fcinfo, 1, "item_ids");
+    bool has_weights;
+    auto weights = float8_array(fcinfo, 2, "weights", &has_weights);
+    int k = positive_k(fcinfo, 3);
+    require_not_null(fcinfo, 4, "exclude_seen");
+    bool exclude_seen = PG_GETARG_BOOL(4);
+    ModelHandle* handle = model_argument(fcinfo, 0);
+    const AlsModel& model = als(handle);
+    Ranked* ranked = new_owned<std::vector<Scored>>();
+    guarded([&] {
+        std::vector<std::int64_t> item_list(items.data, items.data + items.size);
+        std::vector<double> weight_list;
+        if (has_weights) weight_list.assign(weights.data, weights.data + weights.size);
+        AlsModel::Query q;
+        q.k = static_cast<std::size_t>(k);
+        q.exclude_seen = exclude_seen;
+        ranked->reset(new std::vector<Scored>(model.recommend_for_items(item_list, weight_list, q)));
+    });
+    emit_ranked(fcinfo, model, ranked);
+    return (Datum)0;
+}
+
+// similar_items(model, item_id, k)
+Datum recsys_similar_items(PG_FUNCTION_ARGS) {
+    int k = positive_k(fcinfo, 2);
+    ModelHandle* handle = model_argument(fcinfo, 0);
+    const AlsModel& model = als(handle);
+    Ranked* ranked = new_owned<std::vector<Scored>>();
+    if (!PG_ARGISNULL(1)) {
+        std::int64_t item = PG_GETARG_INT64(1);
+        guarded([&] { ranked->reset(new std::vector<Scored>(model.similar_items(item, static_cast<std::size_t>(k)))); });
+    }
+    emit_ranked(fcinfo, model, ranked);
+    return (Datum)0;
+}
+
+// recommend_all(model, k, exclude_seen): blocks of users, scored by one
+// matrix product each, emitted block by block.
+Datum recsys_recommend_all(PG_FUNCTION_ARGS) {
+    int k = positive_k(fcinfo, 1);
+    require_not_null(fcinfo, 2, "exclude_seen");
+    bool exclude_seen = PG_GETARG_BOOL(2);
+    ModelHandle* handle = model_argument(fcinfo, 0);
+    const AlsModel& model = als(handle);
+    RowWriter rows(fcinfo);
+    struct Block {
+        std::vector<Scored> ranked;
+        std::vector<std::size_t> counts;
+    };
+    Owned<Block>* block = new_owned<Block>();
+    guarded([&] { block->reset(new Block()); });
+    std::size_t items = model.items() ? model.items() : 1;
+    std::size_t block_users = std::max<std::size_t>(1, (std::size_t(4) << 20) / items);  // ~16 MB of scores
+    for (std::size_t begin = 0; begin < model.users(); begin += block_users) {
+        CHECK_FOR_INTERRUPTS();
+        std::size_t end = std::min(model.users(), begin + block_users);
+        guarded([&] { model.recommend_users(begin, end, static_cast<std::size_t>(k), exclude_seen, (*block)->ranked,
+                                            (*block)->counts); });
+        std::size_t pos = 0;
+        for (std::size_t u = begin; u < end; ++u) {
+            std::size_t n = (*block)->counts[u - begin];
+            for (std::size_t r = 0; r < n; ++r, ++pos) {
+                const Scored& s = (*block)->ranked[pos];
+                Datum values[4] = {Int64GetDatum(model.user_ids[u]),
+                                   Int64GetDatum(model.item_ids[static_cast<std::size_t>(s.index)]),
+                                   Float4GetDatum(s.score), Int32GetDatum(static_cast<int32>(r + 1))};
+                bool nulls[4] = {false, false, false, false};
+                rows.put(values, nulls);
+            }
+        }
+    }
+    return (Datum)0;
+}
+
+Datum recsys_item_factors(PG_FUNCTION_ARGS) {
+    ModelHandle* handle = model_argument(fcinfo, 0);
+    const AlsModel& model = als(handle);
+    emit_factors(fcinfo, model.item_ids, model.item_factors);
+    return (Datum)0;
+}
+
+Datum recsys_user_factors(PG_FUNCTION_ARGS) {
+    ModelHandle* handle = model_argument(fcinfo, 0);
+    const AlsModel& model = als(handle);
+    emit_factors(fcinfo, model.user_ids, model.user_factors);
+    return (Datum)0;
+}
+
+}  // extern "C"

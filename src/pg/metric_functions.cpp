@@ -1,0 +1,35 @@
+// Ranking metrics: (recommended bigint[], relevant bigint[], k int) -> float8.
+#include "../core/metrics.h"
+#include "arguments.h"
+#include "bridge.h"
+#include "pg_headers.h"
+
+namespace {
+
+using namespace recsys;
+using namespace recsys::pg;
+
+Datum metric(FunctionCallInfo fcinfo, double (*compute)(const RankingInput&)) {
+    auto recommended = bigint_array(fcinfo, 0, "recommended");
+    auto relevant = bigint_array(fcinfo, 1, "relevant");
+    int k = positive_k(fcinfo, 2);
+    RankingInput in{recommended.data, static_cast<std::size_t>(recommended.size), relevant.data,
+                    static_cast<std::size_t>(relevant.size), static_cast<std::size_t>(k)};
+    PG_RETURN_FLOAT8(guarded([&] { return compute(in); }));
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(recsys_precision_at_k);
+PG_FUNCTION_INFO_V1(recsys_recall_at_k);
+PG_FUNCTION_INFO_V1(recsys_ndcg_at_k);
+PG_FUNCTION_INFO_V1(recsys_average_precision_at_k);
+
+Datum recsys_precision_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, precision_at_k); }
+Datum recsys_recall_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, recall_at_k); }
+Datum recsys_ndcg_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, ndcg_at_k); }
+Datum recsys_average_precision_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, average_precision_at_k); }
+
+}  // extern "C"

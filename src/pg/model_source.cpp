@@ -1,0 +1,111 @@
+#include "model_source.h"
+
+#include "../core/model_cache.h"
+#include "bridge.h"
+#include "settings.h"
+
+namespace recsys::pg {
+
+namespace {
+
+ModelCache cache;  // per backend
+
+SPIPlanPtr prepared(SPIPlanPtr& plan, const char* sql) {
+    if (!plan) {
+        Oid types[1] = {TEXTOID};
+        SPIPlanPtr p = SPI_prepare(sql, 1, types);
+        if (!p) elog(ERROR, "recsys: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+        SPI_keepplan(p);
+        plan = p;
+    }
+    return plan;
+}
+
+// Runs `plan` for `name`; false when the name has no row.
+bool run_for_name(SPIPlanPtr plan, const char* name) {
+    Datum values[1] = {CStringGetTextDatum(name)};
+    int rc = SPI_execute_plan(plan, values, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "recsys: registry query failed: %s", SPI_result_code_string(rc));
+    return SPI_processed > 0;
+}
+
+[[noreturn]] void unknown_model(const char* name) {
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("model \"%s\" does not exist", name),
+                    errhint("save one with recsys.save_model('%s', model)", name)));
+}
+
+Datum column(int col, bool* isnull) { return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, isnull); }
+
+void load_registered(const char* name, ModelHandle* handle) {
+    static SPIPlanPtr newest = nullptr;
+    static SPIPlanPtr model_of = nullptr;
+    MemoryContext caller = CurrentMemoryContext;
+    SPI_connect();
+    prepared(newest,
+             "SELECT id, xmin::text::bigint FROM recsys.models WHERE name = $1 "
+             "ORDER BY created_at DESC, id DESC LIMIT 1");
+    if (!run_for_name(newest, name)) unknown_model(name);
+    bool isnull;
+    ModelCache::Key key{DatumGetInt64(column(1, &isnull)), DatumGetInt64(column(2, &isnull))};
+    guarded([&] { handle->reset(new std::shared_ptr<const Model>(cache.find(key))); });
+    if (!**handle) {
+        Oid types[1] = {INT8OID};
+        if (!model_of) {
+            model_of = SPI_prepare("SELECT model FROM recsys.models WHERE id = $1", 1, types);
+            if (!model_of) elog(ERROR, "recsys: SPI_prepare failed");
+            SPI_keepplan(model_of);
+        }
+        Datum id[1] = {Int64GetDatum(key.first)};
+        if (SPI_execute_plan(model_of, id, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed == 0)
+            unknown_model(name);
+        bytea* bytes = DatumGetByteaPP(column(1, &isnull));
+        std::size_t capacity = model_cache_bytes();
+        guarded([&] {
+            auto model = load_model(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)),
+                                    VARSIZE_ANY_EXHDR(bytes));
+            cache.insert(key, model, capacity);
+            handle->reset(new std::shared_ptr<const Model>(std::move(model)));
+        });
+    }
+    SPI_finish();
+    MemoryContextSwitchTo(caller);
+}
+
+}  // namespace
+
+ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno) {
+    if (PG_ARGISNULL(argno))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("model must not be NULL")));
+    ModelHandle* handle = new_owned<std::shared_ptr<const Model>>();
+    Oid type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+    if (type == TEXTOID) {
+        load_registered(text_to_cstring(PG_GETARG_TEXT_PP(argno)), handle);
+    } else if (type == BYTEAOID) {
+        bytea* bytes = PG_GETARG_BYTEA_PP(argno);
+        guarded([&] {
+            handle->reset(new std::shared_ptr<const Model>(
+                load_model(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)), VARSIZE_ANY_EXHDR(bytes))));
+        });
+    } else {
+        elog(ERROR, "recsys: model argument must be text or bytea");
+    }
+    return handle;
+}
+
+bytea* registered_model_bytes(const char* name) {
+    static SPIPlanPtr newest_bytes = nullptr;
+    MemoryContext caller = CurrentMemoryContext;
+    SPI_connect();
+    prepared(newest_bytes,
+             "SELECT model FROM recsys.models WHERE name = $1 ORDER BY created_at DESC, id DESC LIMIT 1");
+    if (!run_for_name(newest_bytes, name)) unknown_model(name);
+    bool isnull;
+    Datum d = column(1, &isnull);
+    MemoryContext spi = MemoryContextSwitchTo(caller);
+    bytea* copy = DatumGetByteaPCopy(d);
+    MemoryContextSwitchTo(spi);
+    SPI_finish();
+    return copy;
+}
+
+}  // namespace recsys::pg
