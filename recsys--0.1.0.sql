@@ -36,7 +36,7 @@ BEGIN
     END IF;
     info := recsys.model_info(model);
     INSERT INTO recsys.models (name, kind, params, metrics, model)
-    VALUES (name, info->>'kind', info->'options', metrics, model)
+    VALUES (name, info->>'kind', info->'metadata'->'options', metrics, model)
     RETURNING id INTO new_id;
     RETURN new_id;
 END

@@ -187,8 +187,18 @@ SELECT recsys.save_model('demo_candidates', model) AS model_id FROM fit;
 \timing off
 
 \echo
-\echo 'recsys.model_info(''demo_candidates''):'
-SELECT jsonb_pretty(recsys.model_info('demo_candidates')) AS model_info;
+\echo 'recsys.model_info(''demo_candidates'')  (the loss history shortened to first -> last):'
+\pset format unaligned
+\pset tuples_only on
+SELECT jsonb_pretty(CASE WHEN jsonb_typeof(info #> '{metadata,training,loss}') = 'array'
+                         THEN jsonb_set(info, '{metadata,training,loss}', to_jsonb(format('%s iterations: %s -> %s',
+                                  jsonb_array_length(info #> '{metadata,training,loss}'),
+                                  round((info #>> '{metadata,training,loss,0}')::numeric, 6),
+                                  round((info #>> '{metadata,training,loss,-1}')::numeric, 6))))
+                         ELSE info END) AS model_info
+  FROM recsys.model_info('demo_candidates') AS info;
+\pset format aligned
+\pset tuples_only off
 
 \echo
 \echo '== 4. Top-10 videos for three users (what they watched first, then what recsys suggests) =='

@@ -91,7 +91,32 @@ _pg_cluster_wipe() {
         _pg_cluster_log "stopping a server left over in $dir"
         _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
     fi
-    find "$dir" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true
+    find "$dir" -mindepth 1 -maxdepth 1 ! -name .pg-cluster -exec rm -rf {} + 2>/dev/null || true
+}
+
+# Hold an exclusive lock on DIR/.pg-cluster for as long as this shell uses DIR, so that a second
+# run pointed at the same DIR does not take a live cluster for a leftover. (The server itself
+# does not inherit the lock: a server orphaned by a killed shell is a leftover.)
+_PG_CLUSTER_LOCKFD=${_PG_CLUSTER_LOCKFD:-}
+_pg_cluster_lock() {
+    local fd
+    exec {fd}>>"$1/.pg-cluster" || return 1
+    if command -v flock >/dev/null 2>&1 && ! flock -n "$fd"; then
+        exec {fd}>&-
+        return 1
+    fi
+    _PG_CLUSTER_LOCKFD=$fd
+}
+_pg_cluster_unlock() {
+    if [[ -n "${_PG_CLUSTER_LOCKFD:-}" ]]; then
+        exec {_PG_CLUSTER_LOCKFD}>&- || true
+        _PG_CLUSTER_LOCKFD=""
+    fi
+}
+# Give up a started attempt: release the lock and remove what was made.
+_pg_cluster_abort() {
+    _pg_cluster_unlock
+    rm -rf "$1" 2>/dev/null || true
 }
 
 pg_cluster_start() {
@@ -106,7 +131,8 @@ pg_cluster_start() {
         return 1
     fi
 
-    # Where: DIR if usable, otherwise a fresh directory under $TMPDIR or /tmp.
+    # Where: DIR if usable and not in use by another running shell; otherwise a fresh directory
+    # under $TMPDIR or /tmp.
     local dir="" created=0
     [[ "$want" == /* ]] || want="$PWD/$want"
     if [[ -e "$want" && ! -d "$want" ]]; then
@@ -120,25 +146,30 @@ pg_cluster_start() {
     if [[ ! -d "$want" ]] && mkdir -p "$want" 2>/dev/null; then created=1; fi
     # socket path limit is 107 bytes: DIR/.s.PGSQL.NNNNN.lock must fit
     if [[ -d "$want" ]] && (( ${#want} <= 85 )) && _pg_cluster_usable "$want"; then
-        dir=$want
-    else
-        if [[ -d "$want" ]]; then
-            _pg_cluster_log "$want is not usable by the server (or its path is too long); using a directory under ${TMPDIR:-/tmp}"
+        if _pg_cluster_lock "$want"; then
+            dir=$want
+        else
+            _pg_cluster_log "$want is in use by another running cluster; using a directory under ${TMPDIR:-/tmp}"
         fi
+    elif [[ -d "$want" ]]; then
+        _pg_cluster_log "$want is not usable by the server (or its path is too long); using a directory under ${TMPDIR:-/tmp}"
+    fi
+    if [[ -z "$dir" ]]; then
         if (( created )); then rm -rf "$top" 2>/dev/null || true; fi
         local base=${TMPDIR:-/tmp}
         (( ${#base} <= 60 )) || base=/tmp
         dir=$(mktemp -d "$base/recsys-pg.XXXXXX") || { _pg_cluster_log "cannot create a directory under $base"; return 1; }
-        _pg_cluster_usable "$dir" || { _pg_cluster_log "$dir is not usable by the server"; rm -rf "$dir"; return 1; }
+        if ! _pg_cluster_usable "$dir" || ! _pg_cluster_lock "$dir"; then
+            _pg_cluster_log "$dir is not usable by the server"; rm -rf "$dir"; return 1
+        fi
     fi
     _pg_cluster_wipe "$dir" "$bin"
-    : > "$dir/.pg-cluster" 2>/dev/null || { _pg_cluster_log "cannot write into $dir"; return 1; }
 
     # Port: first free one from PG_CLUSTER_PORT.
     local port=${PG_CLUSTER_PORT:-54329} tries=0
     until _pg_cluster_port_free "$port" "$dir"; do
         port=$((port + 1)); tries=$((tries + 1))
-        (( tries < 100 )) || { _pg_cluster_log "no free port near ${PG_CLUSTER_PORT:-54329}"; return 1; }
+        (( tries < 100 )) || { _pg_cluster_log "no free port near ${PG_CLUSTER_PORT:-54329}"; _pg_cluster_abort "$dir"; return 1; }
     done
 
     # Memory: shared_buffers=1GB unless the machine has less than 4 GB.
@@ -153,7 +184,7 @@ pg_cluster_start() {
     local out
     if ! out=$(_pg_cluster_as "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C \
                    --no-sync --no-instructions 2>&1); then
-        _pg_cluster_log "initdb failed:"; printf '%s\n' "$out" >&2; return 1
+        _pg_cluster_log "initdb failed:"; printf '%s\n' "$out" >&2; _pg_cluster_abort "$dir"; return 1
     fi
     cat >> "$dir/data/postgresql.conf" <<EOF
 
@@ -179,11 +210,11 @@ EOF
     local -a opts=()
     if [[ -n "${PG_CLUSTER_OPTS:-}" ]]; then opts=(-o "$PG_CLUSTER_OPTS"); fi
     if ! _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-            "${opts[@]}" start >/dev/null 2>&1; then
+            "${opts[@]}" start >/dev/null 2>&1 {_PG_CLUSTER_LOCKFD}>&-; then
         _pg_cluster_log "server did not start; log:"
         tail -n 30 "$dir/log" >&2 2>/dev/null
         _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-        rm -rf "$dir" 2>/dev/null
+        _pg_cluster_abort "$dir"
         return 1
     fi
 
@@ -221,6 +252,7 @@ pg_cluster_stop() {
     else
         rm -rf "$dir" 2>/dev/null || true
     fi
+    _pg_cluster_unlock
     unset PG_CLUSTER_DIR PGHOST PGPORT PGUSER PGDATABASE
     local kv
     # shellcheck disable=SC2163  # kv is NAME=value

@@ -41,9 +41,9 @@ MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* what) {
 void check_budget(uint64 rows) {
     if (rows * kBytesPerRow > max_memory_bytes())
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-                        errmsg("als_fit input of %llu rows needs %llu MB, over the memory limit",
-                               static_cast<unsigned long long>(rows),
-                               static_cast<unsigned long long>((rows * kBytesPerRow) >> 20)),
+                        errmsg("als_fit input of more than %llu rows is over the memory limit of %llu MB",
+                               static_cast<unsigned long long>(max_memory_bytes() / kBytesPerRow),
+                               static_cast<unsigned long long>(max_memory_bytes() >> 20)),
                         errhint("%s", max_memory_hint())));
 }
 

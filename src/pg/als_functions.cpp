@@ -28,6 +28,7 @@ std::vector<std::int64_t>* ids_or_null(const ArrayView<std::int64_t>& view, bool
 // Emits (item_id, score, rank) rows.
 void emit_ranked(FunctionCallInfo fcinfo, const AlsModel& model, const Ranked* ranked) {
     RowWriter rows(fcinfo);
+    if (!ranked->value) return;  // nothing was asked (a NULL id)
     const std::vector<Scored>& list = **ranked;
     for (std::size_t r = 0; r < list.size(); ++r) {
         Datum values[3] = {Int64GetDatum(model.item_ids[static_cast<std::size_t>(list[r].index)]),

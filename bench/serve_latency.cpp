@@ -1,0 +1,308 @@
+// serve_latency: end-to-end latency of recsys.recommend() seen by a client.
+//
+// Each client is a thread with its own libpq connection. It prepares
+//   SELECT item_id, score, rank FROM recsys.recommend($1::text, $2::bigint, $3::int)
+// warms up (the first call of a backend loads the model into its cache), waits
+// until every client is ready, then makes --calls calls for random users of the
+// model, timing each one with steady_clock from sending the query to having read
+// every row of the result. It prints p50 / p90 / p99 / max over all calls of all
+// clients, and the throughput (all calls / wall time of the timed phase).
+//
+//   serve_latency --model bench_serving --calls 2000 --clients 1 --k 100
+//
+// Connection: libpq's environment (PGHOST, PGPORT, PGUSER, PGDATABASE, ...) or --dsn.
+// See bench/README.md.
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Config {
+    std::string dsn;
+    std::string model = "bench_serving";
+    long users = 0;  // draw from the first N users of the model; 0: all of them
+    long range_lo = 0, range_hi = -1;  // --user-range LO:HI instead of asking the model
+    long calls = 2000;                 // per client
+    int clients = 1;
+    int k = 100;
+    int warmup = 50;  // per client
+    std::uint64_t seed = 42;
+    bool exclude_seen = true;
+};
+
+[[noreturn]] void usage(const char* msg) {
+    if (msg) std::fprintf(stderr, "serve_latency: %s\n", msg);
+    std::fprintf(stderr,
+                 "usage: serve_latency [--model NAME] [--users N | --user-range LO:HI] [--calls N]\n"
+                 "                     [--clients N] [--k N] [--warmup N] [--seed N] [--include-seen]\n"
+                 "                     [--dsn CONNINFO]\n"
+                 "  --model NAME       registered model (recsys.models name), default bench_serving\n"
+                 "  --users N          draw users from the first N ids of recsys.user_factors(NAME); 0 = all (default)\n"
+                 "  --user-range LO:HI draw user ids uniformly from [LO, HI] instead (no query)\n"
+                 "  --calls N          timed calls per client (default 2000)\n"
+                 "  --clients N        concurrent clients, one thread + connection each (default 1)\n"
+                 "  --k N              recommendations per call (default 100)\n"
+                 "  --warmup N         untimed calls per client first (default 50)\n"
+                 "  --include-seen     pass exclude_seen => false (default: the function's default, true)\n"
+                 "  --dsn CONNINFO     libpq connection string (default: PG* environment variables)\n");
+    std::exit(2);
+}
+
+long parse_long(const char* s, const char* what) {
+    char* end = nullptr;
+    errno = 0;
+    long v = std::strtol(s, &end, 10);
+    if (errno || !end || *end || end == s) usage((std::string("bad number for ") + what + ": " + s).c_str());
+    return v;
+}
+
+Config parse_args(int argc, char** argv) {
+    Config c;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> const char* {
+            if (i + 1 >= argc) usage((a + " needs a value").c_str());
+            return argv[++i];
+        };
+        if (a == "--model") c.model = value();
+        else if (a == "--users") c.users = parse_long(value(), "--users");
+        else if (a == "--user-range") {
+            std::string r = value();
+            auto colon = r.find(':');
+            if (colon == std::string::npos) usage("--user-range wants LO:HI");
+            c.range_lo = parse_long(r.substr(0, colon).c_str(), "--user-range");
+            c.range_hi = parse_long(r.substr(colon + 1).c_str(), "--user-range");
+            if (c.range_hi < c.range_lo) usage("--user-range: HI < LO");
+        } else if (a == "--calls") c.calls = parse_long(value(), "--calls");
+        else if (a == "--clients") c.clients = static_cast<int>(parse_long(value(), "--clients"));
+        else if (a == "--k") c.k = static_cast<int>(parse_long(value(), "--k"));
+        else if (a == "--warmup") c.warmup = static_cast<int>(parse_long(value(), "--warmup"));
+        else if (a == "--seed") c.seed = static_cast<std::uint64_t>(parse_long(value(), "--seed"));
+        else if (a == "--include-seen") c.exclude_seen = false;
+        else if (a == "--dsn") c.dsn = value();
+        else if (a == "-h" || a == "--help") usage(nullptr);
+        else usage(("unknown argument " + a).c_str());
+    }
+    if (c.calls < 1 || c.clients < 1 || c.k < 1 || c.warmup < 0 || c.users < 0) usage("values must be positive");
+    return c;
+}
+
+struct Connection {
+    PGconn* conn = nullptr;
+    explicit Connection(const std::string& dsn) {
+        conn = PQconnectdb(dsn.c_str());
+        if (PQstatus(conn) != CONNECTION_OK) {
+            std::string msg = PQerrorMessage(conn);
+            PQfinish(conn);
+            conn = nullptr;
+            throw std::runtime_error("connection failed: " + msg);
+        }
+    }
+    ~Connection() {
+        if (conn) PQfinish(conn);
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+};
+
+// Owns a PGresult; throws on a status other than `want`.
+struct Result {
+    PGresult* res;
+    Result(PGresult* r, PGconn* conn, ExecStatusType want, const char* what) : res(r) {
+        if (!res || PQresultStatus(res) != want) {
+            std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+            if (res) PQclear(res);
+            throw std::runtime_error(std::string(what) + ": " + msg);
+        }
+    }
+    ~Result() { PQclear(res); }
+    Result(const Result&) = delete;
+    Result& operator=(const Result&) = delete;
+};
+
+std::vector<long long> model_users(const Config& c) {
+    if (c.range_hi >= c.range_lo) {
+        return {};  // drawn from the range
+    }
+    Connection db(c.dsn);
+    const char* params[1] = {c.model.c_str()};
+    std::string sql = "SELECT id FROM recsys.user_factors($1::text)";
+    if (c.users > 0) sql += " LIMIT " + std::to_string(c.users);
+    Result r(PQexecParams(db.conn, sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0), db.conn, PGRES_TUPLES_OK,
+             "reading the model's users");
+    std::vector<long long> ids(static_cast<std::size_t>(PQntuples(r.res)));
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = std::atoll(PQgetvalue(r.res, static_cast<int>(i), 0));
+    if (ids.empty()) throw std::runtime_error("model " + c.model + " has no users");
+    return ids;
+}
+
+// All clients start the timed phase together.
+class StartGate {
+public:
+    explicit StartGate(int n) : waiting_(n) {}
+    // Returns the common start time once everyone has arrived.
+    Clock::time_point arrive() {
+        std::unique_lock<std::mutex> lock(m_);
+        if (--waiting_ == 0) {
+            start_ = Clock::now();
+            open_ = true;
+            cv_.notify_all();
+        } else {
+            cv_.wait(lock, [&] { return open_; });
+        }
+        return start_;
+    }
+    // A client that failed before arriving must still let the others go.
+    void abandon() { arrive(); }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    int waiting_;
+    bool open_ = false;
+    Clock::time_point start_;
+};
+
+struct ClientResult {
+    std::vector<double> ms;  // per timed call
+    Clock::time_point start, end;
+    long rows = 0;
+    double checksum = 0;  // uses every value read, so none of the reading is skipped
+    std::string error;
+};
+
+void run_client(const Config& c, const std::vector<long long>& users, int index, StartGate& gate, ClientResult& out) {
+    bool arrived = false;
+    try {
+        Connection db(c.dsn);
+        Result prep(PQprepare(db.conn, "rec",
+                              c.exclude_seen
+                                  ? "SELECT item_id, score, rank FROM recsys.recommend($1::text, $2::bigint, $3::int)"
+                                  : "SELECT item_id, score, rank FROM recsys.recommend($1::text, $2::bigint, $3::int, "
+                                    "exclude_seen => false)",
+                              3, nullptr),
+                    db.conn, PGRES_COMMAND_OK, "prepare");
+        std::mt19937_64 rng(c.seed * 1000003ULL + static_cast<std::uint64_t>(index));
+        std::uniform_int_distribution<std::size_t> pick(0, users.empty() ? 0 : users.size() - 1);
+        std::uniform_int_distribution<long long> in_range(c.range_lo, c.range_hi);
+        std::string k = std::to_string(c.k);
+
+        auto call = [&](ClientResult* record) {
+            long long user = users.empty() ? in_range(rng) : users[pick(rng)];
+            std::string u = std::to_string(user);
+            const char* params[3] = {c.model.c_str(), u.c_str(), k.c_str()};
+            auto t0 = Clock::now();
+            Result r(PQexecPrepared(db.conn, "rec", 3, params, nullptr, nullptr, 0), db.conn, PGRES_TUPLES_OK,
+                     "recommend");
+            int n = PQntuples(r.res);
+            double sum = 0;
+            for (int i = 0; i < n; ++i) {
+                sum += std::atof(PQgetvalue(r.res, i, 1));
+                sum += static_cast<double>(std::atoll(PQgetvalue(r.res, i, 0)) & 1);
+                sum += std::atoi(PQgetvalue(r.res, i, 2));
+            }
+            auto t1 = Clock::now();
+            if (record) {
+                record->ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+                record->rows += n;
+                record->checksum += sum;
+            }
+        };
+
+        for (int i = 0; i < c.warmup; ++i) call(nullptr);
+        out.ms.reserve(static_cast<std::size_t>(c.calls));
+        arrived = true;
+        out.start = gate.arrive();
+        for (long i = 0; i < c.calls; ++i) call(&out);
+        out.end = Clock::now();
+    } catch (const std::exception& e) {
+        out.error = e.what();
+        if (!arrived) gate.abandon();
+    }
+}
+
+double percentile(const std::vector<double>& sorted, double q) {
+    // Nearest rank: the smallest value with at least q of the calls at or below it.
+    std::size_t rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+    if (rank < 1) rank = 1;
+    return sorted[std::min(rank, sorted.size()) - 1];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Config c = parse_args(argc, argv);
+    std::vector<long long> users;
+    try {
+        users = model_users(c);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "serve_latency: %s\n", e.what());
+        return 1;
+    }
+
+    std::vector<ClientResult> results(static_cast<std::size_t>(c.clients));
+    StartGate gate(c.clients);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < c.clients; ++i)
+        threads.emplace_back(run_client, std::cref(c), std::cref(users), i, std::ref(gate),
+                             std::ref(results[static_cast<std::size_t>(i)]));
+    for (auto& t : threads) t.join();
+
+    std::vector<double> all;
+    long rows = 0;
+    double checksum = 0;
+    Clock::time_point start = Clock::time_point::max(), end = Clock::time_point::min();
+    bool failed = false;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const ClientResult& r = results[i];
+        if (!r.error.empty()) {
+            std::fprintf(stderr, "serve_latency: client %zu: %s\n", i, r.error.c_str());
+            failed = true;
+            continue;
+        }
+        all.insert(all.end(), r.ms.begin(), r.ms.end());
+        rows += r.rows;
+        checksum += r.checksum;
+        start = std::min(start, r.start);
+        end = std::max(end, r.end);
+    }
+    if (failed || all.empty()) return 1;
+    std::sort(all.begin(), all.end());
+    double wall = std::chrono::duration<double>(end - start).count();
+    double mean = 0;
+    for (double v : all) mean += v;
+    mean /= static_cast<double>(all.size());
+
+    std::printf("serve_latency: model %s, k %d, %d client(s) x %ld calls (+%d warm-up each), users drawn from ",
+                c.model.c_str(), c.k, c.clients, c.calls, c.warmup);
+    if (users.empty()) std::printf("[%ld, %ld]\n", c.range_lo, c.range_hi);
+    else std::printf("%zu ids of the model\n", users.size());
+    std::printf("  calls %zu, rows %ld (%.1f per call), checksum %.6g\n", all.size(), rows,
+                static_cast<double>(rows) / static_cast<double>(all.size()), checksum);
+    std::printf("  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  mean %.3f\n", percentile(all, 0.50),
+                percentile(all, 0.90), percentile(all, 0.99), all.back(), mean);
+    std::printf("  throughput: %.1f calls/s over %.2f s\n", static_cast<double>(all.size()) / wall, wall);
+    // One machine-readable line for scripts.
+    std::printf("RESULT clients=%d k=%d calls=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f "
+                "calls_per_s=%.1f\n",
+                c.clients, c.k, all.size(), percentile(all, 0.50), percentile(all, 0.90), percentile(all, 0.99),
+                all.back(), mean, static_cast<double>(all.size()) / wall);
+    return 0;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, runs the GoogleTest
+# suite (with AddressSanitizer and UndefinedBehaviorSanitizer) and the
+# pg_regress suite against a throwaway PostgreSQL, then prints one summary line.
+#
+#   bash scripts/test.sh
+#
+# Uses the server in PG* when PGHOST or PGDATABASE is set; otherwise starts a
+# private cluster under .test/pg and removes it afterwards.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+bash scripts/install-deps.sh
+
+passed=0 failed=0
+count() {  # count PASSED FAILED
+    passed=$((passed + $1)); failed=$((failed + $2))
+}
+
+echo "== unit tests (GoogleTest, sanitizers on)"
+cmake -S . -B build/test -DRECSYS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build/test -j"$(nproc)" --target recsys_tests >/dev/null
+ctest_log=$(mktemp)
+if ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/test --output-on-failure -j"$(nproc)" | tee "$ctest_log"; then :; fi
+line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$ctest_log" || true)
+if [[ -z "$line" ]]; then
+    echo "ctest did not report" >&2; count 0 1
+else
+    total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+    bad=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+    count $((total - bad)) "$bad"
+fi
+rm -f "$ctest_log"
+
+echo "== extension build"
+make -s -j"$(nproc)" >/dev/null
+make -s install >/dev/null
+
+echo "== SQL tests (pg_regress)"
+source scripts/pg-cluster.sh
+if [[ -z "${PGHOST:-}" && -z "${PGDATABASE:-}" ]]; then
+    trap pg_cluster_stop EXIT
+    pg_cluster_start "$root/.test/pg"
+fi
+regress_log=$(mktemp)
+if make -s installcheck >"$regress_log" 2>&1; then :; fi
+cat "$regress_log"
+r_ok=$(grep -E '^(ok|test) ' "$regress_log" | grep -cvE 'FAILED|failed' || true)
+r_bad=$(grep -E '^(not ok|test) ' "$regress_log" | grep -cE 'FAILED|failed' || true)
+if [[ $((r_ok + r_bad)) -eq 0 ]]; then r_bad=1; echo "pg_regress did not run" >&2; fi
+if [[ $r_bad -gt 0 && -f regression.diffs ]]; then head -200 regression.diffs; fi
+count "$r_ok" "$r_bad"
+rm -f "$regress_log"
+
+echo "== progress NOTICEs"
+notices=$(psql -X -q -d contrib_regression 2>&1 <<'SQL' | grep -c 'als_fit iteration' || true
+SET recsys."verbose" = on;
+SELECT length(recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 3}')) > 0 FROM watch;
+SQL
+)
+if [[ "$notices" -eq 3 ]]; then echo "ok: 3 progress NOTICEs"; count 1 0; else echo "FAILED: $notices progress NOTICEs, expected 3"; count 0 1; fi
+
+if pg_cluster_crashed; then echo "FAILED: the server log shows a crash"; count 0 1; fi
+
+echo "summary: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

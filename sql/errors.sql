@@ -1,0 +1,25 @@
+-- Bad model bytes give clear errors, never a crash.
+SELECT recsys.model_info('\x'::bytea);
+SELECT recsys.model_info('\x0102'::bytea);
+SELECT recsys.model_info(substr(model, 1, 40)) FROM m;
+SELECT recsys.model_info(substr(model, 1, length(model) - 1)) FROM m;
+-- one flipped byte in the factors
+SELECT recsys.model_info(overlay(model placing '\xff'::bytea from length(model) - 100 for 1)) FROM m;
+SELECT * FROM m, recsys.recommend(overlay(model placing '\x00'::bytea from 200 for 1), 1);
+-- a newer format version
+SELECT recsys.model_info(overlay(model placing '\x09000000'::bytea from 9 for 4)) FROM m;
+-- memory cap: 53200 with a hint
+SET recsys.max_memory = '1MB';
+SELECT recsys.als_fit(g, g % 1000, 1.0, '{}') FROM generate_series(1, 100000) g;
+SELECT recsys.als_fit(g % 3000, g % 1000, 1.0, '{"factors": 1024}') FROM generate_series(1, 20000) g;
+RESET recsys.max_memory;
+-- cancellation: statement_timeout stops a long training promptly
+SET statement_timeout = '200ms';
+SELECT recsys.als_fit(g % 20000, g % 5000, 1.0, '{"factors": 256, "iterations": 1000}') FROM generate_series(1, 200000) g;
+RESET statement_timeout;
+-- the session is still alive
+SELECT 1 AS alive;
+-- a saved model of the format version 1 fixture stays readable
+\set fixture `cat tests/fixtures/als_v1.hex`
+SELECT recsys.model_info(decode(:'fixture', 'hex'))->'metadata'->'dimensions' AS fixture_dims;
+SELECT item_id, rank FROM recsys.recommend(decode(:'fixture', 'hex'), 10, 2);

@@ -1,0 +1,64 @@
+-- Serving from a model value (bytea form).
+-- m.model was trained in als.sql on the two taste groups of setup.sql.
+-- A user of group 1 gets group-1 items, ranked 1..k, none already watched.
+SELECT count(*) AS n, bool_and(item_id BETWEEN 100 AND 114) AS same_group,
+       bool_and(item_id NOT IN (SELECT item_id FROM watch WHERE user_id = 1)) AS unseen,
+       array_agg(rank ORDER BY rank) AS ranks
+FROM m, recsys.recommend(m.model, 1, 5);
+-- scores are in descending order
+SELECT bool_and(score >= next_score) AS descending
+FROM (SELECT score, lead(score, 1, '-Infinity') OVER (ORDER BY rank) AS next_score
+      FROM m, recsys.recommend(m.model, 25, 10)) s;
+-- exclude_seen = false may return watched items
+SELECT count(*) FILTER (WHERE item_id IN (SELECT item_id FROM watch WHERE user_id = 1)) > 0 AS has_seen
+FROM m, recsys.recommend(m.model, 1, 10, exclude_seen => false);
+-- candidates restrict, exclude removes; unknown ids in either are ignored
+SELECT array_agg(item_id ORDER BY item_id) AS items
+FROM m, recsys.recommend(m.model, 1, 10, candidates => ARRAY[100, 101, 102, 103, 120, 999]::bigint[],
+                         exclude => ARRAY[101, 998]::bigint[], exclude_seen => false);
+-- k larger than the catalogue returns the catalogue (minus seen items)
+SELECT count(*) AS n FROM m, recsys.recommend(m.model, 1, 1000);
+SELECT count(*) AS n FROM m, recsys.recommend(m.model, 1, 1000, exclude_seen => false);
+-- an unknown user gets the most popular items
+SELECT count(*) AS n, array_agg(rank ORDER BY rank) AS ranks FROM m, recsys.recommend(m.model, 123456, 3);
+SELECT (SELECT array_agg(item_id ORDER BY rank) FROM m, recsys.recommend(m.model, 123456, 3)) =
+       (SELECT array_agg(item_id::bigint) FROM (SELECT item_id FROM watch GROUP BY item_id
+                                         ORDER BY count(DISTINCT user_id) DESC, item_id LIMIT 3) p) AS is_popularity;
+-- a NULL user has no recommendations
+SELECT count(*) FROM m, recsys.recommend(m.model, NULL, 3);
+-- bad arguments
+SELECT * FROM m, recsys.recommend(m.model, 1, 0);
+SELECT * FROM m, recsys.recommend(m.model, 1, -5);
+SELECT * FROM m, recsys.recommend(m.model, 1, NULL);
+SELECT * FROM recsys.recommend(NULL::bytea, 1, 3);
+SELECT * FROM m, recsys.recommend(m.model, 1, 3, NULL);
+SELECT * FROM m, recsys.recommend(m.model, 1, 3, candidates => ARRAY[1, NULL]::bigint[]);
+SELECT * FROM m, recsys.recommend(m.model, 1, 3, exclude => ARRAY[[1, 2], [3, 4]]::bigint[]);
+-- fold-in from a recent history: group-2 items give group-2 recommendations
+SELECT count(*) AS n, bool_and(item_id BETWEEN 115 AND 129) AS same_group,
+       bool_and(item_id NOT IN (115, 116, 117)) AS excludes_history
+FROM m, recsys.recommend_for_items(m.model, ARRAY[115, 116, 117]::bigint[], NULL, 5);
+SELECT count(*) AS n FROM m, recsys.recommend_for_items(m.model, ARRAY[115, 116]::bigint[], ARRAY[3.0, 1.0], 5,
+                                                         exclude_seen => false);
+-- unknown items only: popularity
+SELECT count(*) AS n FROM m, recsys.recommend_for_items(m.model, ARRAY[999]::bigint[], NULL, 4);
+SELECT * FROM m, recsys.recommend_for_items(m.model, ARRAY[115, 116]::bigint[], ARRAY[1.0], 5);
+SELECT * FROM m, recsys.recommend_for_items(m.model, ARRAY[115]::bigint[], ARRAY['NaN']::float8[], 5);
+SELECT * FROM m, recsys.recommend_for_items(m.model, ARRAY[115]::bigint[], ARRAY[-1]::float8[], 5);
+SELECT * FROM m, recsys.recommend_for_items(m.model, NULL, NULL, 5);
+-- similar items: same group, not the item itself, cosine in [-1, 1]
+SELECT count(*) AS n, bool_and(item_id BETWEEN 100 AND 114) AS same_group, bool_and(item_id <> 100) AS not_itself,
+       bool_and(score BETWEEN -1.0001 AND 1.0001) AS cosine
+FROM m, recsys.similar_items(m.model, 100, 5);
+SELECT count(*) AS n FROM m, recsys.similar_items(m.model, 424242, 5);
+SELECT * FROM m, recsys.similar_items(m.model, 100, 0);
+-- every user at once
+SELECT count(*) AS rows, count(DISTINCT user_id) AS users, max(rank) AS max_rank FROM m, recsys.recommend_all(m.model, 3);
+-- recommend_all agrees with recommend
+SELECT bool_and(a.item_id = r.item_id) AS agrees
+FROM m, recsys.recommend_all(m.model, 5) a
+JOIN LATERAL (SELECT * FROM recsys.recommend((SELECT model FROM m), a.user_id, 5)) r ON r.rank = a.rank;
+SELECT * FROM m, recsys.recommend_all(m.model, 0);
+-- factors for export
+SELECT count(*) AS items, min(array_length(factors, 1)) AS f FROM m, recsys.item_factors(m.model);
+SELECT count(*) AS users, min(array_length(factors, 1)) AS f FROM m, recsys.user_factors(m.model);
