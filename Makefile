@@ -10,7 +10,7 @@ EXTENSION   = recsys
 MODULE_big  = recsys
 DATA        = recsys--0.1.0.sql
 
-CORE_OBJS   = src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
+CORE_OBJS   = src/core/als_kernel.o src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
               src/core/interactions.o src/core/json.o src/core/metrics.o src/core/model.o \
               src/core/model_cache.o src/core/model_format.o src/core/options.o src/core/parallel.o \
               src/core/topk.o
@@ -23,7 +23,7 @@ REGRESS     = setup options als serving registry metrics errors
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG
-PG_CXXFLAGS = -std=c++17 -O3 -Wno-register -pthread
+PG_CXXFLAGS = -std=c++17 -O3 -fopenmp-simd -Wno-register -pthread
 SHLIB_LINK += -lz -lstdc++ -pthread
 
 ifeq ($(NATIVE),1)

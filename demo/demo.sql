@@ -4,7 +4,7 @@
 --
 -- 1. builds schema `demo` (users, videos, watch_history, recommendation_log) with a generated but
 --    realistic watch history: 8 categories, users who like 1-3 of them, Zipf-like popularity,
---    5..100 watches per user over the last 60 days;
+--    5..109 picks per user over the last 60 days (3..97 distinct videos after repeats), ~580k rows;
 -- 2. holds out the last 20% of each user's watches (chronologically);
 -- 3. trains implicit ALS on the rest with recsys.als_fit and saves it in the model registry;
 -- 4. serves top-10 recommendations and evaluates them against a popularity baseline.
@@ -16,7 +16,7 @@
 SET client_min_messages = warning;
 
 \echo
-\echo '== 1. Generating a video platform: 20,000 users, 10,000 videos, ~550k watches =='
+\echo '== 1. Generating a video platform: 20,000 users, 10,000 videos, ~580k watches =='
 SELECT extract(epoch FROM clock_timestamp()) AS gen_started \gset
 
 DROP SCHEMA IF EXISTS demo CASCADE;
@@ -176,7 +176,7 @@ SELECT (SELECT count(*) FROM demo.train) AS train_rows,
 CREATE EXTENSION IF NOT EXISTS recsys;
 DELETE FROM recsys.models WHERE name = 'demo_candidates';
 
-\echo 'SELECT recsys.save_model(''demo_candidates'', recsys.als_fit(user_id, video_id, minutes_watched, ''{"factors":64,"iterations":15}''))  FROM demo.train;'
+\echo 'SELECT recsys.save_model(''demo_candidates'', recsys.als_fit(user_id, video_id, minutes_watched, ''{"factors":64,"iterations":15}'')) FROM demo.train;'
 \timing on
 WITH fit AS (
     SELECT recsys.als_fit(user_id, video_id, minutes_watched,

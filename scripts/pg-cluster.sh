@@ -9,32 +9,36 @@
 #   psql -c 'select 1'
 #
 # pg_cluster_start DIR
-#   Creates DIR (mode 755), runs initdb into DIR/data and starts the server on a Unix socket
-#   only (listen_addresses='') on the first free port from $PG_CLUSTER_PORT (default 54329).
-#   As root it runs initdb/pg_ctl as the unprivileged `postgres` user (PostgreSQL refuses root);
-#   otherwise as the current user. Superuser is `postgres`, authentication is trust.
-#   If DIR cannot be created or is not usable by the server's user, or is too long for a socket
-#   path, it falls back to a fresh directory under ${TMPDIR:-/tmp}.
-#   A DIR left over by an interrupted run (it carries the marker file .pg-cluster) is stopped
-#   and wiped first; a non-empty DIR without the marker is refused.
-#   Settings: fsync=off, synchronous_commit=off, full_page_writes=off, shared_buffers=1GB
-#   (at most a quarter of RAM), max_parallel_workers_per_gather=2.  Override or add settings with
-#   PG_CLUSTER_OPTS (extra "-c name=value" arguments for postgres) and the port with PG_CLUSTER_PORT.
-#   Returns non-zero (and prints the server log) on failure; never exits the calling shell.
+#   Creates DIR (mode 755), runs initdb into DIR/data and starts the server on a Unix socket in
+#   DIR only (listen_addresses=''), on the first free port from $PG_CLUSTER_PORT (default 54329).
+#   As root it runs initdb/pg_ctl as the unprivileged `postgres` user (PostgreSQL refuses root)
+#   and hands DIR to that user; otherwise it runs them as the current user. The superuser is
+#   `postgres`, authentication is trust. Exports PGHOST PGPORT PGUSER=postgres
+#   PGDATABASE=postgres, and PG_CLUSTER_DIR (the server log is $PG_CLUSTER_DIR/log).
+#   Falls back to a fresh directory under ${TMPDIR:-/tmp} when DIR cannot be created, is not
+#   usable by the server's user, is too long for a socket path, or is in use by another shell
+#   (each shell holds a lock on DIR/.pg-cluster while it uses DIR).
+#   A DIR left over by a killed run (it carries the marker .pg-cluster) is stopped and wiped
+#   first; a non-empty DIR without the marker is refused.
+#   Settings: fsync=off, synchronous_commit=off, full_page_writes=off, shared_buffers=1GB (a
+#   quarter of RAM on machines under 4 GB), max_parallel_workers_per_gather=2. Add or override
+#   settings with PG_CLUSTER_OPTS (extra "-c name=value" arguments for postgres).
+#   Returns non-zero (after printing the server log) on failure; never exits the calling shell.
 #
-# pg_cluster_stop
-#   Immediate stop; prints any crash lines ('terminated by signal', PANIC) found in the server
-#   log, so that a backend crash cannot go unnoticed; removes the directory; restores the PG*
-#   variables the caller had. Idempotent, always returns 0: safe in an EXIT trap.
-#   PG_CLUSTER_KEEP=1 keeps the directory (and its log) for inspection.
+# pg_cluster_stop [DIR]
+#   Stops the cluster this shell started (a child shell never stops its parent's), or the
+#   pg-cluster.sh directory DIR: immediate stop; prints the crash lines ('terminated by signal',
+#   PANIC) of the server log, so that a backend crash cannot go unnoticed; removes the
+#   directory; restores the PG* variables the caller had before. Idempotent and always returns
+#   0: safe in an EXIT trap. PG_CLUSTER_KEEP=1 keeps the directory and its log for inspection.
 #
 # pg_cluster_crashed
-#   Returns 0 if the server log shows a crashed backend or a PANIC (for tests that want to fail on it).
+#   Returns 0 if the server log shows a crashed backend or a PANIC (for tests that want to fail).
 #
-# The functions do not change the caller's shell options (set -e/-u/pipefail are fine).
+# The functions leave the caller's shell options alone (set -euo pipefail is fine).
 
 PG_CLUSTER_BIN=${PG_CLUSTER_BIN:-}
-PG_CLUSTER_DIR=${PG_CLUSTER_DIR:-}
+_PG_CLUSTER_OWNED=${_PG_CLUSTER_OWNED:-}   # the directory this shell started (not exported)
 PG_CLUSTER_CRASH_RE='terminated by signal|was terminated by exception|PANIC:'
 
 _pg_cluster_log() { printf 'pg-cluster: %s\n' "$*" >&2; }
@@ -121,8 +125,8 @@ _pg_cluster_abort() {
 
 pg_cluster_start() {
     local want=${1:?usage: pg_cluster_start DIR}
-    if [[ -n "${PG_CLUSTER_DIR:-}" && -f "$PG_CLUSTER_DIR/data/postmaster.pid" ]]; then
-        _pg_cluster_log "a cluster is already running in $PG_CLUSTER_DIR (call pg_cluster_stop first)"
+    if [[ -n "${_PG_CLUSTER_OWNED:-}" ]]; then
+        _pg_cluster_log "this shell already runs a cluster in $_PG_CLUSTER_OWNED (call pg_cluster_stop first)"
         return 1
     fi
     local bin; bin=$(_pg_cluster_bindir) || return 1
@@ -224,21 +228,28 @@ EOF
     for v in PGHOST PGPORT PGUSER PGDATABASE PGHOSTADDR PGSERVICE; do
         if [[ -n "${!v+x}" ]]; then _PG_CLUSTER_SAVED+=("$v=${!v}"); fi
     done
+    _PG_CLUSTER_OWNED=$dir
     PG_CLUSTER_DIR=$dir PG_CLUSTER_BIN=$bin
-    export PG_CLUSTER_DIR PG_CLUSTER_BIN
+    export PG_CLUSTER_DIR PG_CLUSTER_BIN   # for child processes (log: $PG_CLUSTER_DIR/log)
     export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
     unset PGHOSTADDR PGSERVICE
     return 0
 }
 
 pg_cluster_crashed() {
-    [[ -n "${PG_CLUSTER_DIR:-}" && -f "$PG_CLUSTER_DIR/log" ]] || return 1
-    grep -Eq "$PG_CLUSTER_CRASH_RE" "$PG_CLUSTER_DIR/log" 2>/dev/null
+    local dir=${_PG_CLUSTER_OWNED:-${PG_CLUSTER_DIR:-}}
+    [[ -n "$dir" && -f "$dir/log" ]] || return 1
+    grep -Eq "$PG_CLUSTER_CRASH_RE" "$dir/log" 2>/dev/null
 }
 
 pg_cluster_stop() {
-    local dir=${PG_CLUSTER_DIR:-}
+    # Only the cluster this shell started (a child shell that inherited PG_CLUSTER_DIR must not
+    # stop its parent's), or the directory given explicitly: pg_cluster_stop DIR.
+    local dir=${1:-${_PG_CLUSTER_OWNED:-}}
     [[ -n "$dir" ]] || return 0
+    if [[ -n "${1:-}" && ! -f "$dir/.pg-cluster" ]]; then
+        _pg_cluster_log "$dir was not made by pg-cluster.sh; not touching it"; return 0
+    fi
     local bin=${PG_CLUSTER_BIN:-/usr/lib/postgresql/15/bin}
     if [[ -f "$dir/data/postmaster.pid" ]]; then
         _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
@@ -252,7 +263,9 @@ pg_cluster_stop() {
     else
         rm -rf "$dir" 2>/dev/null || true
     fi
+    if [[ "$dir" != "${_PG_CLUSTER_OWNED:-}" ]]; then return 0; fi
     _pg_cluster_unlock
+    _PG_CLUSTER_OWNED=""
     unset PG_CLUSTER_DIR PGHOST PGPORT PGUSER PGDATABASE
     local kv
     # shellcheck disable=SC2163  # kv is NAME=value

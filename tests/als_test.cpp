@@ -182,7 +182,7 @@ TEST(AlsQuality, RecoversPlantedTastesBetterThanPopularityAndRandom) {
 
     std::printf("hit rate@10: als %.3f, popularity %.3f, random %.3f\n", als, popularity, random);
     EXPECT_GT(als, 5 * random);
-    EXPECT_GT(als, 1.5 * popularity);
+    EXPECT_GT(als, 2.5 * popularity);
 }
 
 // ---------------------------------------------------------------- (b) row solver
@@ -589,7 +589,7 @@ TEST(AlsServe, RecommendForItemsFromAUsersHistoryMatchesRecommend) {
     }
     overlap /= users * 10.0;
     std::printf("recommend_for_items vs recommend: top-10 overlap %.3f\n", overlap);
-    EXPECT_GT(overlap, 0.8);
+    EXPECT_GT(overlap, 0.9);
 }
 
 TEST(AlsServe, RecommendForItemsWithoutKnownItemsIsPopularity) {

@@ -359,6 +359,7 @@ TEST(AlsPayloadFuzz, TruncationsAndFlipsLoadOrRaiseError) {
         if (b.size() > 4) fix_checksum(b);
         exercise(b, loaded);
     }
+    std::printf("%d cases, %d loaded\n", cases, loaded);
     EXPECT_GE(cases, 5000);
     // Flips inside factor values load fine: the fuzzing did reach the end.
     EXPECT_GT(loaded, 0);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "als.h"
+#include "als_kernel.h"
 #include "parallel.h"
 
 namespace recsys {
@@ -46,18 +47,17 @@ Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& 
     std::size_t rows = static_cast<std::size_t>(y.rows());
     int f = static_cast<int>(y.cols());
     std::size_t blocks = (rows + kGramBlock - 1) / kGramBlock;
-    std::vector<Eigen::MatrixXf> partial(blocks);
+    std::vector<Eigen::MatrixXd> partial(blocks);
     parallel_for(blocks, 1, threads, stop, [&](std::size_t b, std::size_t e, int) {
         for (std::size_t blk = b; blk < e; ++blk) {
-            std::size_t start = blk * kGramBlock, n = std::min(kGramBlock, rows - start);
-            auto block = y.middleRows(static_cast<Eigen::Index>(start), static_cast<Eigen::Index>(n));
-            partial[blk] = Eigen::MatrixXf::Zero(f, f);
-            partial[blk].selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
-            partial[blk].triangularView<Eigen::StrictlyUpper>() = partial[blk].transpose();
+            partial[blk] = Eigen::MatrixXd::Zero(f, f);  // row-major lower = column-major upper
+            kernel::gram_lower_accumulate(y.data(), blk * kGramBlock, std::min(rows, (blk + 1) * kGramBlock), f,
+                                          partial[blk].data());
         }
     });
     Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(f, f);
-    for (auto& p : partial) sum += p.cast<double>();
+    for (auto& p : partial) sum += p;
+    sum.triangularView<Eigen::StrictlyLower>() = sum.transpose();
     sum.diagonal().array() += reg;
     return sum.cast<float>();
 }
@@ -66,6 +66,7 @@ Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& 
 struct Scratch {
     FactorMatrix gathered;
     Eigen::VectorXf confidence;
+    std::vector<float> cg;  // the kernel's three vectors
 };
 
 struct SolveSide {
@@ -83,11 +84,17 @@ double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopTo
     std::size_t chunks = (n + kSolveChunk - 1) / kSolveChunk;
     std::vector<double> chunk_loss(chunks, 0.0);
     std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
-    float alpha = static_cast<float>(p.alpha);
     float reg = static_cast<float>(p.regularization);
+    kernel::CgProblem cg{side.rows.offsets.data(), side.rows.columns.data(), side.rows.values.data(),
+                         side.y.data(), side.gram.data(), side.x.data(), f, static_cast<float>(p.alpha), p.cg_steps};
 
     parallel_for(n, kSolveChunk, threads, stop, [&](std::size_t b, std::size_t e, int worker) {
         Scratch& s = scratch[static_cast<std::size_t>(worker)];
+        if (!p.explicit_feedback && p.cg_steps > 0) {  // the common case: the vectorized kernel
+            s.cg.resize(3 * static_cast<std::size_t>(f));
+            chunk_loss[b / kSolveChunk] = kernel::cg_solve_rows(cg, b, e, s.cg.data(), with_loss);
+            return;
+        }
         double loss = 0;
         for (std::size_t r = b; r < e; ++r) {
             auto begin = side.rows.offsets[r], end = side.rows.offsets[r + 1];
@@ -106,7 +113,7 @@ double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopTo
             for (Eigen::Index j = 0; j < nz; ++j) {
                 g.row(j) = side.y.row(side.rows.columns[begin + static_cast<std::uint64_t>(j)]);
                 float w = side.rows.values[begin + static_cast<std::uint64_t>(j)];
-                s.confidence[j] = p.explicit_feedback ? w : 1.0f + alpha * w;
+                s.confidence[j] = p.explicit_feedback ? w : 1.0f + static_cast<float>(p.alpha) * w;
             }
             auto c = s.confidence.head(nz);
             if (p.explicit_feedback) {
@@ -115,8 +122,8 @@ double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopTo
                 Eigen::VectorXf rhs = g.transpose() * c;
                 xv = a.selfadjointView<Eigen::Lower>().ldlt().solve(rhs);
                 if (with_loss) loss += (c - g * xv).squaredNorm() + reg * xv.squaredNorm();
-            } else {
-                solve_implicit_row(side.gram, s.gathered.topRows(nz), c.data(), p.cg_steps, x);
+            } else {  // exact implicit solve (cg_steps = 0)
+                solve_implicit_row(side.gram, s.gathered.topRows(nz), c.data(), 0, x);
                 if (with_loss) {
                     Eigen::VectorXf score = g * xv;
                     loss += xv.dot(side.gram * xv);

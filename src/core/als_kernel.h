@@ -1,0 +1,36 @@
+// The hot loops of implicit ALS, compiled for several instruction sets and
+// chosen at load time (GCC function multiversioning), so that the default
+// build runs on any x86-64 CPU and still uses AVX2 or AVX-512 where present.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace recsys::kernel {
+
+// One side of an implicit ALS half-step: solve row r of x against fixed y,
+//   (gram + sum_k (c_k - 1) y_k y_k^T) x_r = sum_k c_k y_k,  c_k = 1 + alpha w_k,
+// over the nonzeros k of row r, by `cg_steps` conjugate-gradient steps
+// warm-started from the current x_r (Takács et al. 2011, as `implicit` does).
+struct CgProblem {
+    const std::uint64_t* offsets;  // rows + 1
+    const std::int32_t* columns;   // rows of y
+    const float* weights;
+    const float* y;                // row-major, f columns
+    const float* gram;             // f x f, y^T y + regularization I (full, symmetric)
+    float* x;                      // row-major, f columns; updated in place
+    int f;
+    float alpha;
+    int cg_steps;
+};
+
+// Solves rows [begin, end). `scratch` holds 3 * f floats. Returns the loss
+// terms of those rows (x^T gram x + sum_k (c-1)s^2 - 2cs + c, s = y_k.x)
+// when `with_loss`, else 0.
+double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss);
+
+// Adds the lower triangle of y^T y over rows [begin, end) of y (row-major,
+// f columns) into `lower` (f x f, row-major; only j <= i is written).
+void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower);
+
+}  // namespace recsys::kernel
