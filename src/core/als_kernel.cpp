@@ -1,22 +1,56 @@
 #include "als_kernel.h"
 
+// Lanes8 values never cross a function boundary that is not inlined, so the
+// ABI note about passing them without AVX does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace recsys::kernel {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define RECSYS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define RECSYS_MULTIVERSION
-#endif
-// Helpers are inlined into each clone, so they are compiled for its ISA.
+// Every loop below is written once, as an always-inline function, and
+// instantiated by the dispatchers at the end of this file inside functions
+// compiled for AVX-512, for AVX2 + FMA and for the baseline, so each copy is
+// vectorized for its instruction set; the CPU is asked once which to use.
 #define RECSYS_INLINE static inline __attribute__((always_inline))
 
 namespace {
 
+// Eight lanes: a ymm register with AVX2 / AVX-512, two xmm registers on the
+// baseline; GCC lowers the generic vector type to whatever the ISA has.
+typedef float Lanes8 __attribute__((vector_size(32)));
+
+RECSYS_INLINE Lanes8 load8(const float* p) {
+    Lanes8 v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// Two independent accumulators, then one tree reduction (a per-lane scalar
+// reduction here would cost more than the multiply-adds for f = 64).
 RECSYS_INLINE float dot(const float* a, const float* b, int n) {
-    float s = 0;
-#pragma omp simd reduction(+ : s)
-    for (int i = 0; i < n; ++i) s += a[i] * b[i];
+    Lanes8 acc0 = {}, acc1 = {};
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 += load8(a + i) * load8(b + i);
+        acc1 += load8(a + i + 8) * load8(b + i + 8);
+    }
+    if (i + 8 <= n) {
+        acc0 += load8(a + i) * load8(b + i);
+        i += 8;
+    }
+    Lanes8 acc = acc0 + acc1;
+    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; i < n; ++i) s += a[i] * b[i];
     return s;
+}
+
+// Brings row k + kAhead of y into cache while row k is being used: the rows
+// are scattered, and waiting for each one would dominate the loop.
+constexpr std::uint64_t kAhead = 4;
+RECSYS_INLINE void prefetch_row(const CgProblem& p, std::uint64_t k, std::uint64_t last) {
+    if (k + kAhead < last) {
+        const char* row = reinterpret_cast<const char*>(p.y + static_cast<std::size_t>(p.columns[k + kAhead]) * p.f);
+        for (int byte = 0; byte < p.f * 4; byte += 64) __builtin_prefetch(row + byte);
+    }
 }
 
 RECSYS_INLINE void axpy(float a, const float* x, float* y, int n) {
@@ -40,8 +74,8 @@ RECSYS_INLINE void symv(const float* m, const float* v, float* out, int f) {
 
 }  // namespace
 
-RECSYS_MULTIVERSION
-double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss) {
+RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch,
+                                        bool with_loss) {
     const int f = p.f;
     float* r = scratch;          // residual b - A x
     float* dir = scratch + f;    // search direction
@@ -58,6 +92,7 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
         symv(p.gram, x, r, f);
         for (int i = 0; i < f; ++i) r[i] = -r[i];
         for (std::uint64_t k = first; k < last; ++k) {
+            prefetch_row(p, k, last);
             const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
             const float c = 1.0f + p.alpha * p.weights[k];
             axpy(c - (c - 1.0f) * dot(y, x, f), y, r, f);
@@ -67,6 +102,7 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
         for (int step = 0; step < p.cg_steps && rs_old > 1e-20f; ++step) {
             symv(p.gram, dir, ap, f);
             for (std::uint64_t k = first; k < last; ++k) {
+                prefetch_row(p, k, last);
                 const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
                 const float c = 1.0f + p.alpha * p.weights[k];
                 axpy((c - 1.0f) * dot(y, dir, f), y, ap, f);
@@ -96,8 +132,8 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
     return loss;
 }
 
-RECSYS_MULTIVERSION
-void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
+RECSYS_INLINE void gram_lower_accumulate_body(const float* y, std::size_t begin, std::size_t end, int f,
+                                              double* lower) {
     // Tiles of 64 x 64 of the result, summed in float over 256 rows at a time
     // (cache resident), then added into the double total for precision.
     constexpr int kTile = 64;
@@ -137,5 +173,73 @@ void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, i
         }
     }
 }
+
+// ---- dispatch -------------------------------------------------------------
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RECSYS_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma,bmi,bmi2")))
+#define RECSYS_AVX2 __attribute__((target("avx2,fma,bmi,bmi2")))
+
+enum class Isa { Baseline, Avx2, Avx512 };
+
+Isa detect_isa() {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
+        return Isa::Avx512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+    return Isa::Baseline;
+}
+
+const Isa kIsa = detect_isa();
+
+RECSYS_AVX512 double cg_avx512(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
+    return cg_solve_rows_body(p, b, e, s, l);
+}
+RECSYS_AVX2 double cg_avx2(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
+    return cg_solve_rows_body(p, b, e, s, l);
+}
+RECSYS_AVX512 void gram_avx512(const float* y, std::size_t b, std::size_t e, int f, double* out) {
+    gram_lower_accumulate_body(y, b, e, f, out);
+}
+RECSYS_AVX2 void gram_avx2(const float* y, std::size_t b, std::size_t e, int f, double* out) {
+    gram_lower_accumulate_body(y, b, e, f, out);
+}
+
+double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss) {
+    switch (kIsa) {
+        case Isa::Avx512: return cg_avx512(p, begin, end, scratch, with_loss);
+        case Isa::Avx2: return cg_avx2(p, begin, end, scratch, with_loss);
+        case Isa::Baseline: break;
+    }
+    return cg_solve_rows_body(p, begin, end, scratch, with_loss);
+}
+
+void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
+    switch (kIsa) {
+        case Isa::Avx512: return gram_avx512(y, begin, end, f, lower);
+        case Isa::Avx2: return gram_avx2(y, begin, end, f, lower);
+        case Isa::Baseline: break;
+    }
+    gram_lower_accumulate_body(y, begin, end, f, lower);
+}
+
+const char* instruction_set() {
+    switch (kIsa) {
+        case Isa::Avx512: return "avx512";
+        case Isa::Avx2: return "avx2";
+        case Isa::Baseline: break;
+    }
+    return "baseline";
+}
+#else
+double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss) {
+    return cg_solve_rows_body(p, begin, end, scratch, with_loss);
+}
+void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
+    gram_lower_accumulate_body(y, begin, end, f, lower);
+}
+const char* instruction_set() { return "baseline"; }
+#endif
 
 }  // namespace recsys::kernel

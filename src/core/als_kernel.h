@@ -1,6 +1,6 @@
 // The hot loops of implicit ALS, compiled for several instruction sets and
-// chosen at load time (GCC function multiversioning), so that the default
-// build runs on any x86-64 CPU and still uses AVX2 or AVX-512 where present.
+// chosen at run time, so that the default build runs on any x86-64 CPU and
+// still uses AVX2 + FMA or AVX-512 where the CPU has them.
 #pragma once
 
 #include <cstddef>
@@ -32,5 +32,8 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
 // Adds the lower triangle of y^T y over rows [begin, end) of y (row-major,
 // f columns) into `lower` (f x f, row-major; only j <= i is written).
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower);
+
+// The instruction set the kernels run with: "avx512", "avx2" or "baseline".
+const char* instruction_set();
 
 }  // namespace recsys::kernel

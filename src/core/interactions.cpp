@@ -3,26 +3,32 @@
 #include <algorithm>
 #include <numeric>
 
-#include "parallel.h"
+#include "radix_sort.h"
 
 namespace recsys {
 
 namespace {
 
-std::vector<std::int64_t> sorted_unique(const std::int64_t* ids, std::size_t n) {
-    std::vector<std::int64_t> out(ids, ids + n);
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-}
-
-std::vector<std::int32_t> to_indices(const std::vector<std::int64_t>& sorted_ids, const std::int64_t* ids,
-                                     std::size_t n, StopToken& stop) {
-    std::vector<std::int32_t> out(n);
-    parallel_for(n, 1 << 16, available_cores(), stop, [&](std::size_t b, std::size_t e, int) {
-        for (std::size_t i = b; i < e; ++i) out[i] = static_cast<std::int32_t>(index_of(sorted_ids, ids[i]));
-    });
-    return out;
+// Dense indices of ids: `ids` gets the distinct ids ascending, `index[row]`
+// the position of row's id, and the return value the rows in id order
+// (stable, so rows of one id keep their input order).
+std::vector<std::uint64_t> index_ids(const std::int64_t* raw, std::size_t n, std::vector<std::int64_t>& ids,
+                                     std::vector<std::int32_t>& index) {
+    std::vector<KeyRow> pairs(n);
+    for (std::size_t i = 0; i < n; ++i) pairs[i] = {ordered_key(raw[i]), i};
+    radix_sort(pairs);
+    index.resize(n);
+    std::vector<std::uint64_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i == 0 || pairs[i].key != pairs[i - 1].key) {
+            if (ids.size() >= static_cast<std::size_t>(INT32_MAX))
+                fail(ErrorKind::InvalidParameter, "too many distinct users or items (at most 2^31 - 1 of each)");
+            ids.push_back(raw[pairs[i].row]);
+        }
+        index[pairs[i].row] = static_cast<std::int32_t>(ids.size() - 1);
+        order[i] = pairs[i].row;
+    }
+    return order;
 }
 
 }  // namespace
@@ -51,59 +57,53 @@ SparseRows transpose(const SparseRows& m, std::size_t columns) {
 
 Interactions build_interactions(const std::int64_t* users, const std::int64_t* items, const float* weights,
                                 std::size_t n, MemoryBudget& budget, StopToken& stop) {
-    // Peak: two id copies, two index arrays, the unsorted triplets and both layouts.
-    budget.reserve(n * (8 + 4 + 4 + 8 + 2 * 8) + 64, "collecting interactions");
+    // Peak: the sort pairs and their buffer, two index arrays, the row order,
+    // then both sparse layouts.
+    budget.reserve(n * (2 * sizeof(KeyRow) + 2 * 4 + 8) + n * 2 * (4 + 4) + 64, "collecting interactions");
     Interactions out;
-    out.user_ids = sorted_unique(users, n);
-    out.item_ids = sorted_unique(items, n);
+    std::vector<std::int32_t> user_index, item_index;
+    std::vector<std::uint64_t> by_item_order = index_ids(items, n, out.item_ids, item_index);
     stop.check();
-    if (out.user_ids.size() > INT32_MAX || out.item_ids.size() > INT32_MAX)
-        fail(ErrorKind::InvalidParameter, "too many distinct users or items (at most 2^31 - 1 of each)");
-    std::vector<std::int32_t> user_index = to_indices(out.user_ids, users, n, stop);
-    std::vector<std::int32_t> item_index = to_indices(out.item_ids, items, n, stop);
+    index_ids(users, n, out.user_ids, user_index);
+    stop.check();
 
-    // Counting sort by user, then sort each row by (item, weight) so that the
-    // sums of duplicates are taken in one canonical order.
-    std::size_t n_users = out.user_ids.size();
-    std::vector<std::uint64_t> offsets(n_users + 1, 0);
-    for (std::size_t i = 0; i < n; ++i) ++offsets[user_index[i] + 1];
-    std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
-    std::vector<std::pair<std::int32_t, float>> entries(n);
+    // Counting sort by user of the rows in item order: each user's entries
+    // come out sorted by item, duplicates adjacent.
+    const std::size_t n_users = out.user_ids.size();
+    std::vector<std::uint64_t> start(n_users + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) ++start[user_index[i] + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    std::vector<std::uint64_t> rows(n);
     {
-        std::vector<std::uint64_t> next(offsets.begin(), offsets.end() - 1);
-        for (std::size_t i = 0; i < n; ++i) entries[next[user_index[i]]++] = {item_index[i], weights[i]};
+        std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
+        for (std::uint64_t row : by_item_order) rows[next[user_index[row]]++] = row;
     }
+    by_item_order = {};
     user_index = {};
-    item_index = {};
     stop.check();
 
+    // Merge duplicates. Their weights are summed in ascending order, so the
+    // sum does not depend on the input row order.
     SparseRows& by_user = out.by_user;
     by_user.offsets.assign(n_users + 1, 0);
-    std::vector<std::uint64_t> row_nnz(n_users, 0);
-    parallel_for(n_users, 4096, available_cores(), stop, [&](std::size_t b, std::size_t e, int) {
-        for (std::size_t u = b; u < e; ++u) {
-            auto first = entries.begin() + offsets[u], last = entries.begin() + offsets[u + 1];
-            std::sort(first, last);
-            // Merge duplicates in place at the front of the row.
-            auto out_it = first;
-            for (auto it = first; it != last;) {
-                double sum = 0;
-                auto item = it->first;
-                for (; it != last && it->first == item; ++it) sum += it->second;
-                *out_it++ = {item, static_cast<float>(sum)};
-            }
-            row_nnz[u] = static_cast<std::uint64_t>(out_it - first);
+    by_user.columns.reserve(n);
+    by_user.values.reserve(n);
+    std::vector<float> run;
+    for (std::size_t u = 0; u < n_users; ++u) {
+        for (std::uint64_t j = start[u]; j < start[u + 1];) {
+            const std::int32_t item = item_index[rows[j]];
+            run.clear();
+            for (; j < start[u + 1] && item_index[rows[j]] == item; ++j) run.push_back(weights[rows[j]]);
+            if (run.size() > 1) std::sort(run.begin(), run.end());
+            double sum = 0;
+            for (float w : run) sum += w;
+            by_user.columns.push_back(item);
+            by_user.values.push_back(static_cast<float>(sum));
         }
-    });
-    for (std::size_t u = 0; u < n_users; ++u) by_user.offsets[u + 1] = by_user.offsets[u] + row_nnz[u];
-    by_user.columns.resize(by_user.offsets[n_users]);
-    by_user.values.resize(by_user.offsets[n_users]);
-    for (std::size_t u = 0; u < n_users; ++u)
-        for (std::uint64_t j = 0; j < row_nnz[u]; ++j) {
-            by_user.columns[by_user.offsets[u] + j] = entries[offsets[u] + j].first;
-            by_user.values[by_user.offsets[u] + j] = entries[offsets[u] + j].second;
-        }
-    entries = {};
+        by_user.offsets[u + 1] = by_user.columns.size();
+    }
+    rows = {};
+    item_index = {};
     stop.check();
     out.by_item = transpose(by_user, out.item_ids.size());
     return out;

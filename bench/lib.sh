@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# bench/lib.sh -- helpers shared by bench/run.sh and bench/movielens.sh. Source it.
+#
+#   bench_server_start      use the server named by PGHOST / PGDATABASE (with PGPORT, PGUSER...)
+#                           if either is set, else start a throwaway cluster under /tmp with
+#                           scripts/pg-cluster.sh (stopped and removed on exit); then makes sure
+#                           the recsys extension exists in the database
+#   bench_header TITLE CMD  prints the title, machine, date and the command that reproduces it
+#   bench_ml_file           prints the path of MovieLens 100K's u.data, or fails with a message
+#   bench_ml_load           loads u.data into table ml(user_id, item_id, rating, ts) once
+#   bench_psql ...          psql -X -v ON_ERROR_STOP=1 (no ~/.psqlrc, stop at the first error)
+
+BENCH_ROOT=${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+RECSYS_DATA=${RECSYS_DATA:-/work/shared/data}
+
+bench_psql() { psql -X -v ON_ERROR_STOP=1 "$@"; }
+
+bench_machine() {
+    local model cores mem
+    model=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n1)
+    cores=$(nproc 2>/dev/null || echo '?')
+    mem=$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null)
+    printf '%s, nproc %s, %s RAM' "${model:-unknown CPU}" "$cores" "${mem:-?}"
+}
+
+# Which instruction sets the installed recsys.so contains (the default build is
+# portable; `make NATIVE=1` or run-time dispatch adds AVX2/AVX-512 code).
+bench_extension_build() {
+    local so
+    so="$(pg_config --pkglibdir 2>/dev/null)/recsys.so"
+    if [[ ! -f "$so" ]]; then echo "not installed"; return; fi
+    if ! command -v objdump >/dev/null 2>&1; then echo "$so"; return; fi
+    local dis zmm ymm
+    dis=$(objdump -d --no-show-raw-insn "$so" 2>/dev/null)
+    zmm=$(grep -c 'zmm' <<<"$dis" || true)
+    ymm=$(grep -c 'ymm' <<<"$dis" || true)
+    printf '%s (%s AVX-512 and %s AVX instructions in the library, %s)\n' "$so" "$zmm" "$ymm" \
+        "$(date -r "$so" '+%F %T')"
+}
+
+bench_header() {
+    local title=$1 cmd=$2
+    printf '\n=== %s\n' "$title"
+    printf 'machine:   %s\n' "$(bench_machine)"
+    printf 'date:      %s\n' "$(date '+%F %T %Z')"
+    printf 'command:   %s\n' "$cmd"
+    printf 'load:      %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+}
+
+_bench_cluster_stop() { pg_cluster_stop; }
+
+bench_server_start() {
+    if [[ -n "${PGHOST:-}" || -n "${PGDATABASE:-}" ]]; then
+        echo "server: ${PGHOST:-default host}:${PGPORT:-5432}, database ${PGDATABASE:-(default)} (from the environment)"
+    else
+        # shellcheck source=scripts/pg-cluster.sh
+        source "$BENCH_ROOT/scripts/pg-cluster.sh"
+        trap _bench_cluster_stop EXIT
+        trap 'exit 130' INT TERM
+        local dir
+        dir=$(mktemp -d /tmp/recsys-bench.XXXXXX)
+        pg_cluster_start "$dir" || { echo "bench: could not start a throwaway cluster" >&2; return 1; }
+        echo "server: throwaway cluster in $PG_CLUSTER_DIR (port $PGPORT), removed at exit"
+    fi
+    if ! pg_isready -q -t 10; then
+        echo "bench: cannot reach the server (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGDATABASE=${PGDATABASE:-})" >&2
+        return 1
+    fi
+    bench_psql -q -c 'CREATE EXTENSION IF NOT EXISTS recsys' >/dev/null
+    echo "PostgreSQL $(bench_psql -Atc 'SHOW server_version'), recsys $(bench_psql -Atc \
+        "SELECT extversion FROM pg_extension WHERE extname = 'recsys'")"
+    echo "extension: $(bench_extension_build)"
+}
+
+bench_ml_file() {
+    local f="$RECSYS_DATA/ml-100k/u.data"
+    if [[ ! -r "$f" ]]; then
+        echo "MovieLens 100K not found at $f (set RECSYS_DATA to the directory holding ml-100k/): skipped" >&2
+        return 1
+    fi
+    printf '%s\n' "$f"
+}
+
+# Table ml(user_id, item_id, rating, ts) from u.data (100,000 tab-separated rows).
+bench_ml_load() {
+    local f n
+    f=$(bench_ml_file) || return 1
+    bench_psql -q -c 'CREATE TABLE IF NOT EXISTS ml (user_id bigint, item_id bigint, rating real, ts bigint)'
+    n=$(bench_psql -Atc 'SELECT count(*) FROM ml')
+    if [[ "$n" != 100000 ]]; then
+        bench_psql -q -c 'TRUNCATE ml' -c "\\copy ml FROM '$f'"
+        n=$(bench_psql -Atc 'SELECT count(*) FROM ml')
+    fi
+    [[ "$n" == 100000 ]] || { echo "bench: table ml has $n rows after loading $f, expected 100000" >&2; return 1; }
+}
