@@ -19,7 +19,7 @@ GLUE_OBJS   = src/pg/als_aggregate.o src/pg/als_functions.o src/pg/arguments.o s
               src/pg/options_jsonb.o src/pg/rows.o src/pg/settings.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup options als serving registry metrics errors
+REGRESS     = setup options als serving registry metrics evaluation errors
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

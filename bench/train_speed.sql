@@ -33,15 +33,16 @@
 \endif
 SET recsys.max_memory = '8GB';
 SET recsys."verbose" = on;   -- "verbose" is an SQL keyword: quoted (SET recsys.verbose is a syntax error)
-SET client_min_messages = notice;
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS speed_runs;
+DROP TABLE IF EXISTS speed_ml;
 CREATE TEMP TABLE speed_runs (
     seq serial, label text, tbl text, threads int, parallel int, statement_s float8, info jsonb);
+SET client_min_messages = notice;
 
 SELECT :'data' = 'movielens' AS is_movielens \gset
 \if :is_movielens
 -- ------------------------------------------------------------------ MovieLens 100K
-DROP TABLE IF EXISTS speed_ml;
 CREATE TEMP TABLE speed_ml AS
 SELECT user_id, item_id FROM (
   SELECT user_id, item_id,

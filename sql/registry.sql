@@ -39,3 +39,14 @@ SELECT count(*) FROM recsys.recommend('it''s', 1, 2);
 SELECT p.proname, pg_get_function_identity_arguments(p.oid) ~ '^name' AS by_name, p.provolatile, p.proparallel
 FROM pg_proc p WHERE p.pronamespace = 'recsys'::regnamespace AND p.proname IN ('recommend', 'model_info')
 ORDER BY 1, 2;
+-- a version saved and committed by another connection is used by the next call
+CREATE EXTENSION dblink;
+SELECT dblink_connect('other', format('dbname=%s host=%s port=%s', current_database(),
+                      split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
+SELECT min(array_length(factors, 1)) AS before FROM recsys.item_factors('cands');
+SELECT * FROM dblink('other', $$SELECT recsys.save_model('cands', recsys.als_fit(user_id, item_id, weight,
+                     '{"factors": 3, "iterations": 2}')) FROM watch$$) AS t(id bigint);
+SELECT dblink_exec('other', $$UPDATE recsys.models SET created_at = now() + interval '2 days' WHERE name = 'cands'
+                   AND id = (SELECT max(id) FROM recsys.models WHERE name = 'cands')$$);
+SELECT min(array_length(factors, 1)) AS after FROM recsys.item_factors('cands');
+SELECT dblink_disconnect('other');
