@@ -4,7 +4,7 @@
 #   bash scripts/demo.sh
 #
 # 1. installs missing build/run dependencies (scripts/install-deps.sh; apt only when needed),
-# 2. builds and installs the extension (make -s && make -s install),
+# 2. builds and installs the extension (make -s -jN && make -s install; a first build takes ~1 min),
 # 3. uses the server named by PGHOST/PGDATABASE (with PGPORT, PGUSER...) if either is set, and
 #    otherwise starts a private throwaway cluster in .demo/pg that is removed at the end,
 # 4. runs demo/demo.sql: generated watch history -> ALS training -> serving -> evaluation.
@@ -23,7 +23,7 @@ say "dependencies"
 bash scripts/install-deps.sh
 
 say "build and install the extension"
-make -s
+make -s -j"$(nproc 2>/dev/null || echo 2)"
 if [[ $EUID -ne 0 && ! -w "$(pg_config --sharedir)/extension" ]] && command -v sudo >/dev/null 2>&1; then
     sudo make -s install
 else

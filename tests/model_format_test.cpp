@@ -390,7 +390,11 @@ TEST(AlsPayloadFuzz, OptionValuesAreCheckedOnLoad) {
                 double loaded = m.options.number(spec.name);
                 bool valid = loaded >= spec.min && loaded <= spec.max &&
                              (spec.type == OptionType::Number || loaded == std::floor(loaded));
-                if (!valid) accepted += " " + std::to_string(loaded);
+                if (!valid) {
+                    char text[32];
+                    std::snprintf(text, sizeof text, " %g", loaded);
+                    accepted += text;
+                }
             } catch (const Error& e) {
                 EXPECT_TRUE(e.kind() == ErrorKind::Corrupted || e.kind() == ErrorKind::InvalidInput) << e.what();
             }
