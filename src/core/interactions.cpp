@@ -9,14 +9,16 @@ namespace recsys {
 
 namespace {
 
+constexpr std::size_t kCheckEvery = (1 << 16) - 1;
+
 // Dense indices of ids: `ids` gets the distinct ids ascending, `index[row]`
 // the position of row's id, and the return value the rows in id order
 // (stable, so rows of one id keep their input order).
 std::vector<std::uint64_t> index_ids(const std::int64_t* raw, std::size_t n, std::vector<std::int64_t>& ids,
-                                     std::vector<std::int32_t>& index) {
+                                     std::vector<std::int32_t>& index, StopToken& stop) {
     std::vector<KeyRow> pairs(n);
     for (std::size_t i = 0; i < n; ++i) pairs[i] = {ordered_key(raw[i]), i};
-    radix_sort(pairs);
+    radix_sort(pairs, stop);
     index.resize(n);
     std::vector<std::uint64_t> order(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -38,7 +40,7 @@ std::int64_t index_of(const std::vector<std::int64_t>& sorted_ids, std::int64_t 
     return it != sorted_ids.end() && *it == id ? it - sorted_ids.begin() : -1;
 }
 
-SparseRows transpose(const SparseRows& m, std::size_t columns) {
+SparseRows transpose(const SparseRows& m, std::size_t columns, StopToken& stop) {
     SparseRows t;
     t.offsets.assign(columns + 1, 0);
     for (auto c : m.columns) ++t.offsets[c + 1];
@@ -46,12 +48,14 @@ SparseRows transpose(const SparseRows& m, std::size_t columns) {
     t.columns.resize(m.nnz());
     t.values.resize(m.nnz());
     std::vector<std::uint64_t> next(t.offsets.begin(), t.offsets.end() - 1);
-    for (std::size_t r = 0; r < m.rows(); ++r)  // rows ascending: columns of t stay sorted
+    for (std::size_t r = 0; r < m.rows(); ++r) {  // rows ascending: columns of t stay sorted
+        if ((r & kCheckEvery) == 0) stop.check();
         for (auto j = m.offsets[r]; j < m.offsets[r + 1]; ++j) {
             auto pos = next[m.columns[j]]++;
             t.columns[pos] = static_cast<std::int32_t>(r);
             t.values[pos] = m.values[j];
         }
+    }
     return t;
 }
 
@@ -62,9 +66,9 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
     budget.reserve(n * (2 * sizeof(KeyRow) + 2 * 4 + 8) + n * 2 * (4 + 4) + 64, "collecting interactions");
     Interactions out;
     std::vector<std::int32_t> user_index, item_index;
-    std::vector<std::uint64_t> by_item_order = index_ids(items, n, out.item_ids, item_index);
+    std::vector<std::uint64_t> by_item_order = index_ids(items, n, out.item_ids, item_index, stop);
     stop.check();
-    index_ids(users, n, out.user_ids, user_index);
+    index_ids(users, n, out.user_ids, user_index, stop);
     stop.check();
 
     // Counting sort by user of the rows in item order: each user's entries
@@ -90,6 +94,7 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
     by_user.values.reserve(n);
     std::vector<float> run;
     for (std::size_t u = 0; u < n_users; ++u) {
+        if ((u & kCheckEvery) == 0) stop.check();
         for (std::uint64_t j = start[u]; j < start[u + 1];) {
             const std::int32_t item = item_index[rows[j]];
             run.clear();
@@ -105,7 +110,7 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
     rows = {};
     item_index = {};
     stop.check();
-    out.by_item = transpose(by_user, out.item_ids.size());
+    out.by_item = transpose(by_user, out.item_ids.size(), stop);
     return out;
 }
 

@@ -36,6 +36,6 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
                                 std::size_t n, MemoryBudget& budget, StopToken& stop);
 
 // The transpose of `m`, whose columns lie in [0, columns).
-SparseRows transpose(const SparseRows& m, std::size_t columns);
+SparseRows transpose(const SparseRows& m, std::size_t columns, StopToken& stop);
 
 }  // namespace recsys

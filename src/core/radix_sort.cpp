@@ -4,7 +4,9 @@
 
 namespace recsys {
 
-void radix_sort(std::vector<KeyRow>& items) {
+constexpr std::size_t kCheckEvery = (1 << 18) - 1;  // about a millisecond of work
+
+void radix_sort(std::vector<KeyRow>& items, StopToken& stop) {
     const std::size_t n = items.size();
     if (n < 2) return;
     // One histogram per byte, from a single read of the keys.
@@ -24,7 +26,11 @@ void radix_sort(std::vector<KeyRow>& items) {
             c = offset;
             offset += here;
         }
-        for (const auto& it : *from) (*to)[count[(it.key >> (8 * b)) & 0xff]++] = it;
+        for (std::size_t i = 0; i < n; ++i) {
+            if ((i & kCheckEvery) == 0) stop.check();
+            const KeyRow& it = (*from)[i];
+            (*to)[count[(it.key >> (8 * b)) & 0xff]++] = it;
+        }
         std::swap(from, to);
     }
     if (from != &items) items.swap(*from);

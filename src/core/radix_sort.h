@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "stop.h"
+
 namespace recsys {
 
 struct KeyRow {
@@ -14,8 +16,9 @@ struct KeyRow {
 };
 
 // Sorts by key, keeping the input order of equal keys. Bytes that are equal
-// in every key are skipped, so small ids cost few passes.
-void radix_sort(std::vector<KeyRow>& items);
+// in every key are skipped, so small ids cost few passes. Checks `stop`
+// between blocks of elements (throws Cancelled).
+void radix_sort(std::vector<KeyRow>& items, StopToken& stop);
 
 // The unsigned key that orders like the signed id.
 inline std::uint64_t ordered_key(std::int64_t id) { return static_cast<std::uint64_t>(id) ^ (std::uint64_t(1) << 63); }
