@@ -111,6 +111,7 @@ TEST(Envelope, WrongMagicIsInvalidInput) {
 }
 
 TEST(Envelope, ArbitraryBytesAreInvalidInput) {
+    // The last one is the text form of a bytea ('\x5245...') passed instead of its bytes.
     for (std::string text : {"", "R", "RECSYS", "hello world, not a model at all", "\\x5245435359534d44"}) {
         Bytes b(text.begin(), text.end());
         Error e = envelope_error(b);

@@ -91,9 +91,11 @@ public:
     std::vector<Scored> recommend_for_items(const std::vector<std::int64_t>& items, const std::vector<double>& weights,
                                             const Query& q) const;
     std::vector<Scored> similar_items(std::int64_t item_id, std::size_t k) const;
-    // Top k of users [begin, end) into out[(u - begin) * k ...], count per user in counts.
-    void recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen, std::vector<Scored>& out,
-                         std::vector<std::size_t>& counts) const;
+    // Top k of each user in [begin, end): counts[u - begin] entries per user,
+    // concatenated in user order in `out`. Blocks of users are scored by one
+    // matrix product each, spread over `threads` worker threads.
+    void recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen, int threads,
+                         StopToken& stop, std::vector<Scored>& out, std::vector<std::size_t>& counts) const;
 
 private:
     std::vector<Scored> rank_for_vector(const float* user_vector, const std::vector<std::int32_t>& excluded,

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "als.h"
+#include "parallel.h"
 
 namespace recsys {
 
@@ -182,24 +183,32 @@ std::vector<Scored> AlsModel::similar_items(std::int64_t item_id, std::size_t k)
     return top_k(scores.data(), static_cast<std::size_t>(scores.size()), k);
 }
 
-void AlsModel::recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen,
-                               std::vector<Scored>& out, std::vector<std::size_t>& counts) const {
+void AlsModel::recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen, int threads,
+                               StopToken& stop, std::vector<Scored>& out, std::vector<std::size_t>& counts) const {
     check_k(k);
     out.clear();
-    counts.clear();
+    counts.assign(end > begin ? end - begin : 0, 0);
     if (end <= begin) return;
-    auto rows = static_cast<Eigen::Index>(end - begin);
-    // One matrix product for the block, then a partial selection per user.
-    FactorMatrix scores = user_factors.middleRows(static_cast<Eigen::Index>(begin), rows) * item_factors.transpose();
-    for (Eigen::Index r = 0; r < rows; ++r) {
-        float* row = scores.row(r).data();
-        std::size_t u = begin + static_cast<std::size_t>(r);
-        if (exclude_seen)
-            for (auto j = seen_offsets[u]; j < seen_offsets[u + 1]; ++j) row[seen_items[j]] = -INFINITY;
-        std::vector<Scored> best = top_k(row, items(), k);
-        counts.push_back(best.size());
-        out.insert(out.end(), best.begin(), best.end());
-    }
+    const std::size_t per_user = std::min(k, items());
+    std::vector<Scored> best(counts.size() * per_user);
+    // Blocks of users small enough that their scores stay in cache.
+    const std::size_t block = std::max<std::size_t>(1, (std::size_t(1) << 18) / std::max<std::size_t>(1, items()));
+    parallel_for(counts.size(), block, threads, stop, [&](std::size_t b, std::size_t e, int) {
+        FactorMatrix scores = user_factors.middleRows(static_cast<Eigen::Index>(begin + b), static_cast<Eigen::Index>(e - b)) *
+                              item_factors.transpose();
+        for (std::size_t r = b; r < e; ++r) {
+            float* row = scores.row(static_cast<Eigen::Index>(r - b)).data();
+            std::size_t u = begin + r;
+            if (exclude_seen)
+                for (auto j = seen_offsets[u]; j < seen_offsets[u + 1]; ++j) row[seen_items[j]] = -INFINITY;
+            std::vector<Scored> top = top_k(row, items(), k);
+            counts[r] = top.size();
+            std::copy(top.begin(), top.end(), best.begin() + static_cast<std::ptrdiff_t>(r * per_user));
+        }
+    });
+    for (std::size_t r = 0; r < counts.size(); ++r)
+        out.insert(out.end(), best.begin() + static_cast<std::ptrdiff_t>(r * per_user),
+                   best.begin() + static_cast<std::ptrdiff_t>(r * per_user + counts[r]));
 }
 
 }  // namespace recsys

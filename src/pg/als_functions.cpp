@@ -9,6 +9,7 @@
 #include "owned.h"
 #include "pg_headers.h"
 #include "rows.h"
+#include "settings.h"
 
 namespace {
 
@@ -152,13 +153,15 @@ Datum recsys_recommend_all(PG_FUNCTION_ARGS) {
     };
     Owned<Block>* block = new_owned<Block>();
     guarded([&] { block->reset(new Block()); });
-    std::size_t items = model.items() ? model.items() : 1;
-    std::size_t block_users = std::max<std::size_t>(1, (std::size_t(4) << 20) / items);  // ~16 MB of scores
+    const int workers = recsys::pg::threads();
+    const std::size_t block_users = 16384;  // rows emitted between interrupt checks
     for (std::size_t begin = 0; begin < model.users(); begin += block_users) {
-        CHECK_FOR_INTERRUPTS();
         std::size_t end = std::min(model.users(), begin + block_users);
-        guarded([&] { model.recommend_users(begin, end, static_cast<std::size_t>(k), exclude_seen, (*block)->ranked,
-                                            (*block)->counts); });
+        guarded([&] {
+            StopToken stop(interrupt_pending);
+            model.recommend_users(begin, end, static_cast<std::size_t>(k), exclude_seen, workers, stop, (*block)->ranked,
+                                  (*block)->counts);
+        });
         std::size_t pos = 0;
         for (std::size_t u = begin; u < end; ++u) {
             std::size_t n = (*block)->counts[u - begin];
@@ -171,6 +174,7 @@ Datum recsys_recommend_all(PG_FUNCTION_ARGS) {
                 rows.put(values, nulls);
             }
         }
+        CHECK_FOR_INTERRUPTS();
     }
     return (Datum)0;
 }
