@@ -47,7 +47,15 @@ bench_header() {
     printf 'load:      %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 }
 
-_bench_cluster_stop() { pg_cluster_stop; }
+# EXIT trap of the scripts: stops the throwaway cluster (if this script started one) and
+# removes the files listed in BENCH_TMP_FILES.
+BENCH_TMP_FILES=()
+bench_on_exit() {
+    # shellcheck disable=SC2119
+    if [[ -n "${BENCH_CLUSTER_STARTED:-}" ]]; then pg_cluster_stop; BENCH_CLUSTER_STARTED=; fi
+    ((${#BENCH_TMP_FILES[@]} == 0)) || rm -f "${BENCH_TMP_FILES[@]}"
+}
+trap bench_on_exit EXIT
 
 bench_server_start() {
     if [[ -n "${PGHOST:-}" || -n "${PGDATABASE:-}" ]]; then
@@ -55,18 +63,18 @@ bench_server_start() {
     else
         # shellcheck source=scripts/pg-cluster.sh
         source "$BENCH_ROOT/scripts/pg-cluster.sh"
-        trap _bench_cluster_stop EXIT
         trap 'exit 130' INT TERM
         local dir
         dir=$(mktemp -d /tmp/recsys-bench.XXXXXX)
         pg_cluster_start "$dir" || { echo "bench: could not start a throwaway cluster" >&2; return 1; }
+        BENCH_CLUSTER_STARTED=1
         echo "server: throwaway cluster in $PG_CLUSTER_DIR (port $PGPORT), removed at exit"
     fi
     if ! pg_isready -q -t 10; then
         echo "bench: cannot reach the server (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGDATABASE=${PGDATABASE:-})" >&2
         return 1
     fi
-    bench_psql -q -c 'CREATE EXTENSION IF NOT EXISTS recsys' >/dev/null
+    bench_psql -q -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS recsys'
     echo "PostgreSQL $(bench_psql -Atc 'SHOW server_version'), recsys $(bench_psql -Atc \
         "SELECT extversion FROM pg_extension WHERE extname = 'recsys'")"
     echo "extension: $(bench_extension_build)"
@@ -85,7 +93,8 @@ bench_ml_file() {
 bench_ml_load() {
     local f n
     f=$(bench_ml_file) || return 1
-    bench_psql -q -c 'CREATE TABLE IF NOT EXISTS ml (user_id bigint, item_id bigint, rating real, ts bigint)'
+    bench_psql -q -c 'SET client_min_messages = warning' \
+        -c 'CREATE TABLE IF NOT EXISTS ml (user_id bigint, item_id bigint, rating real, ts bigint)'
     n=$(bench_psql -Atc 'SELECT count(*) FROM ml')
     if [[ "$n" != 100000 ]]; then
         bench_psql -q -c 'TRUNCATE ml' -c "\\copy ml FROM '$f'"

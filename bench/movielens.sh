@@ -40,10 +40,10 @@ quality_run() {
 
 tuned='{"factors": 64, "regularization": 10, "alpha": 2, "iterations": 15, "cg_steps": 3, "seed": SEED}'
 results=$(mktemp)
-trap 'rm -f "$results"' RETURN
+BENCH_TMP_FILES+=("$results")
 for seed in 0 1 2 3 4; do
-    opts=${tuned//SEED/$seed}
-    quality_run "$opts" | sed "s/^/seed $seed|/" >>"$results"
+    seed_options=${tuned//SEED/$seed}
+    quality_run "$seed_options" | sed "s/^/seed $seed|/" >>"$results"
 done
 quality_run '{}' | sed 's/^/defaults|/' >>"$results"
 
@@ -56,7 +56,10 @@ awk -F'|' '
         printf "%-22s %6d %8.4f %8.4f %8.4f %8.4f %8.3f\n", "ALS " $1, $3, $4, $5, $6, $7, $8 / 1000
         if ($1 ~ /^seed/) { n++; for (i = 4; i <= 7; i++) { s[i] += $i; q[i] += $i * $i } fit += $8 / 1000 }
     }
-    $2 == "popularity" { pop = sprintf("%-22s %6d %8.4f %8.4f %8.4f %8.4f %8s", "popularity", $3, $4, $5, $6, $7, "-") }
+    $2 == "popularity" {
+        pop = sprintf("%-22s %6d %8.4f %8.4f %8.4f %8.4f %8s", "popularity", $3, $4, $5, $6, $7, "-")
+        popq = sprintf("QUALITY popularity p10=%.4f r10=%.4f ndcg10=%.4f map10=%.4f", $4, $5, $6, $7)
+    }
     END {
         if (n) {
             printf "%-22s %6s", "ALS mean of " n " seeds", ""
@@ -68,5 +71,6 @@ awk -F'|' '
             printf "QUALITY als_mean p10=%.4f r10=%.4f ndcg10=%.4f map10=%.4f\n", s[4] / n, s[5] / n, s[6] / n, s[7] / n
         }
         print pop
+        print popq
     }' "$results"
-echo "(fit s: statement time of the als_fit, from psql \\timing; quality is what to read here)"
+printf "%s\n" "(fit s: statement time of the als_fit, from psql \\timing; quality is what to read here)"

@@ -12,9 +12,10 @@
 --
 --   psql -v ON_ERROR_STOP=1 -f bench/serving_setup.sql     (about a minute on 2 cores)
 \set ON_ERROR_STOP 1
-\timing on
-SELECT setseed(0.42);
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS bench_views;
+\timing on
+SELECT setseed(0.42) AS seeded \gset
 CREATE UNLOGGED TABLE bench_views AS
 SELECT 1 + floor(random() * 200000)::bigint AS user_id,
        floor(power(1 + random() * (power(100001, 0.2) - 1), 5))::bigint AS video_id

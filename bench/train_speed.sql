@@ -99,12 +99,14 @@ SELECT threads AS "recsys.threads", users::int AS users, items::int AS items, nn
        round((4 * (2 * 64 * 64 * (users + items) + 8 * 64 * nnz) / 1e9 / ((s15 - s1) / 14))::numeric, 1)
          AS "GFLOP/s steady"
 FROM best ORDER BY threads;
+\pset tuples_only on
 SELECT 'SPEED ml threads=' || threads || ' s_per_iter=' || round(((s15 - s1) / 14)::numeric, 5)
        || ' s_per_iter_incl_setup=' || round((s15 / 15)::numeric, 5) AS " "
 FROM (SELECT threads,
              min((info->'metadata'->'training'->>'seconds')::float8) FILTER (WHERE label LIKE '%_i15') AS s15,
              min((info->'metadata'->'training'->>'seconds')::float8) FILTER (WHERE label LIKE '%_i1') AS s1
       FROM speed_runs GROUP BY threads) b ORDER BY threads;
+\pset tuples_only off
 
 \else
 -- ------------------------------------------------------------------ generated data
@@ -133,7 +135,7 @@ SELECT to_regclass(:'tbl') IS NULL AS need_data \gset
 \if :need_data
 \echo generating :rows rows (:users users, :items items, Zipf :zipf) into :tbl
 SELECT extract(epoch FROM clock_timestamp()) AS g0 \gset
-SELECT setseed(0.8);
+SELECT setseed(0.8) AS seeded \gset
 CREATE UNLOGGED TABLE :"tbl" AS
 SELECT 1 + floor(random() * :users)::bigint AS user_id,
        floor(power(1 + random() * (power(:items + 1, 1 - :zipf) - 1), 1 / (1 - :zipf)))::bigint AS item_id
@@ -144,7 +146,8 @@ SELECT round((extract(epoch FROM clock_timestamp()) - :g0)::numeric, 1) AS "gene
 
 -- Reference: a plain scan of the table (no parallel query).
 SET max_parallel_workers_per_gather = 0;
-SELECT count(*) FROM :"tbl";   -- warm the buffers
+SELECT count(*) AS warm_rows FROM :"tbl" \gset
+-- (that first scan warmed the buffers)
 SELECT extract(epoch FROM clock_timestamp()) AS s0 \gset
 SELECT count(user_id + item_id) AS scanned FROM :"tbl" \gset
 SELECT extract(epoch FROM clock_timestamp()) - :s0 AS scan_s \gset
@@ -194,6 +197,7 @@ FROM speed_runs,
                           + 8 * 64 * (info->'metadata'->'training'->>'interactions')::float8) / 1e9 AS gflop) w
 WHERE label LIKE 'als_%' ORDER BY seq;
 -- Machine-readable lines for bench/run.sh.
+\pset tuples_only on
 SELECT 'SPEED ' || label || ' threads=' || threads
        || ' users=' || (info->'metadata'->'dimensions'->>'users')
        || ' items=' || (info->'metadata'->'dimensions'->>'items')
@@ -203,4 +207,5 @@ SELECT 'SPEED ' || label || ' threads=' || threads
        || ' statement_s=' || round(statement_s::numeric, 3)
        || ' training_s=' || round((info->'metadata'->'training'->>'seconds')::numeric, 3) AS " "
 FROM speed_runs ORDER BY seq;
+\pset tuples_only off
 \endif

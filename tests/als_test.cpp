@@ -631,25 +631,39 @@ TEST(AlsServe, SimilarItemsAreSortedByCosineWithoutTheItem) {
 
 TEST(AlsServe, BatchRecommendationsMatchSingleOnes) {
     const AlsModel& m = planted_model();
-    for (bool exclude_seen : {true, false}) {
-        std::vector<Scored> out;
-        std::vector<std::size_t> counts;
-        m.recommend_users(10, 30, 7, exclude_seen, out, counts);
-        ASSERT_EQ(counts.size(), 20u);
-        std::size_t at = 0;
-        for (std::size_t u = 10; u < 30; ++u) {
-            AlsModel::Query q;
-            q.k = 7;
-            q.exclude_seen = exclude_seen;
-            auto single = m.recommend(m.user_ids[u], q);
-            ASSERT_EQ(counts[u - 10], single.size());
-            for (std::size_t r = 0; r < single.size(); ++r, ++at) {
-                EXPECT_EQ(out[at].index, single[r].index) << "user " << u << " rank " << r;
-                EXPECT_NEAR(out[at].score, single[r].score, 1e-4);
+    for (int threads : {1, 2}) {
+        for (bool exclude_seen : {true, false}) {
+            SCOPED_TRACE(testing::Message() << "threads=" << threads << " exclude_seen=" << exclude_seen);
+            std::vector<Scored> out;
+            std::vector<std::size_t> counts;
+            StopToken stop;
+            m.recommend_users(10, 290, 7, exclude_seen, threads, stop, out, counts);
+            ASSERT_EQ(counts.size(), 280u);
+            std::size_t at = 0;
+            for (std::size_t u = 10; u < 290; ++u) {
+                AlsModel::Query q;
+                q.k = 7;
+                q.exclude_seen = exclude_seen;
+                auto single = m.recommend(m.user_ids[u], q);
+                ASSERT_EQ(counts[u - 10], single.size());
+                ASSERT_LE(at + single.size(), out.size());
+                for (std::size_t r = 0; r < single.size(); ++r, ++at) {
+                    EXPECT_EQ(out[at].index, single[r].index) << "user " << u << " rank " << r;
+                    EXPECT_NEAR(out[at].score, single[r].score, 1e-4);
+                }
             }
+            EXPECT_EQ(at, out.size());
         }
-        EXPECT_EQ(at, out.size());
     }
+}
+
+TEST(AlsServe, BatchRecommendationsStopWhenCancelled) {
+    const AlsModel& m = planted_model();
+    StopToken stop([] { return true; });
+    stop.poll();
+    std::vector<Scored> out;
+    std::vector<std::size_t> counts;
+    EXPECT_THROW(m.recommend_users(0, m.users(), 10, true, 2, stop, out, counts), Cancelled);
 }
 
 // ---------------------------------------------------------------- (g) serialization

@@ -218,7 +218,8 @@ TEST(Transpose, SmallMatrixByHand) {
     m.offsets = {0, 2, 3};
     m.columns = {0, 2, 2};
     m.values = {1, 2, 3};
-    SparseRows t = transpose(m, 3);
+    StopToken stop;
+    SparseRows t = transpose(m, 3, stop);
     EXPECT_EQ(t.offsets, (std::vector<std::uint64_t>{0, 1, 1, 3}));
     EXPECT_EQ(t.columns, (std::vector<std::int32_t>{0, 0, 1}));
     EXPECT_EQ(t.values, (std::vector<float>{1, 2, 3}));
@@ -226,7 +227,8 @@ TEST(Transpose, SmallMatrixByHand) {
 
 TEST(Transpose, TwiceIsIdentity) {
     Interactions m = build(random_rows(5, 800, 40, 30));
-    SparseRows tt = transpose(transpose(m.by_user, m.item_ids.size()), m.user_ids.size());
+    StopToken stop;
+    SparseRows tt = transpose(transpose(m.by_user, m.item_ids.size(), stop), m.user_ids.size(), stop);
     EXPECT_EQ(tt.offsets, m.by_user.offsets);
     EXPECT_EQ(tt.columns, m.by_user.columns);
     EXPECT_EQ(tt.values, m.by_user.values);

@@ -318,7 +318,8 @@ void exercise(const Bytes& b, int& loaded) {
     }
     std::vector<Scored> out;
     std::vector<std::size_t> counts;
-    m.recommend_users(0, m.users(), 3, true, out, counts);
+    StopToken stop;
+    m.recommend_users(0, m.users(), 3, true, 2, stop, out, counts);
     m.metadata_json();
     EXPECT_EQ(serialize(m).size(), m.serialized_size());
 }

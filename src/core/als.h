@@ -117,8 +117,8 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 // Solves one implicit-feedback least-squares problem for a row x, in place:
 // (YtY + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i, where `gram` already
 // includes the regularization on its diagonal. `gathered` holds the rows y_i.
-// cg_steps == 0 solves exactly (Cholesky); otherwise conjugate gradient
-// warm-started from x. Exposed for tests.
+// cg_steps == 0 solves exactly (Cholesky); otherwise the training kernel's
+// conjugate gradient, warm-started from x. Exposed for tests.
 void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathered, const float* confidence,
                         int cg_steps, float* x);
 

@@ -74,12 +74,20 @@ RECSYS_INLINE void symv(const float* m, const float* v, float* out, int f) {
 
 }  // namespace
 
+// Rows of y a solve copies next to each other before its CG steps (each
+// step then reads them from cache instead of from scattered memory); rows
+// with more nonzeros than this read y in place.
+constexpr std::size_t kGatherBytes = std::size_t(1) << 19;
+RECSYS_INLINE std::size_t gather_rows(int f) { return kGatherBytes / (sizeof(float) * static_cast<std::size_t>(f)); }
+
 RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch,
                                         bool with_loss) {
     const int f = p.f;
-    float* r = scratch;          // residual b - A x
-    float* dir = scratch + f;    // search direction
-    float* ap = scratch + 2 * f; // A dir
+    float* r = scratch;           // residual b - A x
+    float* dir = scratch + f;     // search direction
+    float* ap = scratch + 2 * f;  // A dir
+    float* gathered = scratch + 3 * f;
+    const std::uint64_t max_gathered = gather_rows(f);
     double loss = 0;
     for (std::size_t row = begin; row < end; ++row) {
         float* x = p.x + row * f;
@@ -88,12 +96,18 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
             for (int i = 0; i < f; ++i) x[i] = 0;  // no data: the regularized solution
             continue;
         }
-        // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x
+        const bool gather = last - first <= max_gathered;
+        // Row k of y as the CG steps read it: the gathered copy or y itself.
+        auto y_of = [&](std::uint64_t k) {
+            return gather ? gathered + (k - first) * f : p.y + static_cast<std::size_t>(p.columns[k]) * f;
+        };
+        // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x; gathers on the way.
         symv(p.gram, x, r, f);
         for (int i = 0; i < f; ++i) r[i] = -r[i];
         for (std::uint64_t k = first; k < last; ++k) {
             prefetch_row(p, k, last);
             const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
+            if (gather) __builtin_memcpy(gathered + (k - first) * f, y, sizeof(float) * f);
             const float c = 1.0f + p.alpha * p.weights[k];
             axpy(c - (c - 1.0f) * dot(y, x, f), y, r, f);
         }
@@ -102,8 +116,8 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
         for (int step = 0; step < p.cg_steps && rs_old > 1e-20f; ++step) {
             symv(p.gram, dir, ap, f);
             for (std::uint64_t k = first; k < last; ++k) {
-                prefetch_row(p, k, last);
-                const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
+                if (!gather) prefetch_row(p, k, last);
+                const float* y = y_of(k);
                 const float c = 1.0f + p.alpha * p.weights[k];
                 axpy((c - 1.0f) * dot(y, dir, f), y, ap, f);
             }
@@ -122,7 +136,7 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
             symv(p.gram, x, ap, f);
             loss += dot(x, ap, f);
             for (std::uint64_t k = first; k < last; ++k) {
-                const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
+                const float* y = y_of(k);
                 const double c = 1.0 + p.alpha * p.weights[k];
                 const double s = dot(y, x, f);
                 loss += (c - 1) * s * s - 2 * c * s + c;
@@ -173,6 +187,8 @@ RECSYS_INLINE void gram_lower_accumulate_body(const float* y, std::size_t begin,
         }
     }
 }
+
+std::size_t cg_scratch_floats(int f) { return 3 * static_cast<std::size_t>(f) + kGatherBytes / sizeof(float); }
 
 // ---- dispatch -------------------------------------------------------------
 

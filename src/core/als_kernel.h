@@ -24,7 +24,10 @@ struct CgProblem {
     int cg_steps;
 };
 
-// Solves rows [begin, end). `scratch` holds 3 * f floats. Returns the loss
+// Floats of scratch space cg_solve_rows needs for f factors.
+std::size_t cg_scratch_floats(int f);
+
+// Solves rows [begin, end). `scratch` holds cg_scratch_floats(f). Returns the loss
 // terms of those rows (x^T gram x + sum_k (c-1)s^2 - 2cs + c, s = y_k.x)
 // when `with_loss`, else 0.
 double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss);

@@ -96,7 +96,10 @@ AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
         std::string name = r.string(256, "option name");
         auto value = r.pod<double>("option value");
         for (auto& e : m.options.entries)
-            if (name == e.spec->name) e.value = value;
+            if (name == e.spec->name) {
+                check(option_value_valid(*e.spec, value), "an option value is out of range");
+                e.value = value;
+            }
     }
     m.params = AlsParams::from(m.options);
     check(m.params.factors == static_cast<int>(factors), "factors disagree with the options");

@@ -91,7 +91,7 @@ double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopTo
     parallel_for(n, kSolveChunk, threads, stop, [&](std::size_t b, std::size_t e, int worker) {
         Scratch& s = scratch[static_cast<std::size_t>(worker)];
         if (!p.explicit_feedback && p.cg_steps > 0) {  // the common case: the vectorized kernel
-            s.cg.resize(3 * static_cast<std::size_t>(f));
+            s.cg.resize(kernel::cg_scratch_floats(f));
             chunk_loss[b / kSolveChunk] = kernel::cg_solve_rows(cg, b, e, s.cg.data(), with_loss);
             return;
         }
@@ -156,28 +156,20 @@ void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathere
         x = a.ldlt().solve(rhs);
         return;
     }
-    // Conjugate gradient on A x = b, A = gram + G^T (C - I) G, b = G^T C 1.
-    Eigen::VectorXf s = gathered * x;
-    Eigen::VectorXf r = -(gram * x);
-    r.noalias() += gathered.transpose() * (c.array() - (c.array() - 1) * s.array()).matrix();
-    Eigen::VectorXf p = r;
-    float rs_old = r.squaredNorm();
-    if (rs_old < 1e-20f) return;
-    Eigen::VectorXf ap(f);
-    for (int step = 0; step < cg_steps; ++step) {
-        s.noalias() = gathered * p;
-        ap.noalias() = gram * p;
-        ap.noalias() += gathered.transpose() * ((c.array() - 1) * s.array()).matrix();
-        float denom = p.dot(ap);
-        if (!(denom > 0)) break;
-        float step_size = rs_old / denom;
-        x += step_size * p;
-        r -= step_size * ap;
-        float rs_new = r.squaredNorm();
-        if (rs_new < 1e-20f) break;
-        p = r + (rs_new / rs_old) * p;
-        rs_old = rs_new;
+    // The training kernel on a one-row problem whose columns are the gathered
+    // rows, with alpha = 1 and weights c - 1 (so that 1 + alpha w = c).
+    std::vector<std::uint64_t> offsets = {0, static_cast<std::uint64_t>(nz)};
+    std::vector<std::int32_t> columns(static_cast<std::size_t>(nz));
+    std::vector<float> weights(static_cast<std::size_t>(nz));
+    for (Eigen::Index k = 0; k < nz; ++k) {
+        columns[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(k);
+        weights[static_cast<std::size_t>(k)] = confidence[k] - 1.0f;
     }
+    FactorMatrix gram_rows = gram;  // the kernel reads row-major
+    kernel::CgProblem problem{offsets.data(), columns.data(), weights.data(), gathered.data(), gram_rows.data(),
+                              x_ptr, static_cast<int>(f), 1.0f, cg_steps};
+    std::vector<float> scratch(kernel::cg_scratch_floats(static_cast<int>(f)));
+    kernel::cg_solve_rows(problem, 0, 1, scratch.data(), false);
 }
 
 AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const float* weights, std::size_t n,

@@ -8,7 +8,8 @@ namespace recsys {
 
 namespace {
 
-// For each of the first k distinct recommendations: was it relevant?
+// For each of the first k recommendations: was it a relevant item not
+// recommended before? (A repeat keeps its rank but is never a second hit.)
 struct Hits {
     std::vector<bool> at_rank;  // rank r (0-based) is a hit
     std::size_t relevant = 0;   // distinct relevant items
@@ -20,12 +21,13 @@ Hits hits(const RankingInput& in) {
     std::sort(relevant.begin(), relevant.end());
     relevant.erase(std::unique(relevant.begin(), relevant.end()), relevant.end());
     h.relevant = relevant.size();
-    std::vector<std::int64_t> shown;
-    for (std::size_t i = 0; i < in.n_recommended && h.at_rank.size() < in.k; ++i) {
-        std::int64_t item = in.recommended[i];
-        if (std::find(shown.begin(), shown.end(), item) != shown.end()) continue;
-        shown.push_back(item);
-        h.at_rank.push_back(std::binary_search(relevant.begin(), relevant.end(), item));
+    const std::size_t shown = std::min(in.k, in.n_recommended);
+    std::vector<bool> found(relevant.size(), false);
+    for (std::size_t i = 0; i < shown; ++i) {
+        auto it = std::lower_bound(relevant.begin(), relevant.end(), in.recommended[i]);
+        bool hit = it != relevant.end() && *it == in.recommended[i] && !found[static_cast<std::size_t>(it - relevant.begin())];
+        if (hit) found[static_cast<std::size_t>(it - relevant.begin())] = true;
+        h.at_rank.push_back(hit);
     }
     return h;
 }

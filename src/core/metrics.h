@@ -1,7 +1,8 @@
 // Ranking metrics with binary relevance, as in the recommender literature.
-// `recommended` is in rank order; duplicates in it count once (the first
-// time); `relevant` is a set (duplicates ignored). Each returns 0 when there
-// is nothing relevant.
+// `recommended` is in rank order and only its first k entries count; a
+// repeated item keeps its rank but is a hit only the first time (as in the
+// reference apk of Kaggle's ml_metrics). `relevant` is a set (duplicates
+// ignored). Each returns 0 when there is nothing relevant.
 #pragma once
 
 #include <cstddef>

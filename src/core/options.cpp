@@ -58,6 +58,12 @@ double checked_value(const RawOption& r, const OptionSpec& s, const char* functi
 
 }  // namespace
 
+bool option_value_valid(const OptionSpec& s, double v) {
+    if (s.type == OptionType::Boolean) return v == 0 || v == 1;
+    if (!(v >= s.min && v <= s.max)) return false;  // also rejects NaN
+    return s.type != OptionType::Integer || v == std::floor(v);
+}
+
 double Options::number(const std::string& name) const {
     for (const auto& e : entries)
         if (name == e.spec->name) return e.value;

@@ -46,6 +46,10 @@ public:
     std::vector<Entry> entries;
 };
 
+// Whether `value` is one an option may hold (type and range): used to check
+// options read back from a stored model.
+bool option_value_valid(const OptionSpec& spec, double value);
+
 // `function` names the caller in messages, e.g. "als_fit".
 Options parse_options(const std::vector<RawOption>& raw, const std::vector<OptionSpec>& specs,
                       const char* function);

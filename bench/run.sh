@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# bench/run.sh -- the recsys benchmarks (bench/README.md says what each one measures).
+#
+#   bash bench/run.sh                  everything: peak, latency, speed, quality (~3-6 min on 2 cores)
+#   bash bench/run.sh latency          one part (or several: bench/run.sh peak speed)
+#
+# Parts:
+#   peak     dense float GEMM with Eigen, 1 thread and all cores (build-bench/gemm_peak_bench),
+#            and numpy/OpenBLAS for reference when /usr/bin/python3 has numpy
+#   latency  recsys.recommend(name, user, 100) round trips from a libpq client, 1 and 8 clients
+#            (build-bench/serve_latency), on the model of bench/serving_setup.sql
+#   speed    als_fit: aggregation time and seconds per ALS iteration at 64 factors with
+#            recsys.threads = 1 and 2 (bench/train_speed.sql) on MovieLens 100K and on generated
+#            data of 1M and 10M interactions
+#   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
+#
+# What it does first: builds the bench programs with CMake (-DRECSYS_NATIVE=ON, Release) into
+# build-bench/, and (for the parts that need a server) builds and installs the extension with
+# `make && make install` when the installed files differ from the tree's (RECSYS_MAKE_FLAGS are
+# passed to make, e.g. RECSYS_MAKE_FLAGS="NATIVE=1"; RECSYS_BENCH_NO_INSTALL=1 skips this step and
+# benchmarks whatever is installed).
+# Server: PG* from the environment if PGHOST or PGDATABASE is set (the extension is created there
+# if missing; tables bench_views, speed_*, ml and the model 'bench_serving' are left there for the
+# next run), else a throwaway cluster under /tmp started with scripts/pg-cluster.sh.
+# Environment: RECSYS_DATA (default /work/shared/data) holds ml-100k/; RECSYS_BENCH_REBUILD=1
+# regenerates the serving model; RECSYS_BENCH_SPEED_SETS (default "ml 1m 10m") picks the speed
+# data sets; RECSYS_BENCH_CALLS (default 2000) calls per latency client.
+# Output is also written to build-bench/results/run-<date>.log.
+set -euo pipefail
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$BENCH_ROOT/bench/lib.sh"
+cd "$BENCH_ROOT"
+
+usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}"; }
+
+parts=()
+for a in "$@"; do
+    case "$a" in
+        all) parts+=(peak latency speed quality) ;;
+        peak | latency | speed | quality) parts+=("$a") ;;
+        -h | --help) usage 0 ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, all)" >&2; usage ;;
+    esac
+done
+((${#parts[@]})) || parts=(peak latency speed quality)
+want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
+
+BUILD=$BENCH_ROOT/build-bench
+mkdir -p "$BUILD/results"
+LOG=$BUILD/results/run-$(date +%Y%m%d-%H%M%S).log
+exec > >(tee -a "$LOG") 2>&1
+SUMMARY=$BUILD/results/.summary.$$
+: >"$SUMMARY"
+BENCH_TMP_FILES+=("$SUMMARY")
+started=$SECONDS
+CMD="bash bench/run.sh ${*:-}"
+CMD=${CMD% }
+
+say() { printf '\n--- %s\n' "$*"; }
+
+# ------------------------------------------------------------------ builds
+build_bench() {
+    local targets=("$@") blog=$BUILD/bench-build.log
+    say "build ${targets[*]} (cmake -DRECSYS_NATIVE=ON -DCMAKE_BUILD_TYPE=Release, log $blog)"
+    if ! { cmake -S "$BENCH_ROOT" -B "$BUILD" -DRECSYS_NATIVE=ON -DCMAKE_BUILD_TYPE=Release &&
+           cmake --build "$BUILD" --target "${targets[@]}" -j "$(nproc)"; } >"$blog" 2>&1; then
+        grep -E 'error|Error|CMake Error' "$blog" | head -n 30 >&2 || tail -n 30 "$blog" >&2
+        echo "bench/run.sh: building ${targets[*]} failed (see $blog)" >&2
+        return 1
+    fi
+    local t
+    for t in "${targets[@]}"; do
+        if [[ ! -x "$BUILD/$t" ]]; then
+            echo "bench/run.sh: $BUILD/$t was not built" >&2
+            [[ $t == serve_latency ]] &&
+                echo "  (CMakeLists.txt builds it only when find_package(PostgreSQL) succeeds: install libpq-dev)" >&2
+            return 1
+        fi
+    done
+}
+
+ensure_extension() {
+    if [[ "${RECSYS_BENCH_NO_INSTALL:-0}" == 1 ]]; then
+        say "extension: not building (RECSYS_BENCH_NO_INSTALL=1), using what is installed"
+        return 0
+    fi
+    say "extension: make ${RECSYS_MAKE_FLAGS:-} (log $BUILD/extension-build.log)"
+    # shellcheck disable=SC2086  # RECSYS_MAKE_FLAGS is a list of make arguments
+    if ! make -j "$(nproc)" ${RECSYS_MAKE_FLAGS:-} >"$BUILD/extension-build.log" 2>&1; then
+        grep -E 'error' "$BUILD/extension-build.log" | head -n 30 >&2 || tail -n 30 "$BUILD/extension-build.log" >&2
+        echo "bench/run.sh: building the extension failed" >&2
+        return 1
+    fi
+    local libdir extdir f stale=0
+    libdir=$(pg_config --pkglibdir)
+    extdir=$(pg_config --sharedir)/extension
+    cmp -s recsys.so "$libdir/recsys.so" || stale=1
+    for f in recsys.control recsys--*.sql; do cmp -s "$f" "$extdir/$f" || stale=1; done
+    if ((stale)); then
+        # shellcheck disable=SC2086
+        make ${RECSYS_MAKE_FLAGS:-} install >>"$BUILD/extension-build.log" 2>&1 ||
+            { echo "bench/run.sh: make install failed (see $BUILD/extension-build.log)" >&2; return 1; }
+        echo "installed the tree's build into $libdir"
+    else
+        echo "the installed extension is the tree's build"
+    fi
+}
+
+# ------------------------------------------------------------------ parts
+part_peak() {
+    bench_header "peak: dense float GEMM" "$CMD  (build-bench/gemm_peak_bench --n 4096 --reps 3)"
+    "$BUILD/gemm_peak_bench" --n 4096 --reps 3 | tee "$BUILD/results/.peak"
+    sed -n 's/^RESULT threads=\([0-9]*\) gflops=\(.*\)/peak   Eigen sgemm 4096^3, \1 thread(s): \2 GFLOP\/s/p' \
+        "$BUILD/results/.peak" >>"$SUMMARY"
+    rm -f "$BUILD/results/.peak"
+    if [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+        local core=""
+        grep -qw avx512f /proc/cpuinfo && core=SkylakeX
+        [[ -z $core ]] && grep -qw avx2 /proc/cpuinfo && core=Haswell
+        echo "reference: numpy/OpenBLAS (bench/openblas_sgemm.py), kernel named for this command only"
+        local t
+        for t in 1 "$(nproc)"; do
+            OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$t /usr/bin/python3 bench/openblas_sgemm.py 4096 |
+                tee -a "$SUMMARY"
+            [[ $t == 1 && $(nproc) == 1 ]] && break
+        done
+        sed -i 's/^  numpy/peak   numpy/' "$SUMMARY"
+    else
+        echo "reference: numpy not available for /usr/bin/python3, OpenBLAS peak not measured"
+    fi
+}
+
+part_latency() {
+    local calls=${RECSYS_BENCH_CALLS:-2000}
+    bench_header "latency: recsys.recommend('bench_serving', user, 100) from libpq clients" \
+        "$CMD  (build-bench/serve_latency --model bench_serving --calls $calls --clients 1|8 --k 100)"
+    local have
+    have=$(bench_psql -Atc "SELECT count(*) FROM recsys.models WHERE name = 'bench_serving'")
+    if [[ "$have" == 0 || "${RECSYS_BENCH_REBUILD:-0}" == 1 ]]; then
+        echo "creating the model: psql -f bench/serving_setup.sql"
+        local t0=$SECONDS
+        bench_psql -q -f bench/serving_setup.sql
+        echo "serving_setup.sql took $((SECONDS - t0)) s"
+    else
+        echo "model 'bench_serving' exists (RECSYS_BENCH_REBUILD=1 to regenerate it)"
+    fi
+    bench_psql -P footer=off -c "SELECT id, created_at::timestamp(0),
+               recsys.model_info(model)->'metadata'->'dimensions' AS dimensions,
+               recsys.model_info(model)->'metadata'->'training'->'interactions' AS interactions,
+               pg_size_pretty(pg_column_size(model)::bigint) AS size
+        FROM recsys.models WHERE name = 'bench_serving' ORDER BY created_at DESC, id DESC LIMIT 1"
+    local clients out
+    for clients in 1 8; do
+        out=$("$BUILD/serve_latency" --model bench_serving --calls "$calls" --clients "$clients" --k 100)
+        printf '%s\n' "$out"
+        sed -n 's/^RESULT /latency /p' <<<"$out" >>"$SUMMARY"
+    done
+}
+
+# Reads train_speed.sql output: "RUN label" lines, the per-iteration NOTICEs and the SPEED lines;
+# prints the steady per-iteration time, (t_last - t_first) / (n - 1) from the NOTICEs, and its GFLOP/s.
+speed_steady() {
+    local set=$1
+    awk -v set="$set" '
+        /^RUN / { label = $2 }
+        /als_fit iteration [0-9]+:/ {
+            for (i = 1; i <= NF; i++) if ($i == "iteration") it = $(i + 1) + 0
+            t = $(NF - 1) + 0
+            if (it == 1) first[label] = t
+            last[label] = t; n[label] = it
+        }
+        /^ *SPEED / {
+            sub(/^ */, "")
+            delete kv
+            for (i = 3; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
+            lab = $2
+            if (lab !~ /^als_/) next
+            f = kv["factors"]; work = 4 * (2 * f * f * (kv["users"] + kv["items"]) + 8 * f * kv["nnz"]) / 1e9
+            per_setup = kv["training_s"] / kv["iterations"]
+            steady = (n[lab] > 1) ? (last[lab] - first[lab]) / (n[lab] - 1) : per_setup
+            setup = first[lab] - steady
+            printf "speed  %-4s recsys.threads=%s  %d users, %d items, nnz %d: %.3f s/iter steady (%.1f GFLOP/s), %.3f s/iter incl. setup, setup %.1f s, statement %.1f s\n",
+                set, kv["threads"], kv["users"], kv["items"], kv["nnz"], steady, work / steady, per_setup,
+                setup, kv["statement_s"]
+        }'
+}
+
+speed_aggregation() {
+    local set=$1
+    awk -v set="$set" '/^ *SPEED aggregate_/ {
+            sub(/^ */, ""); delete kv
+            for (i = 3; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
+            printf "speed  %-4s %-18s rows -> model: statement %.2f s - training %.2f s = aggregation %.2f s\n",
+                set, $2, kv["statement_s"], kv["training_s"], kv["statement_s"] - kv["training_s"]
+        }'
+}
+
+part_speed() {
+    local sets=${RECSYS_BENCH_SPEED_SETS:-ml 1m 10m} set out
+    bench_header "speed: recsys.als_fit training time" "$CMD  (psql -f bench/train_speed.sql, sets: $sets)"
+    for set in $sets; do
+        case $set in
+            ml)
+                say "MovieLens 100K: psql -v data=movielens -f bench/train_speed.sql"
+                if ! bench_ml_load; then continue; fi
+                out=$(bench_psql -q -v data=movielens -f bench/train_speed.sql 2>&1) ||
+                    { printf '%s\n' "$out"; return 1; }
+                printf '%s\n' "$out" | grep -v '^RUN '
+                sed -n 's/^ *SPEED ml threads=\([0-9]*\) s_per_iter=\([0-9.]*\) s_per_iter_incl_setup=\([0-9.]*\)/speed  ml   recsys.threads=\1  ML-100K training split: \2 s\/iter steady, \3 s\/iter incl. setup/p' \
+                    <<<"$out" >>"$SUMMARY"
+                ;;
+            1m | 10m)
+                local rows users items
+                if [[ $set == 1m ]]; then rows=1000000 users=100000 items=20000; else rows=10000000 users=1000000 items=100000; fi
+                say "generated $set: psql -v rows=$rows -v users=$users -v items=$items -v iterations=5 -f bench/train_speed.sql"
+                out=$(bench_psql -q -v rows=$rows -v users=$users -v items=$items -v iterations=5 \
+                          -f bench/train_speed.sql 2>&1) || { printf '%s\n' "$out"; return 1; }
+                printf '%s\n' "$out" | sed 's/^psql:[^ ]*: NOTICE:/NOTICE:/'
+                echo
+                echo "steady per-iteration time from the progress NOTICEs, (t_last - t_1) / (iterations - 1):"
+                speed_aggregation "$set" <<<"$out" | tee -a "$SUMMARY"
+                speed_steady "$set" <<<"$out" | tee -a "$SUMMARY"
+                ;;
+            *) echo "bench/run.sh: unknown speed set '$set' (ml, 1m, 10m)" >&2; return 1 ;;
+        esac
+    done
+}
+
+part_quality() {
+    local out
+    out=$(bash bench/movielens.sh) || { printf '%s\n' "$out"; return 1; }
+    printf '%s\n' "$out"
+    sed -n 's/^QUALITY /quality /p' <<<"$out" >>"$SUMMARY"
+}
+
+# ------------------------------------------------------------------ main
+echo "bench/run.sh: parts ${parts[*]}; log $LOG"
+targets=()
+want peak && targets+=(gemm_peak_bench)
+want latency && targets+=(serve_latency)
+((${#targets[@]} == 0)) || build_bench "${targets[@]}"
+
+if want latency || want speed || want quality; then
+    ensure_extension
+    say "server"
+    bench_server_start
+fi
+
+want peak && part_peak
+want latency && part_latency
+want speed && part_speed
+want quality && part_quality
+
+bench_header "summary" "$CMD"
+echo "extension: $(bench_extension_build)"
+cat "$SUMMARY"
+echo "total $((SECONDS - started)) s; log $LOG"

@@ -1,0 +1,179 @@
+// The vectorized ALS kernels (the instruction set this CPU dispatches to)
+// against plain Eigen computations of the same formulas.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "als.h"
+#include "als_kernel.h"
+
+namespace recsys {
+namespace {
+
+struct Problem {
+    int f;
+    FactorMatrix y;                       // the fixed side
+    Eigen::MatrixXf gram;                 // y^T y + reg I
+    std::vector<std::uint64_t> offsets;   // rows of x
+    std::vector<std::int32_t> columns;
+    std::vector<float> weights;
+    FactorMatrix x;                       // warm start
+    float alpha = 3.0f;
+};
+
+// `rows` rows of x with 0, 1, ... nonzeros (row 0 has none).
+Problem random_problem(std::uint32_t seed, int f, int rows) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal(0, 1);
+    std::uniform_real_distribution<float> weight(0, 3);
+    Problem p;
+    p.f = f;
+    p.y.resize(60, f);
+    for (Eigen::Index i = 0; i < p.y.size(); ++i) p.y.data()[i] = normal(rng) / std::sqrt(static_cast<float>(f));
+    p.gram = (p.y.transpose() * p.y).eval();
+    p.gram.diagonal().array() += 0.3f;
+    p.offsets.push_back(0);
+    for (int r = 0; r < rows; ++r) {
+        std::vector<std::int32_t> cols(60);
+        for (int i = 0; i < 60; ++i) cols[i] = i;
+        std::shuffle(cols.begin(), cols.end(), rng);
+        cols.resize(static_cast<std::size_t>(std::min(r * 3, 40)));
+        std::sort(cols.begin(), cols.end());
+        for (auto c : cols) {
+            p.columns.push_back(c);
+            p.weights.push_back(weight(rng));
+        }
+        p.offsets.push_back(p.columns.size());
+    }
+    p.x.resize(rows, f);
+    for (Eigen::Index i = 0; i < p.x.size(); ++i) p.x.data()[i] = 0.1f * normal(rng);
+    return p;
+}
+
+// Row r solved by the Eigen reference with the same number of CG steps.
+Eigen::VectorXf reference_row(const Problem& p, int r, int cg_steps) {
+    auto b = p.offsets[r], e = p.offsets[r + 1];
+    FactorMatrix gathered(static_cast<Eigen::Index>(e - b), p.f);
+    std::vector<float> confidence;
+    for (auto k = b; k < e; ++k) {
+        gathered.row(static_cast<Eigen::Index>(k - b)) = p.y.row(p.columns[k]);
+        confidence.push_back(1.0f + p.alpha * p.weights[k]);
+    }
+    Eigen::VectorXf x = p.x.row(r).transpose();
+    if (e == b) return Eigen::VectorXf::Zero(p.f);  // no data: the regularized solution is 0
+    solve_implicit_row(p.gram, gathered, confidence.data(), cg_steps, x.data());
+    return x;
+}
+
+double reference_loss(const Problem& p, const FactorMatrix& x) {
+    double loss = 0;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+        Eigen::VectorXd xr = x.row(r).transpose().cast<double>();
+        if (p.offsets[r] == p.offsets[r + 1]) continue;
+        loss += xr.dot(p.gram.cast<double>() * xr);
+        for (auto k = p.offsets[r]; k < p.offsets[r + 1]; ++k) {
+            double c = 1.0 + static_cast<double>(p.alpha) * p.weights[k];
+            double s = p.y.row(p.columns[k]).cast<double>().dot(xr.transpose());
+            loss += (c - 1) * s * s - 2 * c * s + c;
+        }
+    }
+    return loss;
+}
+
+TEST(AlsKernel, CgRowsMatchTheReferenceSolver) {
+    // Few steps: the same iterates as the Eigen reference (a long CG run in
+    // float drifts apart by rounding alone, so that is checked against the
+    // exact solution below instead).
+    for (int f : {1, 3, 8, 15, 16, 17, 33, 64}) {
+        for (int steps : {1, 2, 3}) {
+            SCOPED_TRACE(testing::Message() << "f=" << f << " cg_steps=" << steps);
+            Problem p = random_problem(static_cast<std::uint32_t>(f * 100 + steps), f, 12);
+            FactorMatrix x = p.x;
+            std::vector<float> scratch(kernel::cg_scratch_floats(f));
+            kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), p.y.data(), p.gram.data(),
+                                 x.data(), f, p.alpha, steps};
+            double loss = kernel::cg_solve_rows(cg, 0, 12, scratch.data(), true);
+            for (int r = 0; r < 12; ++r) {
+                Eigen::VectorXf want = reference_row(p, r, steps);
+                Eigen::VectorXf got = x.row(r).transpose();
+                EXPECT_LE((got - want).norm(), 1e-4f * (1 + want.norm())) << "row " << r;
+            }
+            EXPECT_NEAR(loss, reference_loss(p, x), 1e-4 * (1 + std::abs(loss)));
+        }
+    }
+}
+
+TEST(AlsKernel, ManyCgStepsReachTheExactSolution) {
+    for (int f : {1, 3, 8, 17, 33, 64}) {
+        SCOPED_TRACE(testing::Message() << "f=" << f);
+        Problem p = random_problem(static_cast<std::uint32_t>(f), f, 12);
+        FactorMatrix x = p.x;
+        std::vector<float> scratch(kernel::cg_scratch_floats(f));
+        kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), p.y.data(), p.gram.data(),
+                             x.data(), f, p.alpha, 100};
+        kernel::cg_solve_rows(cg, 0, 12, scratch.data(), false);
+        for (int r = 0; r < 12; ++r) {
+            Eigen::VectorXf exact = reference_row(p, r, 0);  // Cholesky
+            Eigen::VectorXf got = x.row(r).transpose();
+            EXPECT_LE((got - exact).norm(), 1e-3f * (1 + exact.norm())) << "row " << r;
+        }
+    }
+}
+
+TEST(AlsKernel, SolvesOnlyTheGivenRows) {
+    Problem p = random_problem(5, 16, 10);
+    FactorMatrix x = p.x;
+    std::vector<float> scratch(kernel::cg_scratch_floats(16));
+    kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), p.y.data(), p.gram.data(),
+                         x.data(), 16, p.alpha, 3};
+    EXPECT_EQ(kernel::cg_solve_rows(cg, 4, 7, scratch.data(), false), 0.0);
+    for (int r = 0; r < 10; ++r) {
+        if (r >= 4 && r < 7) {
+            EXPECT_FALSE(x.row(r) == p.x.row(r)) << "row " << r << " was not solved";
+        } else {
+            EXPECT_TRUE(x.row(r) == p.x.row(r)) << "row " << r << " was touched";
+        }
+    }
+}
+
+TEST(AlsKernel, GramLowerTriangleMatchesEigen) {
+    std::mt19937 rng(9);
+    std::normal_distribution<float> normal(0, 1);
+    for (int f : {1, 5, 8, 63, 64, 65, 130}) {
+        for (std::size_t rows : {std::size_t(1), std::size_t(3), std::size_t(255), std::size_t(600)}) {
+            SCOPED_TRACE(testing::Message() << "f=" << f << " rows=" << rows);
+            FactorMatrix y(static_cast<Eigen::Index>(rows) + 10, f);
+            for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = normal(rng);
+            // Accumulates into what is there; the strict upper triangle is left alone.
+            Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out(f, f);
+            out.setConstant(1.5);
+            kernel::gram_lower_accumulate(y.data(), 5, 5 + rows, f, out.data());
+            Eigen::MatrixXd want =
+                (y.middleRows(5, static_cast<Eigen::Index>(rows)).transpose() * y.middleRows(5, static_cast<Eigen::Index>(rows)))
+                    .cast<double>();
+            double worst = 0;
+            for (int i = 0; i < f; ++i)
+                for (int j = 0; j < f; ++j) {
+                    double expected = j <= i ? 1.5 + want(i, j) : 1.5;
+                    worst = std::max(worst, std::abs(out(i, j) - expected) / (1 + std::abs(expected)));
+                }
+            EXPECT_LT(worst, 1e-4);
+        }
+    }
+}
+
+TEST(AlsKernel, NamesItsInstructionSet) {
+    std::string isa = kernel::instruction_set();
+    EXPECT_TRUE(isa == "avx512" || isa == "avx2" || isa == "baseline") << isa;
+    std::printf("ALS kernels run with: %s\n", isa.c_str());
+}
+
+}  // namespace
+}  // namespace recsys
