@@ -50,3 +50,12 @@ SELECT dblink_exec('other', $$UPDATE recsys.models SET created_at = now() + inte
                    AND id = (SELECT max(id) FROM recsys.models WHERE name = 'cands')$$);
 SELECT min(array_length(factors, 1)) AS after FROM recsys.item_factors('cands');
 SELECT dblink_disconnect('other');
+-- a model larger than the cache still serves, with a warning (once)
+SET recsys.model_cache_mb = 0;
+SELECT count(*) FROM recsys.recommend('cands', 1, 2);
+SET recsys.model_cache_mb = 1;
+SELECT recsys.save_model('bigger', recsys.als_fit(g % 5000, g % 1000, 1.0, '{"factors": 64, "iterations": 1}')) > 0 AS saved
+FROM generate_series(1, 20000) g;
+SELECT count(*) FROM recsys.recommend('bigger', 1, 2);
+SELECT count(*) FROM recsys.recommend('bigger', 1, 2);
+RESET recsys.model_cache_mb;

@@ -9,7 +9,7 @@ std::shared_ptr<const Model> ModelCache::find(const Key& key) {
     return it->second->model;
 }
 
-void ModelCache::insert(const Key& key, std::shared_ptr<const Model> model, std::size_t capacity_bytes) {
+bool ModelCache::insert(const Key& key, std::shared_ptr<const Model> model, std::size_t capacity_bytes) {
     auto it = index_.find(key);
     if (it != index_.end()) {
         bytes_ -= it->second->bytes;
@@ -19,12 +19,13 @@ void ModelCache::insert(const Key& key, std::shared_ptr<const Model> model, std:
     std::size_t size = model->memory_bytes();
     if (size > capacity_bytes) {
         evict_to(capacity_bytes);
-        return;
+        return false;
     }
     lru_.push_front({key, std::move(model), size});
     index_[key] = lru_.begin();
     bytes_ += size;
     evict_to(capacity_bytes);
+    return true;
 }
 
 void ModelCache::evict_to(std::size_t capacity_bytes) {

@@ -19,8 +19,9 @@ public:
 
     std::shared_ptr<const Model> find(const Key& key);
     // Inserts and evicts least recently used entries until the total fits in
-    // `capacity_bytes`. A model larger than the capacity is not kept.
-    void insert(const Key& key, std::shared_ptr<const Model> model, std::size_t capacity_bytes);
+    // `capacity_bytes`. A model larger than the capacity is not kept: returns
+    // whether it was.
+    bool insert(const Key& key, std::shared_ptr<const Model> model, std::size_t capacity_bytes);
     void clear();
     std::size_t bytes() const { return bytes_; }
     std::size_t size() const { return index_.size(); }

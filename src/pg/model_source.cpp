@@ -60,12 +60,26 @@ void load_registered(const char* name, ModelHandle* handle) {
             unknown_model(name);
         bytea* bytes = DatumGetByteaPP(column(1, &isnull));
         std::size_t capacity = model_cache_bytes();
-        guarded([&] {
+        std::size_t size = 0;
+        bool cached = guarded([&] {
             auto model = load_model(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)),
                                     VARSIZE_ANY_EXHDR(bytes));
-            cache.insert(key, model, capacity);
+            size = model->memory_bytes();
+            bool kept = cache.insert(key, model, capacity);
             handle->reset(new std::shared_ptr<const Model>(std::move(model)));
+            return kept;
         });
+        // Once per backend and version: a model that does not fit is read
+        // and decoded again on every call, which no one wants unknowingly.
+        static std::int64_t warned_id = -1;
+        if (!cached && capacity > 0 && warned_id != key.first) {
+            warned_id = key.first;
+            size = (size + (std::size_t(1) << 20) - 1) >> 20 << 20;  // whole MB, rounded up
+            ereport(WARNING, (errmsg("model \"%s\" (%zu MB in memory) is larger than recsys.model_cache_mb (%zu MB)",
+                                     name, size >> 20, capacity >> 20),
+                              errdetail("It is read and decoded again on every call."),
+                              errhint("SET recsys.model_cache_mb = %zu (or more) where it is served.", size >> 20)));
+        }
     }
     SPI_finish();
     MemoryContextSwitchTo(caller);

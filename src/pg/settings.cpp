@@ -14,7 +14,7 @@ namespace {
 
 int threads_setting = 1;
 int max_memory_kb = 1024 * 1024;  // 1 GB
-int model_cache_mb = 256;
+int model_cache_mb = 1024;
 bool verbose_setting = false;
 char max_memory_hint_text[256];
 
