@@ -45,7 +45,7 @@ RECSYS_INLINE float dot(const float* a, const float* b, int n) {
 
 // Brings row k + kAhead of y into cache while row k is being used: the rows
 // are scattered, and waiting for each one would dominate the loop.
-constexpr std::uint64_t kAhead = 4;
+constexpr std::uint64_t kAhead = 8;
 RECSYS_INLINE void prefetch_row(const CgProblem& p, std::uint64_t k, std::uint64_t last) {
     if (k + kAhead < last) {
         const char* row = reinterpret_cast<const char*>(p.y + static_cast<std::size_t>(p.columns[k + kAhead]) * p.f);

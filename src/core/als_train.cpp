@@ -186,7 +186,7 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     model.params = AlsParams::from(options);
     const AlsParams& p = model.params;
 
-    Interactions data = build_interactions(users, items, weights, n, budget, stop);
+    Interactions data = build_interactions(users, items, weights, n, budget, stop, threads);
     std::size_t n_users = data.user_ids.size(), n_items = data.item_ids.size();
     budget.reserve((n_users + n_items) * static_cast<std::size_t>(p.factors) * sizeof(float), "ALS factors");
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "parallel.h"
 #include "radix_sort.h"
 
 namespace recsys {
@@ -15,7 +16,7 @@ constexpr std::size_t kCheckEvery = (1 << 16) - 1;
 // the position of row's id, and the return value the rows in id order
 // (stable, so rows of one id keep their input order).
 std::vector<std::uint64_t> index_ids(const std::int64_t* raw, std::size_t n, std::vector<std::int64_t>& ids,
-                                     std::vector<std::int32_t>& index, StopToken& stop) {
+                                     std::vector<std::int32_t>& index, const StopToken& stop) {
     std::vector<KeyRow> pairs(n);
     for (std::size_t i = 0; i < n; ++i) pairs[i] = {ordered_key(raw[i]), i};
     radix_sort(pairs, stop);
@@ -60,16 +61,21 @@ SparseRows transpose(const SparseRows& m, std::size_t columns, StopToken& stop) 
 }
 
 Interactions build_interactions(const std::int64_t* users, const std::int64_t* items, const float* weights,
-                                std::size_t n, MemoryBudget& budget, StopToken& stop) {
+                                std::size_t n, MemoryBudget& budget, StopToken& stop, int threads) {
     // Peak: the sort pairs and their buffer, two index arrays, the row order,
     // then both sparse layouts.
     budget.reserve(n * (2 * sizeof(KeyRow) + 2 * 4 + 8) + n * 2 * (4 + 4) + 64, "collecting interactions");
     Interactions out;
     std::vector<std::int32_t> user_index, item_index;
-    std::vector<std::uint64_t> by_item_order = index_ids(items, n, out.item_ids, item_index, stop);
-    stop.check();
-    index_ids(users, n, out.user_ids, user_index, stop);
-    stop.check();
+    std::vector<std::uint64_t> by_item_order;
+    parallel_for(2, 1, threads, stop, [&](std::size_t b, std::size_t e, int) {
+        for (std::size_t side = b; side < e; ++side) {
+            if (side == 0)
+                by_item_order = index_ids(items, n, out.item_ids, item_index, stop);
+            else
+                index_ids(users, n, out.user_ids, user_index, stop);
+        }
+    });
 
     // Counting sort by user of the rows in item order: each user's entries
     // come out sorted by item, duplicates adjacent.

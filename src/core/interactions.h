@@ -32,8 +32,9 @@ struct Interactions {
 std::int64_t index_of(const std::vector<std::int64_t>& sorted_ids, std::int64_t id);
 
 // users/items/weights are parallel arrays of n rows (weights already validated).
+// Users and items are indexed concurrently when threads > 1.
 Interactions build_interactions(const std::int64_t* users, const std::int64_t* items, const float* weights,
-                                std::size_t n, MemoryBudget& budget, StopToken& stop);
+                                std::size_t n, MemoryBudget& budget, StopToken& stop, int threads = 1);
 
 // The transpose of `m`, whose columns lie in [0, columns).
 SparseRows transpose(const SparseRows& m, std::size_t columns, StopToken& stop);

@@ -6,7 +6,7 @@ namespace recsys {
 
 constexpr std::size_t kCheckEvery = (1 << 18) - 1;  // about a millisecond of work
 
-void radix_sort(std::vector<KeyRow>& items, StopToken& stop) {
+void radix_sort(std::vector<KeyRow>& items, const StopToken& stop) {
     const std::size_t n = items.size();
     if (n < 2) return;
     // One histogram per byte, from a single read of the keys.
@@ -27,7 +27,7 @@ void radix_sort(std::vector<KeyRow>& items, StopToken& stop) {
             offset += here;
         }
         for (std::size_t i = 0; i < n; ++i) {
-            if ((i & kCheckEvery) == 0) stop.check();
+            if ((i & kCheckEvery) == 0) stop.check_stopped();
             const KeyRow& it = (*from)[i];
             (*to)[count[(it.key >> (8 * b)) & 0xff]++] = it;
         }

@@ -16,9 +16,9 @@ struct KeyRow {
 };
 
 // Sorts by key, keeping the input order of equal keys. Bytes that are equal
-// in every key are skipped, so small ids cost few passes. Checks `stop`
-// between blocks of elements (throws Cancelled).
-void radix_sort(std::vector<KeyRow>& items, StopToken& stop);
+// in every key are skipped, so small ids cost few passes. Any thread may
+// call it: it only reads `stop` (throwing Cancelled once it is stopped).
+void radix_sort(std::vector<KeyRow>& items, const StopToken& stop);
 
 // The unsigned key that orders like the signed id.
 inline std::uint64_t ordered_key(std::int64_t id) { return static_cast<std::uint64_t>(id) ^ (std::uint64_t(1) << 63); }

@@ -29,6 +29,10 @@ public:
     void check() {
         if (poll()) throw Cancelled{};
     }
+    // Any thread: throws Cancelled once the backend thread has seen a stop.
+    void check_stopped() const {
+        if (stopped()) throw Cancelled{};
+    }
 
 private:
     std::function<bool()> pending_;
