@@ -62,3 +62,11 @@ SELECT * FROM m, recsys.recommend_all(m.model, 0);
 -- factors for export
 SELECT count(*) AS items, min(array_length(factors, 1)) AS f FROM m, recsys.item_factors(m.model);
 SELECT count(*) AS users, min(array_length(factors, 1)) AS f FROM m, recsys.user_factors(m.model);
+-- one call site fed different model values: each call uses its own model
+CREATE TEMP TABLE models3 AS
+SELECT 1 AS n, model FROM m
+UNION ALL SELECT 2, recsys.als_fit(user_id, item_id, weight, '{"factors": 3, "iterations": 2}') FROM watch
+UNION ALL SELECT 3, model FROM m;
+SELECT n, (SELECT min(array_length(factors, 1)) FROM recsys.user_factors(t.model)) AS f,
+       (SELECT count(*) FROM recsys.recommend(t.model, 1, 4)) AS n_recs
+FROM models3 t ORDER BY n;

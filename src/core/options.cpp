@@ -38,7 +38,13 @@ const char* kind_name(RawOption::Kind k) {
     return "?";
 }
 
-double checked_value(const RawOption& r, const OptionSpec& s, const char* function) {
+// The hint of a bad value: what the option means, and every valid key.
+std::string value_hint(const OptionSpec& s, const std::vector<OptionSpec>& specs) {
+    return std::string("\"") + s.name + "\": " + s.help + "; valid options are: " + valid_keys(specs);
+}
+
+double checked_value(const RawOption& r, const OptionSpec& s, const std::vector<OptionSpec>& specs,
+                     const char* function) {
     bool type_ok = s.type == OptionType::Boolean ? r.kind == RawOption::Kind::Boolean
                                                  : r.kind == RawOption::Kind::Number;
     if (s.type == OptionType::Integer && type_ok && r.number != std::floor(r.number)) type_ok = false;
@@ -46,13 +52,13 @@ double checked_value(const RawOption& r, const OptionSpec& s, const char* functi
         fail(ErrorKind::InvalidParameter,
              std::string(function) + " option \"" + s.name + "\" must be " + type_name(s.type) +
                  ", got " + (r.kind == RawOption::Kind::Number ? json_number(r.number) : kind_name(r.kind)),
-             std::string("\"") + s.name + "\": " + s.help);
+             value_hint(s, specs));
     if (s.type == OptionType::Boolean) return r.boolean ? 1 : 0;
     if (!(r.number >= s.min && r.number <= s.max))
         fail(ErrorKind::InvalidParameter,
              std::string(function) + " option \"" + s.name + "\" must be between " + json_number(s.min) +
                  " and " + json_number(s.max) + ", got " + json_number(r.number),
-             std::string("\"") + s.name + "\": " + s.help);
+             value_hint(s, specs));
     return r.number;
 }
 
@@ -96,7 +102,7 @@ Options parse_options(const std::vector<RawOption>& raw, const std::vector<Optio
             fail(ErrorKind::InvalidParameter,
                  std::string("unknown ") + function + " option \"" + r.key + "\"",
                  "valid options are: " + valid_keys(specs));
-        found->value = checked_value(r, *found->spec, function);
+        found->value = checked_value(r, *found->spec, specs, function);
     }
     return out;
 }

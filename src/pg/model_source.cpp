@@ -85,6 +85,42 @@ void load_registered(const char* name, ModelHandle* handle) {
     MemoryContextSwitchTo(caller);
 }
 
+// The last model a call site decoded from bytea, kept for the rest of the
+// query (in fn_mcxt), so that recommend(m.model, user) over many users
+// decodes it once. Matched by comparing the bytes exactly.
+struct DecodedBytes {
+    char* data;
+    std::size_t size;
+    ModelHandle* model;
+};
+
+ModelHandle* model_from_bytes(FunctionCallInfo fcinfo, bytea* bytes, ModelHandle* handle) {
+    const char* data = VARDATA_ANY(bytes);
+    std::size_t size = VARSIZE_ANY_EXHDR(bytes);
+    auto* last = static_cast<DecodedBytes*>(fcinfo->flinfo->fn_extra);
+    if (last && last->size == size && memcmp(last->data, data, size) == 0) {
+        guarded([&] { handle->reset(new std::shared_ptr<const Model>(**last->model)); });
+        return handle;
+    }
+    guarded([&] {
+        handle->reset(new std::shared_ptr<const Model>(load_model(reinterpret_cast<const unsigned char*>(data), size)));
+    });
+    MemoryContext query = fcinfo->flinfo->fn_mcxt;
+    if (!last) {
+        last = static_cast<DecodedBytes*>(MemoryContextAllocZero(query, sizeof(DecodedBytes)));
+        last->model = new_owned<std::shared_ptr<const Model>>(query);
+        fcinfo->flinfo->fn_extra = last;
+    }
+    if (last->data) pfree(last->data);
+    last->data = nullptr;
+    last->size = 0;
+    last->data = static_cast<char*>(MemoryContextAllocHuge(query, size > 0 ? size : 1));
+    memcpy(last->data, data, size);
+    last->size = size;
+    guarded([&] { last->model->reset(new std::shared_ptr<const Model>(**handle)); });
+    return handle;
+}
+
 }  // namespace
 
 ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno) {
@@ -95,11 +131,7 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno) {
     if (type == TEXTOID) {
         load_registered(text_to_cstring(PG_GETARG_TEXT_PP(argno)), handle);
     } else if (type == BYTEAOID) {
-        bytea* bytes = PG_GETARG_BYTEA_PP(argno);
-        guarded([&] {
-            handle->reset(new std::shared_ptr<const Model>(
-                load_model(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)), VARSIZE_ANY_EXHDR(bytes))));
-        });
+        model_from_bytes(fcinfo, PG_GETARG_BYTEA_PP(argno), handle);
     } else {
         elog(ERROR, "recsys: model argument must be text or bytea");
     }
