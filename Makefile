@@ -11,7 +11,7 @@ MODULE_big  = recsys
 DATA        = recsys--0.1.0.sql
 
 CORE_OBJS   = src/core/als_kernel.o src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
-              src/core/interactions.o src/core/json.o src/core/metrics.o src/core/model.o \
+              src/core/interactions.o src/core/huge_pages.o src/core/json.o src/core/metrics.o src/core/model.o \
               src/core/model_cache.o src/core/model_format.o src/core/options.o src/core/parallel.o src/core/radix_sort.o \
               src/core/topk.o
 GLUE_OBJS   = src/pg/als_aggregate.o src/pg/als_functions.o src/pg/arguments.o src/pg/bridge.o \

@@ -6,6 +6,7 @@
 
 #include "als.h"
 #include "als_kernel.h"
+#include "huge_pages.h"
 #include "parallel.h"
 
 namespace recsys {
@@ -192,6 +193,8 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 
     model.user_factors.resize(static_cast<Eigen::Index>(n_users), p.factors);
     model.item_factors.resize(static_cast<Eigen::Index>(n_items), p.factors);
+    advise_huge_pages(model.user_factors.data(), n_users * static_cast<std::size_t>(p.factors) * sizeof(float));
+    advise_huge_pages(model.item_factors.data(), n_items * static_cast<std::size_t>(p.factors) * sizeof(float));
     random_init(model.user_factors, p.seed, 0, threads, stop);
     random_init(model.item_factors, p.seed, 1, threads, stop);
 

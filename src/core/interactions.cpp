@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "huge_pages.h"
 #include "parallel.h"
 #include "radix_sort.h"
 
@@ -17,11 +18,13 @@ constexpr std::size_t kCheckEvery = (1 << 16) - 1;
 // (stable, so rows of one id keep their input order).
 std::vector<std::uint64_t> index_ids(const std::int64_t* raw, std::size_t n, std::vector<std::int64_t>& ids,
                                      std::vector<std::int32_t>& index, const StopToken& stop) {
-    std::vector<KeyRow> pairs(n);
-    for (std::size_t i = 0; i < n; ++i) pairs[i] = {ordered_key(raw[i]), i};
+    std::vector<KeyRow> pairs;
+    pairs.reserve(n);
+    advise_huge_pages(pairs.data(), n * sizeof(KeyRow));
+    for (std::size_t i = 0; i < n; ++i) pairs.push_back({ordered_key(raw[i]), i});
     radix_sort(pairs, stop);
-    index.resize(n);
-    std::vector<std::uint64_t> order(n);
+    index = huge_vector<std::int32_t>(n);
+    std::vector<std::uint64_t> order = huge_vector<std::uint64_t>(n);
     for (std::size_t i = 0; i < n; ++i) {
         if (i == 0 || pairs[i].key != pairs[i - 1].key) {
             if (ids.size() >= static_cast<std::size_t>(INT32_MAX))
@@ -46,8 +49,8 @@ SparseRows transpose(const SparseRows& m, std::size_t columns, StopToken& stop) 
     t.offsets.assign(columns + 1, 0);
     for (auto c : m.columns) ++t.offsets[c + 1];
     std::partial_sum(t.offsets.begin(), t.offsets.end(), t.offsets.begin());
-    t.columns.resize(m.nnz());
-    t.values.resize(m.nnz());
+    t.columns = huge_vector<std::int32_t>(m.nnz());
+    t.values = huge_vector<float>(m.nnz());
     std::vector<std::uint64_t> next(t.offsets.begin(), t.offsets.end() - 1);
     for (std::size_t r = 0; r < m.rows(); ++r) {  // rows ascending: columns of t stay sorted
         if ((r & kCheckEvery) == 0) stop.check();
@@ -83,7 +86,7 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
     std::vector<std::uint64_t> start(n_users + 1, 0);
     for (std::size_t i = 0; i < n; ++i) ++start[user_index[i] + 1];
     std::partial_sum(start.begin(), start.end(), start.begin());
-    std::vector<std::uint64_t> rows(n);
+    std::vector<std::uint64_t> rows = huge_vector<std::uint64_t>(n);
     {
         std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
         for (std::uint64_t row : by_item_order) rows[next[user_index[row]]++] = row;
@@ -98,6 +101,8 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
     by_user.offsets.assign(n_users + 1, 0);
     by_user.columns.reserve(n);
     by_user.values.reserve(n);
+    advise_huge_pages(by_user.columns.data(), n * sizeof(std::int32_t));
+    advise_huge_pages(by_user.values.data(), n * sizeof(float));
     std::vector<float> run;
     for (std::size_t u = 0; u < n_users; ++u) {
         if ((u & kCheckEvery) == 0) stop.check();

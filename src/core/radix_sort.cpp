@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "huge_pages.h"
+
 namespace recsys {
 
 constexpr std::size_t kCheckEvery = (1 << 18) - 1;  // about a millisecond of work
@@ -14,7 +16,7 @@ void radix_sort(std::vector<KeyRow>& items, const StopToken& stop) {
     for (auto& c : counts) c.fill(0);
     for (const auto& it : items)
         for (int b = 0; b < 8; ++b) ++counts[b][(it.key >> (8 * b)) & 0xff];
-    std::vector<KeyRow> buffer(n);
+    std::vector<KeyRow> buffer = huge_vector<KeyRow>(n);
     std::vector<KeyRow>* from = &items;
     std::vector<KeyRow>* to = &buffer;
     for (int b = 0; b < 8; ++b) {
