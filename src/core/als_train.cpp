@@ -191,6 +191,14 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     std::size_t n_users = data.user_ids.size(), n_items = data.item_ids.size();
     budget.reserve((n_users + n_items) * static_cast<std::size_t>(p.factors) * sizeof(float), "ALS factors");
 
+    if (p.explicit_feedback || p.cg_steps == 0) {  // these solves gather each row's factors
+        std::size_t widest = 0;
+        for (const SparseRows* side : {&data.by_user, &data.by_item})
+            for (std::size_t r = 0; r < side->rows(); ++r)
+                widest = std::max<std::size_t>(widest, side->offsets[r + 1] - side->offsets[r]);
+        budget.reserve(widest * static_cast<std::size_t>(p.factors) * sizeof(float) * static_cast<std::size_t>(threads),
+                       "exact solves");
+    }
     model.user_factors.resize(static_cast<Eigen::Index>(n_users), p.factors);
     model.item_factors.resize(static_cast<Eigen::Index>(n_items), p.factors);
     advise_huge_pages(model.user_factors.data(), n_users * static_cast<std::size_t>(p.factors) * sizeof(float));

@@ -1,5 +1,6 @@
 // Serving functions of ALS models: recommend, recommend_for_items,
 // similar_items, recommend_all, item_factors, user_factors.
+#include <algorithm>
 #include <vector>
 
 #include "../core/als.h"
@@ -154,7 +155,10 @@ Datum recsys_recommend_all(PG_FUNCTION_ARGS) {
     Owned<Block>* block = new_owned<Block>();
     guarded([&] { block->reset(new Block()); });
     const int workers = recsys::pg::threads();
-    const std::size_t block_users = 16384;  // rows emitted between interrupt checks
+    // Users per round: at most 16384 between interrupt checks, and at most
+    // about 4 million selected entries (32 MB) held at once whatever k is.
+    const std::size_t per_user = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(k), model.items()));
+    const std::size_t block_users = std::clamp<std::size_t>((std::size_t(1) << 22) / per_user, 1, 16384);
     for (std::size_t begin = 0; begin < model.users(); begin += block_users) {
         std::size_t end = std::min(model.users(), begin + block_users);
         guarded([&] {
