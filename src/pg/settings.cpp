@@ -13,7 +13,7 @@ void _PG_init(void);
 namespace {
 
 int threads_setting = 1;
-int max_memory_kb = 1024 * 1024;  // 1 GB
+int max_memory_kb = 2 * 1024 * 1024;  // 2 GB: room for 10 million interactions at 64 factors
 int model_cache_mb = 1024;
 bool verbose_setting = false;
 char max_memory_hint_text[256];
