@@ -74,6 +74,23 @@ RECSYS_INLINE void symv(const float* m, const float* v, float* out, int f) {
 
 }  // namespace
 
+// Prefetches the factor rows that the next solve will gather, a few at a
+// time, while the current solve's CG steps compute from its gathered copy:
+// the memory latency of the scattered rows then hides behind arithmetic.
+struct NextRowPrefetch {
+    const CgProblem& p;
+    std::uint64_t k = 0, last = 0;
+    inline __attribute__((always_inline)) void aim_at(std::size_t next_row, std::size_t end) {
+        k = last = 0;
+        if (next_row < end) k = p.offsets[next_row], last = p.offsets[next_row + 1];
+    }
+    inline __attribute__((always_inline)) void step() {
+        if (k >= last) return;
+        const char* row = reinterpret_cast<const char*>(p.y + static_cast<std::size_t>(p.columns[k++]) * p.f);
+        for (int byte = 0; byte < p.f * 4; byte += 64) __builtin_prefetch(row + byte);
+    }
+};
+
 // Rows of y a solve copies next to each other before its CG steps (each
 // step then reads them from cache instead of from scattered memory); rows
 // with more nonzeros than this read y in place.
@@ -88,6 +105,7 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
     float* ap = scratch + 2 * f;  // A dir
     float* gathered = scratch + 3 * f;
     const std::uint64_t max_gathered = gather_rows(f);
+    NextRowPrefetch ahead{p};
     double loss = 0;
     for (std::size_t row = begin; row < end; ++row) {
         float* x = p.x + row * f;
@@ -107,16 +125,24 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
         for (std::uint64_t k = first; k < last; ++k) {
             prefetch_row(p, k, last);
             const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
-            if (gather) __builtin_memcpy(gathered + (k - first) * f, y, sizeof(float) * f);
+            if (gather) {
+                float* copy = gathered + (k - first) * f;
+#pragma omp simd
+                for (int i = 0; i < f; ++i) copy[i] = y[i];
+            }
             const float c = 1.0f + p.alpha * p.weights[k];
             axpy(c - (c - 1.0f) * dot(y, x, f), y, r, f);
         }
+        ahead.aim_at(row + 1, end);
         for (int i = 0; i < f; ++i) dir[i] = r[i];
         float rs_old = dot(r, r, f);
         for (int step = 0; step < p.cg_steps && rs_old > 1e-20f; ++step) {
             symv(p.gram, dir, ap, f);
             for (std::uint64_t k = first; k < last; ++k) {
-                if (!gather) prefetch_row(p, k, last);
+                if (gather)
+                    ahead.step();
+                else
+                    prefetch_row(p, k, last);
                 const float* y = y_of(k);
                 const float c = 1.0f + p.alpha * p.weights[k];
                 axpy((c - 1.0f) * dot(y, dir, f), y, ap, f);
