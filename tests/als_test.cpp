@@ -17,59 +17,14 @@
 
 #include "als.h"
 #include "error.h"
+#include "test_support.h"
 
 namespace recsys {
 namespace {
 
+using namespace recsys::test;
+
 // ---------------------------------------------------------------- helpers
-
-RawOption num(const char* key, double v) {
-    RawOption r;
-    r.key = key;
-    r.kind = RawOption::Kind::Number;
-    r.number = v;
-    return r;
-}
-
-RawOption flag(const char* key, bool v) {
-    RawOption r;
-    r.key = key;
-    r.kind = RawOption::Kind::Boolean;
-    r.boolean = v;
-    return r;
-}
-
-Options als_options(const std::vector<RawOption>& raw) { return parse_options(raw, als_option_specs(), "als_fit"); }
-
-struct Rows {
-    std::vector<std::int64_t> users, items;
-    std::vector<float> weights;
-    void add(std::int64_t u, std::int64_t i, float w) {
-        users.push_back(u);
-        items.push_back(i);
-        weights.push_back(w);
-    }
-    std::size_t size() const { return users.size(); }
-    Rows shuffled(std::uint32_t seed) const {
-        std::vector<std::size_t> perm(size());
-        std::iota(perm.begin(), perm.end(), 0);
-        std::mt19937 rng(seed);
-        std::shuffle(perm.begin(), perm.end(), rng);
-        Rows out;
-        for (std::size_t p : perm) out.add(users[p], items[p], weights[p]);
-        return out;
-    }
-};
-
-AlsModel train(const Rows& r, const Options& o, int threads = 1, MemoryBudget* budget = nullptr,
-               StopToken* stop = nullptr, ProgressFn progress = nullptr) {
-    MemoryBudget unlimited;
-    StopToken never;
-    TrainContext ctx{threads, budget ? budget : &unlimited, stop ? stop : &never, std::move(progress)};
-    TrainingSummary summary;
-    summary.rows = r.size();
-    return train_als(r.users.data(), r.items.data(), r.weights.data(), r.size(), o, summary, ctx);
-}
 
 std::vector<std::int64_t> ids_of(const AlsModel& m, const std::vector<Scored>& ranked) {
     std::vector<std::int64_t> out;
@@ -97,14 +52,20 @@ constexpr int kUsers = 300, kItems = 200, kRank = 4;
 std::int64_t user_id(int u) { return 7 + 3 * static_cast<std::int64_t>(u); }
 std::int64_t item_id(int i) { return 1000 + 2 * static_cast<std::int64_t>(i); }
 
+// U V^T for random normal U (rows x rank) and V (cols x rank), drawn from rng
+// in that order.
+Eigen::MatrixXd low_rank_matrix(std::mt19937& rng, int rows, int cols, int rank) {
+    std::normal_distribution<double> normal(0, 1);
+    Eigen::MatrixXd u(rows, rank), v(cols, rank);
+    for (int i = 0; i < u.size(); ++i) u.data()[i] = normal(rng);
+    for (int i = 0; i < v.size(); ++i) v.data()[i] = normal(rng);
+    return u * v.transpose();
+}
+
 const Planted& planted() {
     static const Planted data = [] {
         std::mt19937 rng(12345);
-        std::normal_distribution<double> normal(0, 1);
-        Eigen::MatrixXd u(kUsers, kRank), v(kItems, kRank);
-        for (int i = 0; i < u.size(); ++i) u.data()[i] = normal(rng);
-        for (int i = 0; i < v.size(); ++i) v.data()[i] = normal(rng);
-        Eigen::MatrixXd scores = u * v.transpose();
+        Eigen::MatrixXd scores = low_rank_matrix(rng, kUsers, kItems, kRank);
         Planted p;
         for (int a = 0; a < kUsers; ++a) {
             std::vector<int> order(kItems);
@@ -157,8 +118,7 @@ TEST(AlsQuality, RecoversPlantedTastesBetterThanPopularityAndRandom) {
     ASSERT_EQ(m.users(), static_cast<std::size_t>(kUsers));
 
     double als = hit_rate(p, [&](std::size_t a) {
-        AlsModel::Query q;
-        q.k = 10;
+        AlsModel::Query q = query(10);
         return ids_of(m, m.recommend(p.user_ids[a], q));
     });
 
@@ -327,11 +287,7 @@ TEST(AlsDeterminism, OtherSeedOtherModel) {
 TEST(AlsExplicit, FitsAPlantedRatingMatrix) {
     const int users = 60, items = 40, rank = 3;
     std::mt19937 rng(5);
-    std::normal_distribution<double> normal(0, 1);
-    Eigen::MatrixXd u(users, rank), v(items, rank);
-    for (int i = 0; i < u.size(); ++i) u.data()[i] = normal(rng);
-    for (int i = 0; i < v.size(); ++i) v.data()[i] = normal(rng);
-    Eigen::MatrixXd ratings = u * v.transpose();
+    Eigen::MatrixXd ratings = low_rank_matrix(rng, users, items, rank);
 
     Rows r;
     std::vector<std::pair<int, int>> held_out;
@@ -447,9 +403,7 @@ TEST(AlsTraining, CancelStopsTraining) {
 
 TEST(AlsServe, ScoresAreDotProductsBestFirst) {
     const AlsModel& m = planted_model();
-    AlsModel::Query q;
-    q.k = 20;
-    q.exclude_seen = false;
+    AlsModel::Query q = query(20, false);
     auto ranked = m.recommend(user_id(17), q);
     ASSERT_EQ(ranked.size(), 20u);
     auto u = index_of(m.user_ids, user_id(17));
@@ -472,8 +426,7 @@ TEST(AlsServe, ExcludeSeenRemovesTrainingItems) {
     for (int a = 0; a < 50; ++a) {
         auto u = static_cast<std::size_t>(index_of(m.user_ids, user_id(a)));
         std::set<std::int64_t> seen = seen_ids(m, u);
-        AlsModel::Query q;
-        q.k = 10;
+        AlsModel::Query q = query(10);
         for (auto id : ids_of(m, m.recommend(user_id(a), q))) EXPECT_EQ(seen.count(id), 0u) << "user " << a;
         q.exclude_seen = false;
         auto all = ids_of(m, m.recommend(user_id(a), q));
@@ -485,14 +438,12 @@ TEST(AlsServe, ExcludeSeenRemovesTrainingItems) {
 
 TEST(AlsServe, CandidatesRestrictTheRanking) {
     const AlsModel& m = planted_model();
-    AlsModel::Query full;
-    full.k = m.items();
+    AlsModel::Query full = query(m.items());
     auto everything = ids_of(m, m.recommend(user_id(3), full));
 
     std::vector<std::int64_t> candidates = {item_id(5), item_id(150), item_id(42), -999 /* unknown */, item_id(77),
                                             item_id(5) /* repeated */, item_id(199), item_id(0)};
-    AlsModel::Query q;
-    q.k = 4;
+    AlsModel::Query q = query(4);
     q.candidates = &candidates;
     auto got = ids_of(m, m.recommend(user_id(3), q));
 
@@ -505,8 +456,7 @@ TEST(AlsServe, CandidatesRestrictTheRanking) {
 
 TEST(AlsServe, ExcludeRemovesItems) {
     const AlsModel& m = planted_model();
-    AlsModel::Query q;
-    q.k = 13;
+    AlsModel::Query q = query(13);
     auto top13 = ids_of(m, m.recommend(user_id(9), q));
     ASSERT_EQ(top13.size(), 13u);
     std::vector<std::int64_t> exclude = {top13[0], top13[4], top13[7], 123456789 /* unknown */};
@@ -534,8 +484,7 @@ TEST(AlsServe, UnknownUserGetsPopularItems) {
     for (auto i : m.seen_items) users_per_item[i] += 1;
     EXPECT_EQ(m.item_popularity, users_per_item);
 
-    AlsModel::Query q;
-    q.k = 15;
+    AlsModel::Query q = query(15);
     auto got = m.recommend(-12345, q);
     auto order = popularity_ranking(m);
     ASSERT_EQ(got.size(), 15u);
@@ -550,9 +499,7 @@ TEST(AlsServe, UnknownUserGetsPopularItems) {
 
 TEST(AlsServe, KLargerThanTheCatalogueReturnsTheCatalogue) {
     const AlsModel& m = planted_model();
-    AlsModel::Query q;
-    q.k = 100000;
-    q.exclude_seen = false;
+    AlsModel::Query q = query(100000, false);
     auto all = m.recommend(user_id(1), q);
     EXPECT_EQ(all.size(), m.items());
     std::set<std::int32_t> distinct;
@@ -578,8 +525,7 @@ TEST(AlsServe, RecommendForItemsFromAUsersHistoryMatchesRecommend) {
                 items.push_back(r.items[k]);
                 weights.push_back(r.weights[k]);
             }
-        AlsModel::Query q;
-        q.k = 10;
+        AlsModel::Query q = query(10);
         auto direct = ids_of(m, m.recommend(user_id(a), q));
         auto folded = ids_of(m, m.recommend_for_items(items, weights, q));
         // exclude_seen applies to the given items
@@ -594,8 +540,7 @@ TEST(AlsServe, RecommendForItemsFromAUsersHistoryMatchesRecommend) {
 
 TEST(AlsServe, RecommendForItemsWithoutKnownItemsIsPopularity) {
     const AlsModel& m = planted_model();
-    AlsModel::Query q;
-    q.k = 5;
+    AlsModel::Query q = query(5);
     auto got = m.recommend_for_items({-1, -2}, {}, q);
     auto order = popularity_ranking(m);
     ASSERT_EQ(got.size(), 5u);
@@ -641,9 +586,7 @@ TEST(AlsServe, BatchRecommendationsMatchSingleOnes) {
             ASSERT_EQ(counts.size(), 280u);
             std::size_t at = 0;
             for (std::size_t u = 10; u < 290; ++u) {
-                AlsModel::Query q;
-                q.k = 7;
-                q.exclude_seen = exclude_seen;
+                AlsModel::Query q = query(7, exclude_seen);
                 auto single = m.recommend(m.user_ids[u], q);
                 ASSERT_EQ(counts[u - 10], single.size());
                 ASSERT_LE(at + single.size(), out.size());
@@ -674,13 +617,7 @@ TEST(AlsSerialize, RoundTripIsExact) {
     m.serialize(bytes.data(), bytes.size());
     AlsModel back = AlsModel::deserialize(bytes.data(), bytes.size());
     expect_identical(m, back);
-    EXPECT_EQ(back.options.to_json(), m.options.to_json());
-    EXPECT_EQ(back.seen_offsets, m.seen_offsets);
-    EXPECT_EQ(back.seen_items, m.seen_items);
-    EXPECT_EQ(back.item_popularity, m.item_popularity);
-    EXPECT_EQ(back.summary.rows, m.summary.rows);
-    EXPECT_EQ(back.summary.seconds, m.summary.seconds);
-    EXPECT_EQ(back.summary.threads, m.summary.threads);
+    expect_same_model(back, m);
     EXPECT_EQ(back.metadata_json(), m.metadata_json());
 
     std::vector<unsigned char> again(back.serialized_size());

@@ -12,19 +12,12 @@
 
 #include "error.h"
 #include "interactions.h"
+#include "test_support.h"
 
 namespace recsys {
 namespace {
 
-struct Rows {
-    std::vector<std::int64_t> users, items;
-    std::vector<float> weights;
-    void add(std::int64_t u, std::int64_t i, float w) {
-        users.push_back(u);
-        items.push_back(i);
-        weights.push_back(w);
-    }
-};
+using namespace recsys::test;
 
 Interactions build(const Rows& r) {
     MemoryBudget budget;
@@ -146,27 +139,37 @@ TEST(Interactions, MatchesAReferenceAggregation) {
     EXPECT_EQ(got, ref);
 }
 
+// Both hold the same matrix, stored the same way.
+void expect_same_sparse(const SparseRows& a, const SparseRows& b) {
+    EXPECT_EQ(a.offsets, b.offsets);
+    EXPECT_EQ(a.columns, b.columns);
+    EXPECT_EQ(a.values, b.values);
+}
+
+// Builds `rounds` successive shuffles of r (one permutation shuffled again
+// each round, from seed) and hands each result to check; stops at the first
+// fatal failure.
+template <class Check>
+void for_each_shuffle(const Rows& r, std::uint32_t seed, int rounds, Check check) {
+    std::vector<std::size_t> perm(r.size());
+    std::iota(perm.begin(), perm.end(), 0);
+    std::mt19937 rng(seed);
+    for (int round = 0; round < rounds; ++round) {
+        std::shuffle(perm.begin(), perm.end(), rng);
+        check(build(r.permuted(perm)), round);
+        if (testing::Test::HasFatalFailure()) return;
+    }
+}
+
 TEST(Interactions, IndependentOfRowOrder) {
     Rows r = random_rows(3, 5000, 300, 100);
     Interactions a = build(r);
-
-    std::vector<std::size_t> perm(r.users.size());
-    std::iota(perm.begin(), perm.end(), 0);
-    std::mt19937 rng(99);
-    for (int round = 0; round < 3; ++round) {
-        std::shuffle(perm.begin(), perm.end(), rng);
-        Rows s;
-        for (std::size_t p : perm) s.add(r.users[p], r.items[p], r.weights[p]);
-        Interactions b = build(s);
+    for_each_shuffle(r, 99, 3, [&](const Interactions& b, int) {
         EXPECT_EQ(a.user_ids, b.user_ids);
         EXPECT_EQ(a.item_ids, b.item_ids);
-        EXPECT_EQ(a.by_user.offsets, b.by_user.offsets);
-        EXPECT_EQ(a.by_user.columns, b.by_user.columns);
-        EXPECT_EQ(a.by_user.values, b.by_user.values);
-        EXPECT_EQ(a.by_item.offsets, b.by_item.offsets);
-        EXPECT_EQ(a.by_item.columns, b.by_item.columns);
-        EXPECT_EQ(a.by_item.values, b.by_item.values);
-    }
+        expect_same_sparse(a.by_user, b.by_user);
+        expect_same_sparse(a.by_item, b.by_item);
+    });
 }
 
 TEST(Interactions, DuplicateSumsDoNotDependOnRowOrder) {
@@ -176,17 +179,10 @@ TEST(Interactions, DuplicateSumsDoNotDependOnRowOrder) {
     for (float w : {1e8f, 1.0f, 1.0f, 0.1f, 0.2f, 0.3f, 3.0f, 1e-3f, 7e7f, 0.7f}) r.add(1, 2, w);
     r.add(3, 2, 1.0f);
     Interactions a = build(r);
-    std::vector<std::size_t> perm(r.users.size());
-    std::iota(perm.begin(), perm.end(), 0);
-    std::mt19937 rng(5);
-    for (int round = 0; round < 20; ++round) {
-        std::shuffle(perm.begin(), perm.end(), rng);
-        Rows s;
-        for (std::size_t p : perm) s.add(r.users[p], r.items[p], r.weights[p]);
-        Interactions b = build(s);
+    for_each_shuffle(r, 5, 20, [&](const Interactions& b, int round) {
         ASSERT_EQ(a.by_user.values, b.by_user.values) << "round " << round;
         ASSERT_EQ(a.by_item.values, b.by_item.values) << "round " << round;
-    }
+    });
 }
 
 TEST(Interactions, NoRowsGiveAnEmptyMatrix) {
@@ -229,9 +225,7 @@ TEST(Transpose, TwiceIsIdentity) {
     Interactions m = build(random_rows(5, 800, 40, 30));
     StopToken stop;
     SparseRows tt = transpose(transpose(m.by_user, m.item_ids.size(), stop), m.user_ids.size(), stop);
-    EXPECT_EQ(tt.offsets, m.by_user.offsets);
-    EXPECT_EQ(tt.columns, m.by_user.columns);
-    EXPECT_EQ(tt.values, m.by_user.values);
+    expect_same_sparse(tt, m.by_user);
 }
 
 TEST(IndexOf, FindsPresentIdsAndRejectsAbsentOnes) {

@@ -7,9 +7,12 @@
 
 #include "error.h"
 #include "options.h"
+#include "test_support.h"
 
 namespace recsys {
 namespace {
+
+using namespace recsys::test;
 
 const std::vector<OptionSpec>& specs() {
     static const std::vector<OptionSpec> table = {
@@ -20,42 +23,9 @@ const std::vector<OptionSpec>& specs() {
     return table;
 }
 
-RawOption number(const std::string& key, double v) {
-    RawOption r;
-    r.key = key;
-    r.kind = RawOption::Kind::Number;
-    r.number = v;
-    return r;
-}
-
-RawOption boolean(const std::string& key, bool v) {
-    RawOption r;
-    r.key = key;
-    r.kind = RawOption::Kind::Boolean;
-    r.boolean = v;
-    return r;
-}
-
-RawOption of_kind(const std::string& key, RawOption::Kind kind) {
-    RawOption r;
-    r.key = key;
-    r.kind = kind;
-    return r;
-}
-
 // Parses and returns the Error it must throw.
 Error parse_error(const std::vector<RawOption>& raw) {
-    try {
-        parse_options(raw, specs(), "demo_fit");
-    } catch (const Error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "parse_options accepted invalid options";
-    return Error(ErrorKind::Internal, "no error");
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
+    return error_from([&] { parse_options(raw, specs(), "demo_fit"); }, "parse_options accepted invalid options");
 }
 
 TEST(Options, EmptyInputGivesEveryDefaultInSpecOrder) {
@@ -70,20 +40,20 @@ TEST(Options, EmptyInputGivesEveryDefaultInSpecOrder) {
 }
 
 TEST(Options, GivenValuesOverrideDefaultsAndOthersKeepThem) {
-    Options o = parse_options({number("factors", 8), boolean("verbose", true)}, specs(), "demo_fit");
+    Options o = parse_options({num("factors", 8), flag("verbose", true)}, specs(), "demo_fit");
     EXPECT_EQ(o.integer("factors"), 8);
     EXPECT_DOUBLE_EQ(o.number("regularization"), 0.01);
     EXPECT_TRUE(o.boolean("verbose"));
 }
 
 TEST(Options, InputOrderDoesNotMatter) {
-    Options a = parse_options({number("regularization", 2.5), number("factors", 3)}, specs(), "demo_fit");
-    Options b = parse_options({number("factors", 3), number("regularization", 2.5)}, specs(), "demo_fit");
+    Options a = parse_options({num("regularization", 2.5), num("factors", 3)}, specs(), "demo_fit");
+    Options b = parse_options({num("factors", 3), num("regularization", 2.5)}, specs(), "demo_fit");
     EXPECT_EQ(a.to_json(), b.to_json());
 }
 
 TEST(Options, UnknownKeyIsNamedAndHintListsValidKeys) {
-    Error e = parse_error({number("factros", 8)});
+    Error e = parse_error({num("factros", 8)});
     EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
     EXPECT_TRUE(contains(e.what(), "factros")) << e.what();
     EXPECT_TRUE(contains(e.what(), "demo_fit")) << e.what();
@@ -106,49 +76,49 @@ TEST(Options, NullAndObjectAreNotNumbers) {
 }
 
 TEST(Options, FractionForIntegerIsRejected) {
-    Error e = parse_error({number("factors", 1.5)});
+    Error e = parse_error({num("factors", 1.5)});
     EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
     EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
 }
 
 TEST(Options, WholeNumberWrittenAsDoubleIsAnInteger) {
     // jsonb {"factors": 16.0} is a whole number: accepted.
-    Options o = parse_options({number("factors", 16.0)}, specs(), "demo_fit");
+    Options o = parse_options({num("factors", 16.0)}, specs(), "demo_fit");
     EXPECT_EQ(o.integer("factors"), 16);
 }
 
 TEST(Options, NumberForBooleanIsRejected) {
-    Error e = parse_error({number("verbose", 1)});
+    Error e = parse_error({num("verbose", 1)});
     EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
     EXPECT_TRUE(contains(e.what(), "verbose")) << e.what();
 }
 
 TEST(Options, BooleanForNumberIsRejected) {
-    Error e = parse_error({boolean("factors", true)});
+    Error e = parse_error({flag("factors", true)});
     EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
     EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
 }
 
 TEST(Options, OutOfRangeIsRejectedNamingTheOption) {
     for (double bad : {0.0, -3.0, 1025.0}) {
-        Error e = parse_error({number("factors", bad)});
+        Error e = parse_error({num("factors", bad)});
         EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter) << bad;
         EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
     }
-    Error e = parse_error({number("regularization", -0.5)});
+    Error e = parse_error({num("regularization", -0.5)});
     EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
     EXPECT_TRUE(contains(e.what(), "regularization")) << e.what();
 }
 
 TEST(Options, RangeIsInclusive) {
-    EXPECT_EQ(parse_options({number("factors", 1)}, specs(), "demo_fit").integer("factors"), 1);
-    EXPECT_EQ(parse_options({number("factors", 1024)}, specs(), "demo_fit").integer("factors"), 1024);
-    EXPECT_DOUBLE_EQ(parse_options({number("regularization", 0)}, specs(), "demo_fit").number("regularization"), 0);
+    EXPECT_EQ(parse_options({num("factors", 1)}, specs(), "demo_fit").integer("factors"), 1);
+    EXPECT_EQ(parse_options({num("factors", 1024)}, specs(), "demo_fit").integer("factors"), 1024);
+    EXPECT_DOUBLE_EQ(parse_options({num("regularization", 0)}, specs(), "demo_fit").number("regularization"), 0);
 }
 
 TEST(Options, NonFiniteNumbersAreRejected) {
     for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
-        Error e = parse_error({number("regularization", bad)});
+        Error e = parse_error({num("regularization", bad)});
         EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
         EXPECT_TRUE(contains(e.what(), "regularization")) << e.what();
     }
@@ -158,7 +128,7 @@ TEST(Options, ToJsonListsEveryOptionInSpecOrder) {
     Options defaults = parse_options({}, specs(), "demo_fit");
     EXPECT_EQ(defaults.to_json(), R"({"factors":64,"regularization":0.01,"verbose":false})");
 
-    Options given = parse_options({boolean("verbose", true), number("regularization", 0.5), number("factors", 7)},
+    Options given = parse_options({flag("verbose", true), num("regularization", 0.5), num("factors", 7)},
                                   specs(), "demo_fit");
     EXPECT_EQ(given.to_json(), R"({"factors":7,"regularization":0.5,"verbose":true})");
 }

@@ -44,6 +44,12 @@ void expect_same(const std::vector<Scored>& got, const std::vector<Scored>& want
     }
 }
 
+// The ranks got, by index: exactly want, best first.
+void expect_indices(const std::vector<Scored>& got, const std::vector<std::int32_t>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t r = 0; r < want.size(); ++r) EXPECT_EQ(got[r].index, want[r]) << "rank " << r;
+}
+
 // Scores with many ties (few distinct values) and some -inf / NaN / +inf.
 std::vector<float> random_scores(std::mt19937& rng, std::size_t n, int distinct, double excluded_fraction) {
     std::uniform_int_distribution<int> value(0, distinct - 1);
@@ -82,21 +88,12 @@ TEST(TopK, MatchesFullSortOnRandomData) {
 
 TEST(TopK, TiesGoToTheLowerIndex) {
     std::vector<float> s = {1, 2, 2, 1, 2, 0};
-    auto got = top_k(s.data(), s.size(), 4);
-    ASSERT_EQ(got.size(), 4u);
-    EXPECT_EQ(got[0].index, 1);
-    EXPECT_EQ(got[1].index, 2);
-    EXPECT_EQ(got[2].index, 4);
-    EXPECT_EQ(got[3].index, 0);
+    expect_indices(top_k(s.data(), s.size(), 4), {1, 2, 4, 0});
 }
 
 TEST(TopK, KLargerThanNReturnsEverySelectableEntry) {
     std::vector<float> s = {0.5f, -kInf, kNaN, -1.0f, kInf};
-    auto got = top_k(s.data(), s.size(), 100);
-    ASSERT_EQ(got.size(), 3u);
-    EXPECT_EQ(got[0].index, 4);
-    EXPECT_EQ(got[1].index, 0);
-    EXPECT_EQ(got[2].index, 3);
+    expect_indices(top_k(s.data(), s.size(), 100), {4, 0, 3});
 }
 
 TEST(TopK, NothingSelectableGivesNothing) {
@@ -107,12 +104,7 @@ TEST(TopK, NothingSelectableGivesNothing) {
 
 TEST(TopK, NegativeScoresAreSelectable) {
     std::vector<float> s = {-5.0f, -1e30f, -0.0f, -std::numeric_limits<float>::max()};
-    auto got = top_k(s.data(), s.size(), 4);
-    ASSERT_EQ(got.size(), 4u);
-    EXPECT_EQ(got[0].index, 2);
-    EXPECT_EQ(got[1].index, 0);
-    EXPECT_EQ(got[2].index, 1);
-    EXPECT_EQ(got[3].index, 3);
+    expect_indices(top_k(s.data(), s.size(), 4), {2, 0, 1, 3});
 }
 
 TEST(TopKOf, MatchesFullSortOverTheSubset) {

@@ -58,16 +58,19 @@ RECSYS_INLINE void axpy(float a, const float* x, float* y, int n) {
     for (int i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-// out = m v for a symmetric row-major m: a sum of scaled rows, four at a time
-// so that each load and store of `out` carries four multiply-adds.
+// out = m v for a symmetric row-major m: a sum of scaled rows, eight at a
+// time so that each load and store of `out` carries eight multiply-adds.
 RECSYS_INLINE void symv(const float* m, const float* v, float* out, int f) {
     for (int i = 0; i < f; ++i) out[i] = 0;
     int j = 0;
-    for (; j + 4 <= f; j += 4) {
-        const float *m0 = m + j * f, *m1 = m0 + f, *m2 = m1 + f, *m3 = m2 + f;
-        float v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
+    for (; j + 8 <= f; j += 8) {
+        const float* m0 = m + j * f;
+        const float v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
+        const float v4 = v[j + 4], v5 = v[j + 5], v6 = v[j + 6], v7 = v[j + 7];
 #pragma omp simd
-        for (int i = 0; i < f; ++i) out[i] += v0 * m0[i] + v1 * m1[i] + v2 * m2[i] + v3 * m3[i];
+        for (int i = 0; i < f; ++i)
+            out[i] += (v0 * m0[i] + v1 * m0[f + i] + v2 * m0[2 * f + i] + v3 * m0[3 * f + i]) +
+                      (v4 * m0[4 * f + i] + v5 * m0[5 * f + i] + v6 * m0[6 * f + i] + v7 * m0[7 * f + i]);
     }
     for (; j < f; ++j) axpy(v[j], m + j * f, out, f);
 }

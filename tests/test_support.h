@@ -1,0 +1,136 @@
+// Helpers shared by the test files: option builders, interaction rows,
+// a one-call ALS training and a catcher for the recsys::Error a call must throw.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "als.h"
+#include "error.h"
+
+namespace recsys {
+namespace test {
+
+// ---------------------------------------------------------------- options
+
+// A raw option of the given kind without a value (what jsonb null, strings
+// and objects arrive as).
+inline RawOption of_kind(const std::string& key, RawOption::Kind kind) {
+    RawOption r;
+    r.key = key;
+    r.kind = kind;
+    return r;
+}
+
+inline RawOption num(const std::string& key, double v) {
+    RawOption r = of_kind(key, RawOption::Kind::Number);
+    r.number = v;
+    return r;
+}
+
+inline RawOption flag(const std::string& key, bool v) {
+    RawOption r = of_kind(key, RawOption::Kind::Boolean);
+    r.boolean = v;
+    return r;
+}
+
+inline Options als_options(const std::vector<RawOption>& raw) {
+    return parse_options(raw, als_option_specs(), "als_fit");
+}
+
+// ---------------------------------------------------------------- rows
+
+// (user, item, weight) rows, as the training functions take them.
+struct Rows {
+    std::vector<std::int64_t> users, items;
+    std::vector<float> weights;
+
+    void add(std::int64_t u, std::int64_t i, float w) {
+        users.push_back(u);
+        items.push_back(i);
+        weights.push_back(w);
+    }
+    std::size_t size() const { return users.size(); }
+
+    // The rows in the order perm gives: row k of the result is row perm[k].
+    Rows permuted(const std::vector<std::size_t>& perm) const {
+        Rows out;
+        for (std::size_t p : perm) out.add(users[p], items[p], weights[p]);
+        return out;
+    }
+    Rows shuffled(std::uint32_t seed) const {
+        std::vector<std::size_t> perm(size());
+        std::iota(perm.begin(), perm.end(), 0);
+        std::mt19937 rng(seed);
+        std::shuffle(perm.begin(), perm.end(), rng);
+        return permuted(perm);
+    }
+};
+
+// ---------------------------------------------------------------- training
+
+// train_als on rows; without a budget or stop token, an unlimited budget and
+// one that never stops.
+inline AlsModel train(const Rows& r, const Options& o, int threads = 1, MemoryBudget* budget = nullptr,
+                      StopToken* stop = nullptr, ProgressFn progress = nullptr) {
+    MemoryBudget unlimited;
+    StopToken never;
+    TrainContext ctx{threads, budget ? budget : &unlimited, stop ? stop : &never, std::move(progress)};
+    TrainingSummary summary;
+    summary.rows = r.size();
+    return train_als(r.users.data(), r.items.data(), r.weights.data(), r.size(), o, summary, ctx);
+}
+
+// A query for the top k.
+inline AlsModel::Query query(std::size_t k, bool exclude_seen = true) {
+    AlsModel::Query q;
+    q.k = k;
+    q.exclude_seen = exclude_seen;
+    return q;
+}
+
+// Everything a saved model keeps is the same in both.
+inline void expect_same_model(const AlsModel& a, const AlsModel& b) {
+    EXPECT_EQ(a.options.to_json(), b.options.to_json());
+    EXPECT_EQ(a.user_ids, b.user_ids);
+    EXPECT_EQ(a.item_ids, b.item_ids);
+    EXPECT_EQ(a.user_factors, b.user_factors);
+    EXPECT_EQ(a.item_factors, b.item_factors);
+    EXPECT_EQ(a.seen_offsets, b.seen_offsets);
+    EXPECT_EQ(a.seen_items, b.seen_items);
+    EXPECT_EQ(a.item_popularity, b.item_popularity);
+    EXPECT_EQ(a.summary.rows, b.summary.rows);
+    EXPECT_EQ(a.summary.skipped_rows, b.summary.skipped_rows);
+    EXPECT_EQ(a.summary.loss, b.summary.loss);
+    EXPECT_EQ(a.summary.seconds, b.summary.seconds);
+    EXPECT_EQ(a.summary.threads, b.summary.threads);
+}
+
+// ---------------------------------------------------------------- errors
+
+// Runs f and returns the recsys::Error it throws; a failure (`failure`) if it
+// throws none.
+template <class F>
+Error error_from(F&& f, const std::string& failure) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e;
+    }
+    ADD_FAILURE() << failure;
+    return Error(ErrorKind::Internal, "no error");
+}
+
+inline bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace test
+}  // namespace recsys
