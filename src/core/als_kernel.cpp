@@ -58,6 +58,13 @@ RECSYS_INLINE void axpy(float a, const float* x, float* y, int n) {
     for (int i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
+// y += a0 x0 + a1 x1 + a2 x2 + a3 x3: one load and store of y per four rows.
+RECSYS_INLINE void axpy4(float a0, const float* x0, float a1, const float* x1, float a2, const float* x2, float a3,
+                         const float* x3, float* y, int n) {
+#pragma omp simd
+    for (int i = 0; i < n; ++i) y[i] += (a0 * x0[i] + a1 * x1[i]) + (a2 * x2[i] + a3 * x3[i]);
+}
+
 // out = m v for a symmetric row-major m: a sum of scaled rows, eight at a
 // time so that each load and store of `out` carries eight multiply-adds.
 RECSYS_INLINE void symv(const float* m, const float* v, float* out, int f) {
@@ -125,30 +132,64 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
         // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x; gathers on the way.
         symv(p.gram, x, r, f);
         for (int i = 0; i < f; ++i) r[i] = -r[i];
-        for (std::uint64_t k = first; k < last; ++k) {
-            prefetch_row(p, k, last);
+        // Row k of y, copied into the gathered block when gathering.
+        auto fetch = [&](std::uint64_t k) {
             const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
-            if (gather) {
-                float* copy = gathered + (k - first) * f;
+            if (!gather) return y;
+            float* copy = gathered + (k - first) * f;
 #pragma omp simd
-                for (int i = 0; i < f; ++i) copy[i] = y[i];
-            }
+            for (int i = 0; i < f; ++i) copy[i] = y[i];
+            return static_cast<const float*>(copy);
+        };
+        // The coefficient of y_k in b - A x: c - (c - 1) y_k.x.
+        auto coefficient = [&](std::uint64_t k, const float* y) {
             const float c = 1.0f + p.alpha * p.weights[k];
-            axpy(c - (c - 1.0f) * dot(y, x, f), y, r, f);
+            return c - (c - 1.0f) * dot(y, x, f);
+        };
+        std::uint64_t k = first;
+        for (; k + 4 <= last; k += 4) {
+            for (std::uint64_t j = k; j < k + 4; ++j) prefetch_row(p, j, last);
+            const float *y0 = fetch(k), *y1 = fetch(k + 1), *y2 = fetch(k + 2), *y3 = fetch(k + 3);
+            axpy4(coefficient(k, y0), y0, coefficient(k + 1, y1), y1, coefficient(k + 2, y2), y2,
+                  coefficient(k + 3, y3), y3, r, f);
+        }
+        for (; k < last; ++k) {
+            prefetch_row(p, k, last);
+            const float* y = fetch(k);
+            axpy(coefficient(k, y), y, r, f);
         }
         ahead.aim_at(row + 1, end);
         for (int i = 0; i < f; ++i) dir[i] = r[i];
         float rs_old = dot(r, r, f);
         for (int step = 0; step < p.cg_steps && rs_old > 1e-20f; ++step) {
             symv(p.gram, dir, ap, f);
-            for (std::uint64_t k = first; k < last; ++k) {
+            // ap += sum_k (c_k - 1)(y_k . dir) y_k, four rows at a time: their
+            // dot products are independent, and ap is loaded and stored once.
+            std::uint64_t k = first;
+            for (; k + 4 <= last; k += 4) {
+                if (gather) {
+                    ahead.step();
+                    ahead.step();
+                } else {
+                    prefetch_row(p, k, last);
+                    prefetch_row(p, k + 1, last);
+                    prefetch_row(p, k + 2, last);
+                    prefetch_row(p, k + 3, last);
+                }
+                const float *y0 = y_of(k), *y1 = y_of(k + 1), *y2 = y_of(k + 2), *y3 = y_of(k + 3);
+                const float a0 = p.alpha * p.weights[k] * dot(y0, dir, f);
+                const float a1 = p.alpha * p.weights[k + 1] * dot(y1, dir, f);
+                const float a2 = p.alpha * p.weights[k + 2] * dot(y2, dir, f);
+                const float a3 = p.alpha * p.weights[k + 3] * dot(y3, dir, f);
+                axpy4(a0, y0, a1, y1, a2, y2, a3, y3, ap, f);
+            }
+            for (; k < last; ++k) {
                 if (gather)
                     ahead.step();
                 else
                     prefetch_row(p, k, last);
                 const float* y = y_of(k);
-                const float c = 1.0f + p.alpha * p.weights[k];
-                axpy((c - 1.0f) * dot(y, dir, f), y, ap, f);
+                axpy(p.alpha * p.weights[k] * dot(y, dir, f), y, ap, f);
             }
             const float denom = dot(dir, ap, f);
             if (!(denom > 0)) break;
