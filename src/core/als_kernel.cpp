@@ -216,6 +216,10 @@ RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, s
     return loss;
 }
 
+RECSYS_INLINE void score_rows_body(const float* y, std::size_t n, int f, const float* x, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = dot(y + i * f, x, f);
+}
+
 RECSYS_INLINE void gram_lower_accumulate_body(const float* y, std::size_t begin, std::size_t end, int f,
                                               double* lower) {
     // Tiles of 64 x 64 of the result, summed in float over 256 rows at a time
@@ -285,6 +289,12 @@ RECSYS_AVX512 double cg_avx512(const CgProblem& p, std::size_t b, std::size_t e,
 RECSYS_AVX2 double cg_avx2(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
     return cg_solve_rows_body(p, b, e, s, l);
 }
+RECSYS_AVX512 void score_avx512(const float* y, std::size_t n, int f, const float* x, float* out) {
+    score_rows_body(y, n, f, x, out);
+}
+RECSYS_AVX2 void score_avx2(const float* y, std::size_t n, int f, const float* x, float* out) {
+    score_rows_body(y, n, f, x, out);
+}
 RECSYS_AVX512 void gram_avx512(const float* y, std::size_t b, std::size_t e, int f, double* out) {
     gram_lower_accumulate_body(y, b, e, f, out);
 }
@@ -310,6 +320,15 @@ void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, i
     gram_lower_accumulate_body(y, begin, end, f, lower);
 }
 
+void score_rows(const float* y, std::size_t n, int f, const float* x, float* out) {
+    switch (kIsa) {
+        case Isa::Avx512: return score_avx512(y, n, f, x, out);
+        case Isa::Avx2: return score_avx2(y, n, f, x, out);
+        case Isa::Baseline: break;
+    }
+    score_rows_body(y, n, f, x, out);
+}
+
 const char* instruction_set() {
     switch (kIsa) {
         case Isa::Avx512: return "avx512";
@@ -324,6 +343,9 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
 }
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
     gram_lower_accumulate_body(y, begin, end, f, lower);
+}
+void score_rows(const float* y, std::size_t n, int f, const float* x, float* out) {
+    score_rows_body(y, n, f, x, out);
 }
 const char* instruction_set() { return "baseline"; }
 #endif

@@ -36,6 +36,10 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
 // f columns) into `lower` (f x f, row-major; only j <= i is written).
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower);
 
+// out[i] = y_i . x for the n rows of y (row-major, f columns): the scores of a
+// whole catalogue for one user.
+void score_rows(const float* y, std::size_t n, int f, const float* x, float* out);
+
 // The instruction set the kernels run with: "avx512", "avx2" or "baseline".
 const char* instruction_set();
 

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "als.h"
+#include "als_kernel.h"
 #include "parallel.h"
 
 namespace recsys {
@@ -109,9 +110,10 @@ std::vector<Scored> AlsModel::rank_for_vector(const float* user_vector, const st
         for (auto& b : best) b.index = keep[static_cast<std::size_t>(b.index)];
         return best;
     }
-    Eigen::VectorXf scores = item_factors * x;
-    for (auto i : excluded) scores[i] = -INFINITY;
-    return top_k(scores.data(), static_cast<std::size_t>(scores.size()), q.k);
+    std::vector<float> scores(items());
+    kernel::score_rows(item_factors.data(), items(), factors(), user_vector, scores.data());
+    for (auto i : excluded) scores[static_cast<std::size_t>(i)] = -INFINITY;
+    return top_k(scores.data(), scores.size(), q.k);
 }
 
 std::vector<Scored> AlsModel::recommend(std::int64_t user_id, const Query& q) const {
@@ -173,14 +175,15 @@ std::vector<Scored> AlsModel::similar_items(std::int64_t item_id, std::size_t k)
     auto i = index_of(item_ids, item_id);
     if (i < 0) return {};
     const auto& norms = item_norms();
-    Eigen::VectorXf scores = item_factors * item_factors.row(i).transpose();
+    std::vector<float> scores(items());
+    kernel::score_rows(item_factors.data(), items(), factors(), item_factors.row(i).data(), scores.data());
     float ni = norms[static_cast<std::size_t>(i)];
-    for (Eigen::Index j = 0; j < scores.size(); ++j) {
-        float d = norms[static_cast<std::size_t>(j)] * ni;
+    for (std::size_t j = 0; j < scores.size(); ++j) {
+        float d = norms[j] * ni;
         scores[j] = d > 0 ? scores[j] / d : 0.0f;
     }
-    scores[i] = -INFINITY;
-    return top_k(scores.data(), static_cast<std::size_t>(scores.size()), k);
+    scores[static_cast<std::size_t>(i)] = -INFINITY;
+    return top_k(scores.data(), scores.size(), k);
 }
 
 void AlsModel::recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen, int threads,
