@@ -56,12 +56,13 @@ RECSYS_INLINE void dot4(const float* y0, const float* y1, const float* y2, const
         a2 += load8(y2 + i) * w;
         a3 += load8(y3 + i) * w;
     }
-    typedef int Mask8 __attribute__((vector_size(32)));
-    const Mask8 lo = {0, 1, 2, 3, 8, 9, 10, 11}, hi = {4, 5, 6, 7, 12, 13, 14, 15};
-    const Lanes8 x = __builtin_shuffle(a0, a1, lo) + __builtin_shuffle(a0, a1, hi);  // a0 | a1, 4 lanes each
-    const Lanes8 y = __builtin_shuffle(a2, a3, lo) + __builtin_shuffle(a2, a3, hi);  // a2 | a3
-    const Mask8 even = {0, 1, 8, 9, 4, 5, 12, 13}, odd = {2, 3, 10, 11, 6, 7, 14, 15};
-    const Lanes8 z = __builtin_shuffle(x, y, even) + __builtin_shuffle(x, y, odd);  // a0 a0 a2 a2 a1 a1 a3 a3
+    // a0 | a1 and a2 | a3, four lanes each; then a0 a0 a2 a2 a1 a1 a3 a3.
+    const Lanes8 x = __builtin_shufflevector(a0, a1, 0, 1, 2, 3, 8, 9, 10, 11) +
+                     __builtin_shufflevector(a0, a1, 4, 5, 6, 7, 12, 13, 14, 15);
+    const Lanes8 y = __builtin_shufflevector(a2, a3, 0, 1, 2, 3, 8, 9, 10, 11) +
+                     __builtin_shufflevector(a2, a3, 4, 5, 6, 7, 12, 13, 14, 15);
+    const Lanes8 z = __builtin_shufflevector(x, y, 0, 1, 8, 9, 4, 5, 12, 13) +
+                     __builtin_shufflevector(x, y, 2, 3, 10, 11, 6, 7, 14, 15);
     out[0] = z[0] + z[1];
     out[2] = z[2] + z[3];
     out[1] = z[4] + z[5];
