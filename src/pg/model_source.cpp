@@ -98,7 +98,7 @@ ModelHandle* model_from_bytes(FunctionCallInfo fcinfo, bytea* bytes, ModelHandle
     const char* data = VARDATA_ANY(bytes);
     std::size_t size = VARSIZE_ANY_EXHDR(bytes);
     auto* last = static_cast<DecodedBytes*>(fcinfo->flinfo->fn_extra);
-    if (last && last->size == size && memcmp(last->data, data, size) == 0) {
+    if (last && size > 0 && last->size == size && memcmp(last->data, data, size) == 0) {
         guarded([&] { handle->reset(new std::shared_ptr<const Model>(**last->model)); });
         return handle;
     }
@@ -116,8 +116,8 @@ ModelHandle* model_from_bytes(FunctionCallInfo fcinfo, bytea* bytes, ModelHandle
     last->size = 0;
     last->data = static_cast<char*>(MemoryContextAllocHuge(query, size > 0 ? size : 1));
     memcpy(last->data, data, size);
-    last->size = size;
     guarded([&] { last->model->reset(new std::shared_ptr<const Model>(**handle)); });
+    last->size = size;  // only now do the bytes stand for the kept model
     return handle;
 }
 
