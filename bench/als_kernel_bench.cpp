@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "als.h"
+#include "als_kernel.h"
 #include "parallel.h"
 
 using namespace recsys;
@@ -59,8 +60,9 @@ int main(int argc, char** argv) {
     double per_iteration = at.size() > 1 ? (at.back() - at.front()) / double(at.size() - 1) : at.front();
     double f = factors, nnz = double(model.seen_items.size());
     double flops = (3 + 1) * (2 * f * f * double(model.users() + model.items()) + 8 * f * nnz);
-    std::printf("als_kernel_bench: %zu rows, %zu users x %zu items, %.0f distinct interactions, f=%d, threads=%d\n", n,
-                model.users(), model.items(), nnz, factors, threads);
+    std::printf("als_kernel_bench: %zu rows, %zu users x %zu items, %.0f distinct interactions, f=%d, threads=%d, "
+                "kernel %s\n",
+                n, model.users(), model.items(), nnz, factors, threads, kernel::instruction_set());
     std::printf("  setup (ids, sparse layouts) %.3f s, per iteration %.4f s, total %.3f s\n", setup, per_iteration,
                 seconds);
     std::printf("  nominal work %.2f GFLOP per iteration -> %.1f GFLOP/s\n", flops / 1e9, flops / 1e9 / per_iteration);

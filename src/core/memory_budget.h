@@ -24,9 +24,6 @@ public:
                  hint_);
         used_ += bytes;
     }
-    void release(std::size_t bytes) { used_ = bytes > used_ ? 0 : used_ - bytes; }
-    std::size_t used() const { return used_; }
-    std::size_t limit() const { return limit_; }
 
     static std::string megabytes(std::size_t bytes) {
         return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB";
