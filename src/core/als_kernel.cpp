@@ -139,9 +139,12 @@ struct NextRowPrefetch {
 constexpr std::size_t kGatherBytes = std::size_t(1) << 19;
 RECSYS_INLINE std::size_t gather_rows(int f) { return kGatherBytes / (sizeof(float) * static_cast<std::size_t>(f)); }
 
+// kFactors > 0 compiles the body for that number of factors: every loop
+// length is then a constant the compiler unrolls (the common sizes below).
+template <int kFactors>
 RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch,
                                         bool with_loss) {
-    const int f = p.f;
+    const int f = kFactors > 0 ? kFactors : p.f;
     float* r = scratch;           // residual b - A x
     float* dir = scratch + f;     // search direction
     float* ap = scratch + 2 * f;  // A dir
@@ -317,10 +320,14 @@ Isa detect_isa() {
 const Isa kIsa = detect_isa();
 
 RECSYS_AVX512 double cg_avx512(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
-    return cg_solve_rows_body(p, b, e, s, l);
+    if (p.f == 64) return cg_solve_rows_body<64>(p, b, e, s, l);
+    if (p.f == 32) return cg_solve_rows_body<32>(p, b, e, s, l);
+    return cg_solve_rows_body<0>(p, b, e, s, l);
 }
 RECSYS_AVX2 double cg_avx2(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
-    return cg_solve_rows_body(p, b, e, s, l);
+    if (p.f == 64) return cg_solve_rows_body<64>(p, b, e, s, l);
+    if (p.f == 32) return cg_solve_rows_body<32>(p, b, e, s, l);
+    return cg_solve_rows_body<0>(p, b, e, s, l);
 }
 RECSYS_AVX512 void score_avx512(const float* y, std::size_t n, int f, const float* x, float* out) {
     score_rows_body(y, n, f, x, out);
@@ -341,7 +348,7 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
         case Isa::Avx2: return cg_avx2(p, begin, end, scratch, with_loss);
         case Isa::Baseline: break;
     }
-    return cg_solve_rows_body(p, begin, end, scratch, with_loss);
+    return cg_solve_rows_body<0>(p, begin, end, scratch, with_loss);
 }
 
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
@@ -372,7 +379,7 @@ const char* instruction_set() {
 }
 #else
 double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss) {
-    return cg_solve_rows_body(p, begin, end, scratch, with_loss);
+    return cg_solve_rows_body<0>(p, begin, end, scratch, with_loss);
 }
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
     gram_lower_accumulate_body(y, begin, end, f, lower);
