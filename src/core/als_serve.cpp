@@ -30,7 +30,8 @@ std::vector<std::int32_t> seen_by(const AlsModel& m, std::int64_t user) {
                                      m.seen_items.begin() + static_cast<std::ptrdiff_t>(e));
 }
 
-std::vector<std::int32_t> merged(std::vector<std::int32_t> a, const std::vector<std::int32_t>& b) {
+// The union of two item lists, ascending and without repeats (for binary search).
+std::vector<std::int32_t> merged(std::vector<std::int32_t> a, const std::vector<std::int32_t>& b = {}) {
     a.insert(a.end(), b.begin(), b.end());
     std::sort(a.begin(), a.end());
     a.erase(std::unique(a.begin(), a.end()), a.end());
@@ -91,21 +92,15 @@ std::vector<Scored> AlsModel::popular(const std::vector<std::int32_t>& excluded,
 
 std::vector<Scored> AlsModel::rank_for_vector(const float* user_vector, const std::vector<std::int32_t>& excluded,
                                               const Query& q) const {
-    Eigen::Map<const Eigen::VectorXf> x(user_vector, factors());
     if (q.candidates) {
-        std::vector<std::int32_t> cands = known_items(*this, q.candidates);
-        std::sort(cands.begin(), cands.end());
-        cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+        // Score only the known, not excluded candidates, then map the
+        // selection back (ascending item order keeps the tie-break).
         std::vector<std::int32_t> keep;
-        keep.reserve(cands.size());
-        for (auto i : cands)
+        for (auto i : merged(known_items(*this, q.candidates)))
             if (!std::binary_search(excluded.begin(), excluded.end(), i)) keep.push_back(i);
-        std::vector<Scored> scored;
-        scored.reserve(keep.size());
-        for (auto i : keep) scored.push_back({i, item_factors.row(i).dot(x)});
-        // Reuse the selector over a dense array of the kept candidates.
-        std::vector<float> scores(scored.size());
-        for (std::size_t j = 0; j < scored.size(); ++j) scores[j] = scored[j].score;
+        Eigen::Map<const Eigen::VectorXf> x(user_vector, factors());
+        std::vector<float> scores(keep.size());
+        for (std::size_t j = 0; j < keep.size(); ++j) scores[j] = item_factors.row(keep[j]).dot(x);
         std::vector<Scored> best = top_k(scores.data(), scores.size(), q.k);
         for (auto& b : best) b.index = keep[static_cast<std::size_t>(b.index)];
         return best;
@@ -120,8 +115,7 @@ std::vector<Scored> AlsModel::recommend(std::int64_t user_id, const Query& q) co
     check_k(q.k);
     std::vector<std::int32_t> excluded = known_items(*this, q.exclude);
     auto u = index_of(user_ids, user_id);
-    if (u >= 0 && q.exclude_seen) excluded = merged(std::move(excluded), seen_by(*this, u));
-    else excluded = merged(std::move(excluded), {});
+    excluded = merged(std::move(excluded), u >= 0 && q.exclude_seen ? seen_by(*this, u) : std::vector<std::int32_t>{});
     if (u < 0) return popular(excluded, q);
     return rank_for_vector(user_factors.row(u).data(), excluded, q);
 }
@@ -147,8 +141,7 @@ std::vector<Scored> AlsModel::recommend_for_items(const std::vector<std::int64_t
     std::vector<std::int32_t> excluded = known_items(*this, q.exclude);
     std::vector<std::int32_t> seen;
     for (auto& h : history) seen.push_back(h.first);
-    if (q.exclude_seen) excluded = merged(std::move(excluded), seen);
-    else excluded = merged(std::move(excluded), {});
+    excluded = merged(std::move(excluded), q.exclude_seen ? seen : std::vector<std::int32_t>{});
     if (history.empty()) return popular(excluded, q);
 
     const int f = factors();

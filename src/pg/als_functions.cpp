@@ -23,10 +23,6 @@ const AlsModel& als(ModelHandle* handle) {
     return guarded([&]() -> const AlsModel& { return model_as<AlsModel>(***handle); });
 }
 
-std::vector<std::int64_t>* ids_or_null(const ArrayView<std::int64_t>& view, bool present) {
-    return present ? new std::vector<std::int64_t>(view.data, view.data + view.size) : nullptr;
-}
-
 // Emits (item_id, score, rank) rows.
 void emit_ranked(FunctionCallInfo fcinfo, const AlsModel& model, const Ranked* ranked) {
     RowWriter rows(fcinfo);
@@ -39,16 +35,6 @@ void emit_ranked(FunctionCallInfo fcinfo, const AlsModel& model, const Ranked* r
         rows.put(values, nulls);
     }
 }
-
-// The id lists of a query, owned so an error cannot leak them.
-struct QueryLists {
-    std::vector<std::int64_t>* candidates = nullptr;
-    std::vector<std::int64_t>* exclude = nullptr;
-    ~QueryLists() {
-        delete candidates;
-        delete exclude;
-    }
-};
 
 void emit_factors(FunctionCallInfo fcinfo, const std::vector<std::int64_t>& ids, const FactorMatrix& factors) {
     RowWriter rows(fcinfo);
@@ -85,14 +71,13 @@ Datum recsys_recommend(PG_FUNCTION_ARGS) {
     if (!PG_ARGISNULL(1)) {  // a NULL user has no recommendations
         std::int64_t user = PG_GETARG_INT64(1);
         guarded([&] {
-            QueryLists lists;
-            lists.candidates = ids_or_null(candidates, has_candidates);
-            lists.exclude = ids_or_null(exclude, has_exclude);
+            std::vector<std::int64_t> candidate_ids(candidates.data, candidates.data + candidates.size);
+            std::vector<std::int64_t> excluded_ids(exclude.data, exclude.data + exclude.size);
             AlsModel::Query q;
             q.k = static_cast<std::size_t>(k);
             q.exclude_seen = exclude_seen;
-            q.candidates = lists.candidates;
-            q.exclude = lists.exclude;
+            q.candidates = has_candidates ? &candidate_ids : nullptr;
+            q.exclude = has_exclude ? &excluded_ids : nullptr;
             ranked->reset(new std::vector<Scored>(model.recommend(user, q)));
         });
     }
