@@ -57,7 +57,36 @@ Problem random_problem(std::uint32_t seed, int f, int rows) {
     return p;
 }
 
-// Row r solved by the Eigen reference with the same number of CG steps.
+// Row r by conjugate gradient written out in double precision with Eigen:
+// A = gram + sum (c - 1) y y^T, b = sum c y, warm-started from p.x.
+Eigen::VectorXf reference_cg(const Problem& p, int r, int cg_steps) {
+    const auto b = p.offsets[r], e = p.offsets[r + 1];
+    if (e == b) return Eigen::VectorXf::Zero(p.f);  // no data: the regularized solution is 0
+    Eigen::MatrixXd a = p.gram.cast<double>();
+    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(p.f);
+    for (auto k = b; k < e; ++k) {
+        const Eigen::VectorXd y = p.y.row(p.columns[k]).transpose().cast<double>();
+        const double c = 1.0 + static_cast<double>(p.alpha) * p.weights[k];
+        a += (c - 1) * y * y.transpose();
+        rhs += c * y;
+    }
+    Eigen::VectorXd x = p.x.row(r).transpose().cast<double>();
+    Eigen::VectorXd res = rhs - a * x, d = res;
+    double rs = res.squaredNorm();
+    for (int step = 0; step < cg_steps && rs > 1e-20; ++step) {
+        const Eigen::VectorXd ad = a * d;
+        const double denom = d.dot(ad);
+        if (!(denom > 0)) break;
+        x += rs / denom * d;
+        res -= rs / denom * ad;
+        const double rs_new = res.squaredNorm();
+        d = res + rs_new / rs * d;
+        rs = rs_new;
+    }
+    return x.cast<float>();
+}
+
+// Row r solved by solve_implicit_row (the exact solve when cg_steps = 0).
 Eigen::VectorXf reference_row(const Problem& p, int r, int cg_steps) {
     auto b = p.offsets[r], e = p.offsets[r + 1];
     FactorMatrix gathered(static_cast<Eigen::Index>(e - b), p.f);
@@ -87,30 +116,80 @@ double reference_loss(const Problem& p, const FactorMatrix& x) {
     return loss;
 }
 
-TEST(AlsKernel, CgRowsMatchTheReferenceSolver) {
-    // Few steps: the same iterates as the Eigen reference (a long CG run in
-    // float drifts apart by rounding alone, so that is checked against the
-    // exact solution below instead).
-    for (int f : {1, 3, 8, 15, 16, 17, 33, 64}) {
-        for (int steps : {1, 2, 3}) {
-            SCOPED_TRACE(testing::Message() << "f=" << f << " cg_steps=" << steps);
-            Problem p = random_problem(static_cast<std::uint32_t>(f * 100 + steps), f, 12);
-            FactorMatrix x = p.x;
-            std::vector<float> scratch(kernel::cg_scratch_floats(f));
-            kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), p.y.data(), p.gram.data(),
-                                 x.data(), f, p.alpha, steps};
-            double loss = kernel::cg_solve_rows(cg, 0, 12, scratch.data(), true);
-            for (int r = 0; r < 12; ++r) {
-                Eigen::VectorXf want = reference_row(p, r, steps);
-                Eigen::VectorXf got = x.row(r).transpose();
-                EXPECT_LE((got - want).norm(), 1e-4f * (1 + want.norm())) << "row " << r;
-            }
-            EXPECT_NEAR(loss, reference_loss(p, x), 1e-4 * (1 + std::abs(loss)));
-        }
+// Runs `check` once with each instruction set this CPU has, then goes back
+// to the best one.
+template <class Check>
+void for_each_instruction_set(Check check) {
+    const std::string best = kernel::instruction_set();
+    for (const char* isa : {"baseline", "avx2", "avx512"}) {
+        if (!kernel::use_instruction_set(isa)) continue;
+        SCOPED_TRACE(testing::Message() << "instruction set " << isa);
+        check();
     }
+    ASSERT_TRUE(kernel::use_instruction_set(best.c_str()));
+}
+
+// Solves rows [0, rows) of p with the kernel; checks every row against
+// reference_cg and the returned loss against reference_loss.
+void expect_kernel_matches_reference(const Problem& p, int rows, int steps) {
+    FactorMatrix x = p.x;
+    std::vector<float> scratch(kernel::cg_scratch_floats(p.f));
+    kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), p.y.data(), p.gram.data(),
+                         x.data(),         p.f,          p.alpha,          steps};
+    double loss = kernel::cg_solve_rows(cg, 0, static_cast<std::size_t>(rows), scratch.data(), true);
+    for (int r = 0; r < rows; ++r) {
+        Eigen::VectorXf want = reference_cg(p, r, steps);
+        Eigen::VectorXf got = x.row(r).transpose();
+        EXPECT_LE((got - want).norm(), 1e-4f * (1 + want.norm())) << "row " << r;
+    }
+    EXPECT_NEAR(loss, reference_loss(p, x), 1e-4 * (1 + std::abs(loss)));
+}
+
+TEST(AlsKernel, CgRowsMatchTheReferenceSolver) {
+    // Few steps: the same iterates as the double-precision reference (a long
+    // CG run in float drifts apart by rounding alone, so that is checked
+    // against the exact solution below instead). 12 rows: two lockstep
+    // blocks; rows of 0 to 33 nonzeros: empty, partial and several groups.
+    for_each_instruction_set([] {
+        for (int f : {1, 3, 8, 15, 16, 17, 33, 64}) {
+            for (int steps : {1, 2, 3}) {
+                SCOPED_TRACE(testing::Message() << "f=" << f << " cg_steps=" << steps);
+                expect_kernel_matches_reference(random_problem(static_cast<std::uint32_t>(f * 100 + steps), f, 12), 12,
+                                                steps);
+            }
+        }
+    });
+}
+
+TEST(AlsKernel, RowsTooLongToGatherAreSolvedDensely) {
+    // A blockbuster: rows with more nonzeros than a solve gathers (512 KB of
+    // rows) take the dense path; their neighbours in the block do not.
+    for_each_instruction_set([] {
+        for (int f : {17, 64}) {
+            SCOPED_TRACE(testing::Message() << "f=" << f);
+            Problem p = random_problem(static_cast<std::uint32_t>(f + 7), f, 8);
+            std::mt19937 rng(3);
+            std::uniform_int_distribution<std::int32_t> column(0, 59);
+            std::uniform_real_distribution<float> weight(0, 3);
+            std::vector<std::uint64_t> offsets = {0};
+            std::vector<std::int32_t> columns;
+            std::vector<float> weights;
+            for (int r = 0; r < 8; ++r) {
+                const int n = r == 2 ? 9000 : r == 5 ? 2500 : r;  // 2500 > 2048 rows of 64 floats
+                for (int k = 0; k < n; ++k) {
+                    columns.push_back(column(rng));
+                    weights.push_back(weight(rng) / 100);  // keep A well scaled
+                }
+                offsets.push_back(columns.size());
+            }
+            p.offsets = offsets, p.columns = columns, p.weights = weights;
+            for (int steps : {1, 3}) expect_kernel_matches_reference(p, 8, steps);
+        }
+    });
 }
 
 TEST(AlsKernel, ManyCgStepsReachTheExactSolution) {
+    for_each_instruction_set([] {
     for (int f : {1, 3, 8, 17, 33, 64}) {
         SCOPED_TRACE(testing::Message() << "f=" << f);
         Problem p = random_problem(static_cast<std::uint32_t>(f), f, 12);
@@ -125,6 +204,7 @@ TEST(AlsKernel, ManyCgStepsReachTheExactSolution) {
             EXPECT_LE((got - exact).norm(), 1e-3f * (1 + exact.norm())) << "row " << r;
         }
     }
+    });
 }
 
 TEST(AlsKernel, SolvesOnlyTheGivenRows) {
@@ -144,6 +224,7 @@ TEST(AlsKernel, SolvesOnlyTheGivenRows) {
 }
 
 TEST(AlsKernel, GramLowerTriangleMatchesEigen) {
+    for_each_instruction_set([] {
     std::mt19937 rng(9);
     std::normal_distribution<float> normal(0, 1);
     for (int f : {1, 5, 8, 63, 64, 65, 130}) {
@@ -151,8 +232,8 @@ TEST(AlsKernel, GramLowerTriangleMatchesEigen) {
             SCOPED_TRACE(testing::Message() << "f=" << f << " rows=" << rows);
             FactorMatrix y(static_cast<Eigen::Index>(rows) + 10, f);
             for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = normal(rng);
-            // Accumulates into what is there; the strict upper triangle is left alone.
-            Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out(f, f);
+            // Accumulates into what is there (column-major); the strict upper triangle is left alone.
+            Eigen::MatrixXd out(f, f);
             out.setConstant(1.5);
             kernel::gram_lower_accumulate(y.data(), 5, 5 + rows, f, out.data());
             Eigen::MatrixXd want =
@@ -167,6 +248,30 @@ TEST(AlsKernel, GramLowerTriangleMatchesEigen) {
             EXPECT_LT(worst, 1e-4);
         }
     }
+    });
+}
+
+TEST(AlsKernel, ScoresMatchEigen) {
+    for_each_instruction_set([] {
+        std::mt19937 rng(4);
+        std::normal_distribution<float> normal(0, 1);
+        for (int f : {1, 7, 16, 64, 65}) {
+            FactorMatrix y(37, f);
+            for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = normal(rng);
+            Eigen::VectorXf x(f);
+            for (int i = 0; i < f; ++i) x[i] = normal(rng);
+            std::vector<float> got(37);
+            kernel::score_rows(y.data(), 37, f, x.data(), got.data());
+            Eigen::VectorXf want = y * x;
+            for (int i = 0; i < 37; ++i) EXPECT_NEAR(got[i], want[i], 1e-4f * (1 + std::abs(want[i]))) << "f=" << f;
+        }
+    });
+}
+
+TEST(AlsKernel, UnknownInstructionSetIsRefused) {
+    const std::string best = kernel::instruction_set();
+    EXPECT_FALSE(kernel::use_instruction_set("sse9"));
+    EXPECT_EQ(best, kernel::instruction_set());
 }
 
 TEST(AlsKernel, NamesItsInstructionSet) {

@@ -1,314 +1,447 @@
 #include "als_kernel.h"
 
-// Lanes8 values never cross a function boundary that is not inlined, so the
-// ABI note about passing them without AVX does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include <cstring>
+#include <vector>
+
+#include "kernel_simd.h"
 
 namespace recsys::kernel {
 
-// Every loop below is written once, as an always-inline function, and
-// instantiated by the dispatchers at the end of this file inside functions
-// compiled for AVX-512, for AVX2 + FMA and for the baseline, so each copy is
-// vectorized for its instruction set; the CPU is asked once which to use.
-#define RECSYS_INLINE static inline __attribute__((always_inline))
-
+// Every kernel below is written once, over an instruction-set description
+// (kernel_simd.h), and instantiated by the dispatchers at the end of this
+// file inside functions compiled for AVX-512, for AVX2 + FMA and for the
+// baseline; the CPU is asked once which to use.
 namespace {
 
-// Eight lanes: a ymm register with AVX2 / AVX-512, two xmm registers on the
-// baseline; GCC lowers the generic vector type to whatever the ISA has.
-typedef float Lanes8 __attribute__((vector_size(32)));
+using simd::F8;
+constexpr int kGroup = 8;  // rows per simd::dot8
 
-RECSYS_INLINE Lanes8 load8(const float* p) {
-    Lanes8 v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
+constexpr int round_up(int n, int to) { return (n + to - 1) / to * to; }
+
+// Member functions and lambdas must be inlined into the dispatchers too,
+// to be compiled for their instruction set.
+#define RECSYS_MEMBER inline __attribute__((always_inline))
+#define RECSYS_LAMBDA __attribute__((always_inline))
+
+// A solve copies its rows of y next to each other before its CG steps (each
+// step then reads them from cache instead of from scattered memory), up to
+// this many bytes. A solve with more rows (a blockbuster video) reads them
+// once into a dense matrix instead (BlockCg::solve_dense).
+constexpr std::size_t kGatherBytes = std::size_t(1) << 19;
+// Rows per pass of the dense products (gram_lower_accumulate, solve_dense).
+constexpr int kDenseRows = 128;
+// At most this many rows of the next block are prefetched.
+constexpr std::uint64_t kAheadRows = 4096;
+
+#ifndef RECSYS_PF_LOC
+#define RECSYS_PF_LOC 3
+#endif
+float* align64(float* p) {
+    return reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(p) + 63) & ~std::uintptr_t(63));
 }
 
-// Two independent accumulators, then one tree reduction (a per-lane scalar
-// reduction here would cost more than the multiply-adds for f = 64).
-RECSYS_INLINE float dot(const float* a, const float* b, int n) {
-    Lanes8 acc0 = {}, acc1 = {};
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-        acc0 += load8(a + i) * load8(b + i);
-        acc1 += load8(a + i + 8) * load8(b + i + 8);
-    }
-    if (i + 8 <= n) {
-        acc0 += load8(a + i) * load8(b + i);
-        i += 8;
-    }
-    Lanes8 acc = acc0 + acc1;
-    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; i < n; ++i) s += a[i] * b[i];
-    return s;
+RECSYS_INLINE void prefetch_row(const float* row, int f) {
+    const char* bytes = reinterpret_cast<const char*>(row);
+    for (int byte = 0; byte < f * 4; byte += 64) __builtin_prefetch(bytes + byte, 0, RECSYS_PF_LOC);
 }
 
-// Four dot products against one vector, reduced together: one shuffle tree
-// for all four sums instead of four separate ones.
-RECSYS_INLINE void dot4(const float* y0, const float* y1, const float* y2, const float* y3, const float* v, int n,
-                        float out[4]) {
-    Lanes8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const Lanes8 w = load8(v + i);
-        a0 += load8(y0 + i) * w;
-        a1 += load8(y1 + i) * w;
-        a2 += load8(y2 + i) * w;
-        a3 += load8(y3 + i) * w;
-    }
-    // a0 | a1 and a2 | a3, four lanes each; then a0 a0 a2 a2 a1 a1 a3 a3.
-    const Lanes8 x = __builtin_shufflevector(a0, a1, 0, 1, 2, 3, 8, 9, 10, 11) +
-                     __builtin_shufflevector(a0, a1, 4, 5, 6, 7, 12, 13, 14, 15);
-    const Lanes8 y = __builtin_shufflevector(a2, a3, 0, 1, 2, 3, 8, 9, 10, 11) +
-                     __builtin_shufflevector(a2, a3, 4, 5, 6, 7, 12, 13, 14, 15);
-    const Lanes8 z = __builtin_shufflevector(x, y, 0, 1, 8, 9, 4, 5, 12, 13) +
-                     __builtin_shufflevector(x, y, 2, 3, 10, 11, 6, 7, 14, 15);
-    out[0] = z[0] + z[1];
-    out[2] = z[2] + z[3];
-    out[1] = z[4] + z[5];
-    out[3] = z[6] + z[7];
-    for (; i < n; ++i) {
-        out[0] += y0[i] * v[i];
-        out[1] += y1[i] * v[i];
-        out[2] += y2[i] * v[i];
-        out[3] += y3[i] * v[i];
-    }
+// Rows a solve gathers at most (a whole number of groups) for f factors:
+// the same for every instruction set, so that the choice between the
+// gathered and the dense solve does not depend on the CPU.
+std::uint64_t rows_per_solve(int f) {
+    return kGatherBytes / sizeof(float) / static_cast<std::uint64_t>(round_up(f, simd::kMaxLanes)) / kGroup * kGroup;
 }
 
-// Brings row k + kAhead of y into cache while row k is being used: the rows
-// are scattered, and waiting for each one would dominate the loop.
-constexpr std::uint64_t kAhead = 8;
-RECSYS_INLINE void prefetch_row(const CgProblem& p, std::uint64_t k, std::uint64_t last) {
-    if (k + kAhead < last) {
-        const char* row = reinterpret_cast<const char*>(p.y + static_cast<std::size_t>(p.columns[k + kAhead]) * p.f);
-        for (int byte = 0; byte < p.f * 4; byte += 64) __builtin_prefetch(row + byte);
+// Where BlockCg keeps what, in floats from the (64-byte aligned) start of
+// its scratch; `total` is what it needs.
+struct ScratchLayout {
+    std::size_t gram, vectors, dense, dense_tile, dense_lower, unscaled, scaled, gathered, weights, total;
+    // fp: floats per padded row; rows: rows_per_solve.
+    ScratchLayout(int fp_int, int nr, std::uint64_t rows) {
+        const std::size_t fp = static_cast<std::size_t>(fp_int), n = static_cast<std::size_t>(nr);
+        gram = 0;
+        vectors = gram + fp * fp;                        // x, r, d, A d: nr x fp each, then b: fp
+        dense = vectors + 4 * n * fp + fp;               // fp x fp
+        dense_tile = dense + fp * fp;                    // (fp + nr) x fp
+        dense_lower = dense_tile + (fp + n) * fp;        // fp x fp doubles
+        unscaled = dense_lower + 2 * fp * fp;            // kDenseRows x fp, + 16 floats of slack
+        scaled = unscaled + kDenseRows * fp + 16;        // kDenseRows x fp
+        gathered = scaled + kDenseRows * fp;             // nr x rows x fp
+        weights = gathered + n * rows * fp;              // nr x rows
+        total = weights + n * rows;
+    }
+};
+
+// lower[j * f + i] += sum over `rows` rows k of a_k[i] b_k[j] for j <= i < f
+// (the lower triangle of a column-major f x f matrix): the register-tiled
+// product, column groups starting at the vector that holds their diagonal.
+// a and b are rows x fp (b with T::NR floats of slack after its last row);
+// `tile` holds (fp + T::NR) x fp floats.
+template <class T>
+RECSYS_INLINE void add_lower_product(const float* a, const float* b, int rows, int f, int fp, float* tile,
+                                     double* lower) {
+    for (int j0 = 0; j0 < f; j0 += T::NR) {
+        const int i0 = j0 / T::W * T::W;
+        simd::tile_columns<T, T::NR>(a + i0, fp, b + j0, 1, fp, rows, tile + j0 * fp + i0, fp, fp - i0);
+    }
+    for (int j = 0; j < f; ++j) {
+        double* column = lower + static_cast<std::size_t>(j) * f;
+        const float* sum = tile + static_cast<std::size_t>(j) * fp;
+        for (int i = j; i < f; ++i) column[i] += sum[i];
     }
 }
 
-RECSYS_INLINE void axpy(float a, const float* x, float* y, int n) {
-#pragma omp simd
-    for (int i = 0; i < n; ++i) y[i] += a * x[i];
-}
-
-// y += a0 x0 + a1 x1 + a2 x2 + a3 x3: one load and store of y per four rows.
-RECSYS_INLINE void axpy4(float a0, const float* x0, float a1, const float* x1, float a2, const float* x2, float a3,
-                         const float* x3, float* y, int n) {
-#pragma omp simd
-    for (int i = 0; i < n; ++i) y[i] += (a0 * x0[i] + a1 * x1[i]) + (a2 * x2[i] + a3 * x3[i]);
-}
-
-// out = m v for a symmetric row-major m: a sum of scaled rows, eight at a
-// time so that each load and store of `out` carries eight multiply-adds.
-RECSYS_INLINE void symv(const float* m, const float* v, float* out, int f) {
-    for (int i = 0; i < f; ++i) out[i] = 0;
-    int j = 0;
-    for (; j + 8 <= f; j += 8) {
-        const float* m0 = m + j * f;
-        const float v0 = v[j], v1 = v[j + 1], v2 = v[j + 2], v3 = v[j + 3];
-        const float v4 = v[j + 4], v5 = v[j + 5], v6 = v[j + 6], v7 = v[j + 7];
-#pragma omp simd
-        for (int i = 0; i < f; ++i)
-            out[i] += (v0 * m0[i] + v1 * m0[f + i] + v2 * m0[2 * f + i] + v3 * m0[3 * f + i]) +
-                      (v4 * m0[4 * f + i] + v5 * m0[5 * f + i] + v6 * m0[6 * f + i] + v7 * m0[7 * f + i]);
+// Brings the next block's factor rows into cache a few at a time while the
+// current block computes: the scattered rows' memory latency then hides
+// behind arithmetic instead of stalling the next block's gather.
+struct NextBlockPrefetch {
+    const CgProblem& p;
+    std::uint64_t k = 0, last = 0;
+    std::uint64_t per_call = 0;
+    // Rows [first, end) of the next block (at most kAheadRows), spread over `calls` calls of step().
+    RECSYS_MEMBER void aim(std::uint64_t first, std::uint64_t end, std::uint64_t calls) {
+        k = first, last = end - first > kAheadRows ? first + kAheadRows : end;
+        per_call = (last - first + calls) / (calls ? calls : 1);
     }
-    for (; j < f; ++j) axpy(v[j], m + j * f, out, f);
+    RECSYS_MEMBER void step() {
+        for (std::uint64_t i = 0; i < per_call && k < last; ++i, ++k)
+            prefetch_row(p.y + static_cast<std::size_t>(p.columns[k]) * p.f, p.f);
+    }
+};
+
+// One solve's nonzeros [first, last) and where its rows and weights are
+// gathered (nullptr: none, or too many: solved densely), zero-padded to
+// whole groups.
+struct Segment {
+    std::uint64_t first = 0, last = 0;
+    float* rows = nullptr;
+    float* weights = nullptr;
+    bool empty() const { return first == last; }
+    bool dense() const { return !empty() && rows == nullptr; }
+};
+
+// The solves of rows [begin, end) of x, NR rows in lockstep: the products
+// with the Gram matrix of all NR rows are one register-tiled matrix product
+// (simd::tile), and each row adds its own nonzeros eight at a time
+// (simd::dot8, then a sum of scaled rows). Vectors are padded with zeros to
+// fp floats, a multiple of the lane count.
+template <class T, int kFactors>
+struct BlockCg {
+    static constexpr int NR = T::NR;
+    typedef typename T::Vec V;
+
+    const CgProblem& p;
+    // The number of factors and its padded length: constants when kFactors > 0.
+    RECSYS_MEMBER int factors() const { return kFactors > 0 ? kFactors : p.f; }
+    RECSYS_MEMBER int padded() const { return round_up(factors(), T::W); }
+    float* gram;                // fp x fp, padded with zeros
+    float *xs, *rs, *ds, *aps;  // NR x fp each: solutions, residuals, directions, A directions
+    float* b;                   // fp: right-hand side of a dense solve
+    float *dense, *dense_tile, *unscaled, *scaled, *gathered, *gathered_weights;
+    double* dense_lower;
+    std::uint64_t per_solve;  // rows a solve gathers at most
+    NextBlockPrefetch ahead{p};
+    Segment seg[NR];
+
+    RECSYS_MEMBER BlockCg(const CgProblem& problem, float* scratch) : p(problem) {
+        const int f = factors(), fp = padded();
+        per_solve = rows_per_solve(f);
+        const ScratchLayout at(fp, NR, per_solve);
+        float* base = align64(scratch);
+        gram = base + at.gram;
+        xs = base + at.vectors, rs = xs + NR * fp, ds = rs + NR * fp, aps = ds + NR * fp, b = aps + NR * fp;
+        dense = base + at.dense, dense_tile = base + at.dense_tile;
+        dense_lower = reinterpret_cast<double*>(base + at.dense_lower);
+        unscaled = base + at.unscaled, scaled = base + at.scaled, gathered = base + at.gathered;
+        gathered_weights = base + at.weights;
+        for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.gram + i * f : nullptr, gram + i * fp);
+    }
+
+    RECSYS_MEMBER void copy_padded(const float* src, float* dst) const {
+        const int f = factors(), fp = padded();
+        if (src) std::memcpy(dst, src, sizeof(float) * static_cast<std::size_t>(f));
+        for (int c = src ? f : 0; c < fp; ++c) dst[c] = 0;
+    }
+    RECSYS_MEMBER const float* y_row(std::uint64_t k) const {
+        return p.y + static_cast<std::size_t>(p.columns[k]) * static_cast<std::size_t>(factors());
+    }
+
+    // Rows [k, k + 8) of a gathered solve (zeros past its last) as one group
+    // of kGroup x fp floats, copied there from y, with their weights, when `fill`.
+    RECSYS_MEMBER const float* group(const Segment& s, std::uint64_t k, bool fill) {
+        const int fp = padded();
+        float* dst = s.rows + (k - s.first) * static_cast<std::uint64_t>(fp);
+        if (fill)
+            for (int i = 0; i < kGroup; ++i) {
+                const std::uint64_t n = k + static_cast<std::uint64_t>(i);
+                copy_padded(n < s.last ? y_row(n) : nullptr, dst + i * fp);
+                s.weights[n - s.first] = n < s.last ? p.weights[n] : 0.0f;
+            }
+        return dst;
+    }
+
+    // out += sum_i coefficient_i row_i over the first kRows rows of a group
+    // (the padding rows are zeros, so a short group can be rounded up).
+    template <int kRows>
+    RECSYS_MEMBER void add_rows(const float* rows, F8 coefficient, float* out) const {
+        const int fp = padded();
+        for (int c0 = 0; c0 < fp; c0 += 4 * T::W) {
+            const int nv = fp - c0 >= 4 * T::W ? 4 : (fp - c0) / T::W;
+            V o[4];
+            for (int v = 0; v < nv; ++v) o[v] = simd::load<T>(out + c0 + v * T::W);
+            for (int i = 0; i < kRows; ++i) {
+                const float ci = coefficient[i];
+                for (int v = 0; v < nv; ++v) o[v] += simd::load<T>(rows + i * fp + c0 + v * T::W) * ci;
+            }
+            for (int v = 0; v < nv; ++v) simd::store<T>(out + c0 + v * T::W, o[v]);
+        }
+    }
+
+    // For each group of a gathered solve's rows: s = rows . v, then out +=
+    // sum coefficient(w, s, m) row (only the visit when out is null).
+    template <class Coefficient>
+    RECSYS_MEMBER void sparse_pass(const Segment& s, const float* v, float* out, bool fill, Coefficient coefficient) {
+        const int fp = padded();
+        for (std::uint64_t k = s.first; k < s.last; k += kGroup) {
+            const float* rows = group(s, k, fill);
+            ahead.step();
+            const int m = s.last - k < kGroup ? static_cast<int>(s.last - k) : kGroup;
+            F8 w;
+            std::memcpy(&w, s.weights + (k - s.first), sizeof w);
+            const F8 c = coefficient(w, simd::dot8<T>(rows, v, fp), m);
+            if (out && m > 4)
+                add_rows<8>(rows, c, out);
+            else if (out)
+                add_rows<4>(rows, c, out);
+        }
+    }
+
+    // Sets up the segments of rows [b0, b0 + nb), copies their x and aims
+    // the prefetch at the next block.
+    RECSYS_MEMBER void load_block(std::size_t b0, int nb, std::size_t end) {
+        const int f = factors(), fp = padded();
+        std::uint64_t groups = 0;
+        for (int j = 0; j < NR; ++j) {
+            Segment& s = seg[j];
+            s = Segment{};
+            if (j < nb) s.first = p.offsets[b0 + j], s.last = p.offsets[b0 + j + 1];
+            const std::uint64_t n = s.last - s.first;
+            if (n > 0 && n <= per_solve) {
+                s.rows = gathered + static_cast<std::uint64_t>(j) * per_solve * fp;
+                s.weights = gathered_weights + static_cast<std::uint64_t>(j) * per_solve;
+            }
+            groups += (n + kGroup - 1) / kGroup * (s.dense() ? 1 : 1 + static_cast<std::uint64_t>(p.cg_steps));
+            copy_padded(s.empty() ? nullptr : p.x + (b0 + static_cast<std::size_t>(j)) * f, xs + j * fp);
+        }
+        const std::size_t next = b0 + NR, next_end = next + NR < end ? next + NR : end;
+        if (next < end)
+            ahead.aim(p.offsets[next], p.offsets[next_end], groups);
+        else
+            ahead.aim(0, 0, 1);
+    }
+
+    // out (NR x fp) = gram in (NR x fp), one column per row of the block.
+    RECSYS_MEMBER void gram_times(const float* in, float* out) const {
+        const int fp = padded();
+        simd::tile_columns<T, NR>(gram, fp, in, fp, 1, fp, out, fp, fp);
+    }
+
+    // Starts CG from the residual r: d = r; returns r.r.
+    RECSYS_MEMBER float cg_start(const float* r, float* d) const {
+        std::memcpy(d, r, sizeof(float) * static_cast<std::size_t>(padded()));
+        return simd::dot<T>(r, r, padded());
+    }
+
+    // One CG step once ap = A d is known: updates x, r, d and rs (r.r).
+    // False when the solve is done (converged, or A d shows no curvature).
+    RECSYS_MEMBER bool cg_step(float* x, float* r, float* d, const float* ap, float& rs) const {
+        const int fp = padded();
+        const float denom = simd::dot<T>(d, ap, fp);
+        if (!(denom > 0)) return false;
+        const float step_size = rs / denom;
+        simd::axpy<T>(step_size, d, x, fp);
+        simd::axpy<T>(-step_size, ap, r, fp);
+        const float rs_new = simd::dot<T>(r, r, fp);
+        const float beta = rs_new / rs;
+        for (int i = 0; i < fp; ++i) d[i] = r[i] + beta * d[i];
+        rs = rs_new;
+        return rs_new > 1e-20f;
+    }
+
+    // Solve j of the block when it has too many rows to gather: reads them
+    // once, building A = gram + sum (c - 1) y y^T (the lower triangle, with
+    // the register-tiled product, summed in double) and b = sum c y, then
+    // runs the same CG steps on the dense A. Returns its loss terms.
+    RECSYS_MEMBER double solve_dense(int j, bool with_loss) {
+        const int f = factors(), fp = padded();
+        const Segment& s = seg[j];
+        float *x = xs + j * fp, *r = rs + j * fp, *d = ds + j * fp, *ap = aps + j * fp;
+        for (int i = 0; i < fp; ++i) b[i] = 0;
+        for (int i = 0; i < f * f; ++i) dense_lower[i] = 0;
+        double confidence = 0;  // sum of c, for the loss
+        for (std::uint64_t k0 = s.first; k0 < s.last; k0 += kDenseRows) {
+            const int rows = s.last - k0 < kDenseRows ? static_cast<int>(s.last - k0) : kDenseRows;
+            for (int i = 0; i < rows; ++i) {
+                const std::uint64_t k = k0 + static_cast<std::uint64_t>(i);
+                if (k + 16 < s.last) prefetch_row(y_row(k + 16), f);
+                float *u = unscaled + i * fp, *scaled_row = scaled + i * fp;
+                copy_padded(y_row(k), u);
+                const float c_minus_1 = p.alpha * p.weights[k];
+                confidence += 1.0 + static_cast<double>(c_minus_1);
+                for (int c = 0; c < fp; c += T::W) simd::store<T>(scaled_row + c, simd::load<T>(u + c) * c_minus_1);
+                simd::axpy<T>(1.0f + c_minus_1, u, b, fp);
+            }
+            add_lower_product<T>(scaled, unscaled, rows, f, fp, dense_tile, dense_lower);
+            ahead.step();
+        }
+        for (int i = 0; i < fp; ++i)
+            for (int c = 0; c < fp; ++c) {
+                const double extra = i < f && c < f ? dense_lower[i > c ? c * f + i : i * f + c] : 0.0;
+                dense[i * fp + c] = gram[i * fp + c] + static_cast<float>(extra);
+            }
+        auto dense_times = [&](const float* v, float* out) RECSYS_LAMBDA {
+            simd::tile_columns<T, 1>(dense, fp, v, 0, 1, fp, out, fp, fp);
+        };
+        dense_times(x, ap);
+        for (int i = 0; i < fp; ++i) r[i] = b[i] - ap[i];
+        float rs = cg_start(r, d);
+        for (int step = 0; step < p.cg_steps && rs > 1e-20f; ++step) {
+            dense_times(d, ap);
+            if (!cg_step(x, r, d, ap, rs)) break;
+        }
+        if (!with_loss) return 0;
+        // x^T gram x + sum (c - 1) s^2 - 2 c s + c  =  x^T A x - 2 b.x + sum c.
+        dense_times(x, ap);
+        double loss = confidence;
+        for (int i = 0; i < f; ++i) loss += static_cast<double>(x[i]) * (static_cast<double>(ap[i]) - 2.0 * b[i]);
+        return loss;
+    }
+
+    RECSYS_MEMBER double solve(std::size_t begin, std::size_t end, bool with_loss) {
+        const int f = factors(), fp = padded();
+        const F8 alpha = F8{} + p.alpha;
+        // The coefficient of y_k in b - A x: c - (c - 1) s, c = 1 + alpha w.
+        auto residual = [alpha](F8 w, F8 s, int) RECSYS_LAMBDA { return 1.0f + alpha * w - alpha * w * s; };
+        // The coefficient of y_k in A d beyond the Gram part: (c - 1) s.
+        auto curvature = [alpha](F8 w, F8 s, int) RECSYS_LAMBDA { return alpha * w * s; };
+        double loss = 0;
+        // The data terms of the loss: (c - 1) s^2 - 2 c s + c per nonzero.
+        auto data_loss = [alpha, &loss](F8 w, F8 s, int m) RECSYS_LAMBDA {
+            for (int i = 0; i < m; ++i) {
+                const double c = 1.0 + static_cast<double>(alpha[i]) * w[i], si = s[i];
+                loss += (c - 1) * si * si - 2 * c * si + c;
+            }
+            return F8{};
+        };
+        for (std::size_t b0 = begin; b0 < end; b0 += NR) {
+            const int nb = end - b0 < static_cast<std::size_t>(NR) ? static_cast<int>(end - b0) : NR;
+            load_block(b0, nb, end);
+            gram_times(xs, rs);  // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x
+            for (int j = 0; j < NR; ++j) {
+                float *x = xs + j * fp, *r = rs + j * fp;
+                for (int i = 0; i < fp; ++i) r[i] = -r[i];
+                if (seg[j].dense()) loss += solve_dense(j, with_loss);
+                if (seg[j].rows) sparse_pass(seg[j], x, r, true, residual);
+            }
+            std::memcpy(ds, rs, sizeof(float) * static_cast<std::size_t>(NR * fp));
+            // The CG steps of the gathered solves (no data: the regularized
+            // solution, 0; x stays 0). Their scalars are computed together,
+            // lane j for row j, so that the rows' reductions and divisions
+            // overlap instead of forming one long chain of latencies.
+            F8 rs_old = simd::dot_pairs<T, NR>(rs, rs, fp);
+            bool active[NR];
+            for (int j = 0; j < NR; ++j) active[j] = seg[j].rows != nullptr && rs_old[j] > 1e-20f;
+            for (int step = 0; step < p.cg_steps; ++step) {
+                bool any = false;
+                for (int j = 0; j < NR; ++j) any = any || active[j];
+                if (!any) break;
+                gram_times(ds, aps);
+                for (int j = 0; j < NR; ++j)
+                    if (active[j]) sparse_pass(seg[j], ds + j * fp, aps + j * fp, false, curvature);
+                const F8 denom = simd::dot_pairs<T, NR>(ds, aps, fp);
+                for (int j = 0; j < NR; ++j) {
+                    active[j] = active[j] && denom[j] > 0;  // no curvature left: done
+                    if (!active[j]) continue;
+                    const float step_size = rs_old[j] / denom[j];
+                    simd::axpy<T>(step_size, ds + j * fp, xs + j * fp, fp);
+                    simd::axpy<T>(-step_size, aps + j * fp, rs + j * fp, fp);
+                }
+                const F8 rs_new = simd::dot_pairs<T, NR>(rs, rs, fp);
+                for (int j = 0; j < NR; ++j) {
+                    if (!active[j]) continue;
+                    const float beta = rs_new[j] / rs_old[j];
+                    float *r = rs + j * fp, *d = ds + j * fp;
+                    for (int i = 0; i < fp; ++i) d[i] = r[i] + beta * d[i];
+                    active[j] = rs_new[j] > 1e-20f;
+                }
+                rs_old = rs_new;
+            }
+            if (with_loss) {  // x^T gram x + the data terms, for the gathered solves
+                gram_times(xs, aps);
+                for (int j = 0; j < nb; ++j) {
+                    if (seg[j].rows == nullptr) continue;
+                    loss += simd::dot<T>(xs + j * fp, aps + j * fp, fp);
+                    sparse_pass(seg[j], xs + j * fp, nullptr, false, data_loss);
+                }
+            }
+            for (int j = 0; j < nb; ++j)
+                std::memcpy(p.x + (b0 + static_cast<std::size_t>(j)) * f, xs + j * fp,
+                            sizeof(float) * static_cast<std::size_t>(f));
+        }
+        return loss;
+    }
+};
+
+template <class T>
+RECSYS_INLINE double cg_solve_rows_for(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch,
+                                       bool with_loss) {
+    if (p.f == 64) return BlockCg<T, 64>(p, scratch).solve(begin, end, with_loss);
+    if (p.f == 32) return BlockCg<T, 32>(p, scratch).solve(begin, end, with_loss);
+    return BlockCg<T, 0>(p, scratch).solve(begin, end, with_loss);
+}
+
+template <class T>
+RECSYS_INLINE void score_rows_for(const float* y, std::size_t n, int f, const float* x, float* out) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = simd::dot<T>(y + i * static_cast<std::size_t>(f), x, f);
+}
+
+// The lower triangle of y^T y: blocks of kDenseRows rows copied with zero
+// padding to fp floats, each multiplied by its own transpose with the
+// register-tiled product (summed in float over one block, cache resident),
+// then added into the double total for precision.
+template <class T>
+RECSYS_INLINE void gram_lower_accumulate_for(const float* y, std::size_t begin, std::size_t end, int f,
+                                             double* lower) {
+    const int fp = round_up(f, T::W);
+    std::vector<float> block(static_cast<std::size_t>(kDenseRows) * fp + T::NR),
+        tile(static_cast<std::size_t>(fp + T::NR) * fp);
+    for (std::size_t b = begin; b < end; b += kDenseRows) {
+        const int rows = end - b < static_cast<std::size_t>(kDenseRows) ? static_cast<int>(end - b) : kDenseRows;
+        for (int r = 0; r < rows; ++r) {
+            float* dst = block.data() + r * fp;
+            std::memcpy(dst, y + (b + static_cast<std::size_t>(r)) * f, sizeof(float) * static_cast<std::size_t>(f));
+            for (int c = f; c < fp; ++c) dst[c] = 0;
+        }
+        add_lower_product<T>(block.data(), block.data(), rows, f, fp, tile.data(), lower);
+    }
 }
 
 }  // namespace
 
-// Prefetches the factor rows that the next solve will gather, a few at a
-// time, while the current solve's CG steps compute from its gathered copy:
-// the memory latency of the scattered rows then hides behind arithmetic.
-struct NextRowPrefetch {
-    const CgProblem& p;
-    std::uint64_t k = 0, last = 0;
-    inline __attribute__((always_inline)) void aim_at(std::size_t next_row, std::size_t end) {
-        k = last = 0;
-        if (next_row < end) k = p.offsets[next_row], last = p.offsets[next_row + 1];
-    }
-    inline __attribute__((always_inline)) void step() {
-        if (k >= last) return;
-        const char* row = reinterpret_cast<const char*>(p.y + static_cast<std::size_t>(p.columns[k++]) * p.f);
-        for (int byte = 0; byte < p.f * 4; byte += 64) __builtin_prefetch(row + byte);
-    }
-};
-
-// Rows of y a solve copies next to each other before its CG steps (each
-// step then reads them from cache instead of from scattered memory); rows
-// with more nonzeros than this read y in place.
-constexpr std::size_t kGatherBytes = std::size_t(1) << 19;
-RECSYS_INLINE std::size_t gather_rows(int f) { return kGatherBytes / (sizeof(float) * static_cast<std::size_t>(f)); }
-
-// kFactors > 0 compiles the body for that number of factors: every loop
-// length is then a constant the compiler unrolls (the common sizes below).
-template <int kFactors>
-RECSYS_INLINE double cg_solve_rows_body(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch,
-                                        bool with_loss) {
-    const int f = kFactors > 0 ? kFactors : p.f;
-    float* r = scratch;           // residual b - A x
-    float* dir = scratch + f;     // search direction
-    float* ap = scratch + 2 * f;  // A dir
-    float* gathered = scratch + 3 * f;
-    const std::uint64_t max_gathered = gather_rows(f);
-    NextRowPrefetch ahead{p};
-    double loss = 0;
-    for (std::size_t row = begin; row < end; ++row) {
-        float* x = p.x + row * f;
-        const std::uint64_t first = p.offsets[row], last = p.offsets[row + 1];
-        if (first == last) {
-            for (int i = 0; i < f; ++i) x[i] = 0;  // no data: the regularized solution
-            continue;
-        }
-        const bool gather = last - first <= max_gathered;
-        // Row k of y as the CG steps read it: the gathered copy or y itself.
-        auto y_of = [&](std::uint64_t k) {
-            return gather ? gathered + (k - first) * f : p.y + static_cast<std::size_t>(p.columns[k]) * f;
-        };
-        // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x; gathers on the way.
-        symv(p.gram, x, r, f);
-        for (int i = 0; i < f; ++i) r[i] = -r[i];
-        // Row k of y, copied into the gathered block when gathering.
-        auto fetch = [&](std::uint64_t k) {
-            const float* y = p.y + static_cast<std::size_t>(p.columns[k]) * f;
-            if (!gather) return y;
-            float* copy = gathered + (k - first) * f;
-#pragma omp simd
-            for (int i = 0; i < f; ++i) copy[i] = y[i];
-            return static_cast<const float*>(copy);
-        };
-        // The coefficient of y_k in b - A x: c - (c - 1) s, s = y_k.x.
-        auto coefficient = [&](std::uint64_t k, float s) {
-            const float c = 1.0f + p.alpha * p.weights[k];
-            return c - (c - 1.0f) * s;
-        };
-        std::uint64_t k = first;
-        for (; k + 4 <= last; k += 4) {
-            for (std::uint64_t j = k; j < k + 4; ++j) prefetch_row(p, j, last);
-            const float *y0 = fetch(k), *y1 = fetch(k + 1), *y2 = fetch(k + 2), *y3 = fetch(k + 3);
-            float s[4];
-            dot4(y0, y1, y2, y3, x, f, s);
-            axpy4(coefficient(k, s[0]), y0, coefficient(k + 1, s[1]), y1, coefficient(k + 2, s[2]), y2,
-                  coefficient(k + 3, s[3]), y3, r, f);
-        }
-        for (; k < last; ++k) {
-            prefetch_row(p, k, last);
-            const float* y = fetch(k);
-            axpy(coefficient(k, dot(y, x, f)), y, r, f);
-        }
-        ahead.aim_at(row + 1, end);
-        for (int i = 0; i < f; ++i) dir[i] = r[i];
-        float rs_old = dot(r, r, f);
-        for (int step = 0; step < p.cg_steps && rs_old > 1e-20f; ++step) {
-            symv(p.gram, dir, ap, f);
-            // ap += sum_k (c_k - 1)(y_k . dir) y_k, four rows at a time: their
-            // dot products are independent, and ap is loaded and stored once.
-            std::uint64_t k = first;
-            for (; k + 4 <= last; k += 4) {
-                if (gather) {
-                    ahead.step();
-                    ahead.step();
-                } else {
-                    prefetch_row(p, k, last);
-                    prefetch_row(p, k + 1, last);
-                    prefetch_row(p, k + 2, last);
-                    prefetch_row(p, k + 3, last);
-                }
-                const float *y0 = y_of(k), *y1 = y_of(k + 1), *y2 = y_of(k + 2), *y3 = y_of(k + 3);
-                float d[4];
-                dot4(y0, y1, y2, y3, dir, f, d);
-                axpy4(p.alpha * p.weights[k] * d[0], y0, p.alpha * p.weights[k + 1] * d[1], y1,
-                      p.alpha * p.weights[k + 2] * d[2], y2, p.alpha * p.weights[k + 3] * d[3], y3, ap, f);
-            }
-            for (; k < last; ++k) {
-                if (gather)
-                    ahead.step();
-                else
-                    prefetch_row(p, k, last);
-                const float* y = y_of(k);
-                axpy(p.alpha * p.weights[k] * dot(y, dir, f), y, ap, f);
-            }
-            const float denom = dot(dir, ap, f);
-            if (!(denom > 0)) break;
-            const float step_size = rs_old / denom;
-            axpy(step_size, dir, x, f);
-            axpy(-step_size, ap, r, f);
-            const float rs_new = dot(r, r, f);
-            const float beta = rs_new / rs_old;
-#pragma omp simd
-            for (int i = 0; i < f; ++i) dir[i] = r[i] + beta * dir[i];
-            rs_old = rs_new;
-        }
-        if (with_loss) {
-            symv(p.gram, x, ap, f);
-            loss += dot(x, ap, f);
-            for (std::uint64_t k = first; k < last; ++k) {
-                const float* y = y_of(k);
-                const double c = 1.0 + p.alpha * p.weights[k];
-                const double s = dot(y, x, f);
-                loss += (c - 1) * s * s - 2 * c * s + c;
-            }
-        }
-    }
-    return loss;
+std::size_t cg_scratch_floats(int f) {
+    // The layout grows with fp, so the widest lanes' padding covers every instruction set.
+    return 16 + ScratchLayout(round_up(f, simd::kMaxLanes), simd::kBlockColumns, rows_per_solve(f)).total;
 }
-
-RECSYS_INLINE void score_rows_body(const float* y, std::size_t n, int f, const float* x, float* out) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = dot(y + i * f, x, f);
-}
-
-RECSYS_INLINE void gram_lower_accumulate_body(const float* y, std::size_t begin, std::size_t end, int f,
-                                              double* lower) {
-    // Tiles of 64 x 64 of the result, summed in float over 256 rows at a time
-    // (cache resident), then added into the double total for precision.
-    constexpr int kTile = 64;
-    constexpr std::size_t kRows = 256;
-    float tile[kTile * kTile];
-    for (std::size_t b = begin; b < end; b += kRows) {
-        const std::size_t e = b + kRows < end ? b + kRows : end;
-        for (int i0 = 0; i0 < f; i0 += kTile) {
-            const int i1 = i0 + kTile < f ? i0 + kTile : f;
-            for (int j0 = 0; j0 <= i0; j0 += kTile) {  // tiles on or below the diagonal
-                const int j1 = j0 + kTile < f ? j0 + kTile : f;
-                for (int t = 0; t < kTile * kTile; ++t) tile[t] = 0;
-                std::size_t r = b;
-                for (; r + 4 <= e; r += 4) {  // four rows per pass over the tile
-                    const float *y0 = y + r * f, *y1 = y0 + f, *y2 = y1 + f, *y3 = y2 + f;
-                    for (int i = i0; i < i1; ++i) {
-                        const int jn = (i + 1 < j1 ? i + 1 : j1) - j0;
-                        const float a0 = y0[i], a1 = y1[i], a2 = y2[i], a3 = y3[i];
-                        float* acc = tile + (i - i0) * kTile;
-#pragma omp simd
-                        for (int j = 0; j < jn; ++j)
-                            acc[j] += a0 * y0[j0 + j] + a1 * y1[j0 + j] + a2 * y2[j0 + j] + a3 * y3[j0 + j];
-                    }
-                }
-                for (; r < e; ++r) {
-                    const float* yr = y + r * f;
-                    for (int i = i0; i < i1; ++i) {
-                        const int jn = (i + 1 < j1 ? i + 1 : j1) - j0;
-                        if (jn > 0) axpy(yr[i], yr + j0, tile + (i - i0) * kTile, jn);
-                    }
-                }
-                for (int i = i0; i < i1; ++i) {
-                    const int jn = (i + 1 < j1 ? i + 1 : j1) - j0;
-                    for (int j = 0; j < jn; ++j) lower[static_cast<std::size_t>(i) * f + j0 + j] += tile[(i - i0) * kTile + j];
-                }
-            }
-        }
-    }
-}
-
-std::size_t cg_scratch_floats(int f) { return 3 * static_cast<std::size_t>(f) + kGatherBytes / sizeof(float); }
 
 // ---- dispatch -------------------------------------------------------------
+
+enum class Isa { Baseline, Avx2, Avx512 };
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define RECSYS_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma,bmi,bmi2")))
 #define RECSYS_AVX2 __attribute__((target("avx2,fma,bmi,bmi2")))
 
-enum class Isa { Baseline, Avx2, Avx512 };
-
-Isa detect_isa() {
+Isa best_isa() {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
@@ -317,77 +450,74 @@ Isa detect_isa() {
     return Isa::Baseline;
 }
 
-const Isa kIsa = detect_isa();
-
 RECSYS_AVX512 double cg_avx512(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
-    if (p.f == 64) return cg_solve_rows_body<64>(p, b, e, s, l);
-    if (p.f == 32) return cg_solve_rows_body<32>(p, b, e, s, l);
-    return cg_solve_rows_body<0>(p, b, e, s, l);
+    return cg_solve_rows_for<simd::Avx512>(p, b, e, s, l);
 }
 RECSYS_AVX2 double cg_avx2(const CgProblem& p, std::size_t b, std::size_t e, float* s, bool l) {
-    if (p.f == 64) return cg_solve_rows_body<64>(p, b, e, s, l);
-    if (p.f == 32) return cg_solve_rows_body<32>(p, b, e, s, l);
-    return cg_solve_rows_body<0>(p, b, e, s, l);
+    return cg_solve_rows_for<simd::Avx2>(p, b, e, s, l);
 }
 RECSYS_AVX512 void score_avx512(const float* y, std::size_t n, int f, const float* x, float* out) {
-    score_rows_body(y, n, f, x, out);
+    score_rows_for<simd::Avx512>(y, n, f, x, out);
 }
 RECSYS_AVX2 void score_avx2(const float* y, std::size_t n, int f, const float* x, float* out) {
-    score_rows_body(y, n, f, x, out);
+    score_rows_for<simd::Avx2>(y, n, f, x, out);
 }
 RECSYS_AVX512 void gram_avx512(const float* y, std::size_t b, std::size_t e, int f, double* out) {
-    gram_lower_accumulate_body(y, b, e, f, out);
+    gram_lower_accumulate_for<simd::Avx512>(y, b, e, f, out);
 }
 RECSYS_AVX2 void gram_avx2(const float* y, std::size_t b, std::size_t e, int f, double* out) {
-    gram_lower_accumulate_body(y, b, e, f, out);
+    gram_lower_accumulate_for<simd::Avx2>(y, b, e, f, out);
 }
+#define RECSYS_DISPATCH(avx512_call, avx2_call) \
+    switch (active_isa) {                      \
+        case Isa::Avx512: return avx512_call;  \
+        case Isa::Avx2: return avx2_call;      \
+        case Isa::Baseline: break;             \
+    }
+#else
+Isa best_isa() { return Isa::Baseline; }
+#define RECSYS_DISPATCH(avx512_call, avx2_call)
+#endif
+
+namespace {
+const Isa kBestIsa = best_isa();
+Isa active_isa = kBestIsa;
+}  // namespace
 
 double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss) {
-    switch (kIsa) {
-        case Isa::Avx512: return cg_avx512(p, begin, end, scratch, with_loss);
-        case Isa::Avx2: return cg_avx2(p, begin, end, scratch, with_loss);
-        case Isa::Baseline: break;
-    }
-    return cg_solve_rows_body<0>(p, begin, end, scratch, with_loss);
+    RECSYS_DISPATCH(cg_avx512(p, begin, end, scratch, with_loss), cg_avx2(p, begin, end, scratch, with_loss))
+    return cg_solve_rows_for<simd::Baseline>(p, begin, end, scratch, with_loss);
 }
 
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
-    switch (kIsa) {
-        case Isa::Avx512: return gram_avx512(y, begin, end, f, lower);
-        case Isa::Avx2: return gram_avx2(y, begin, end, f, lower);
-        case Isa::Baseline: break;
-    }
-    gram_lower_accumulate_body(y, begin, end, f, lower);
+    RECSYS_DISPATCH(gram_avx512(y, begin, end, f, lower), gram_avx2(y, begin, end, f, lower))
+    gram_lower_accumulate_for<simd::Baseline>(y, begin, end, f, lower);
 }
 
 void score_rows(const float* y, std::size_t n, int f, const float* x, float* out) {
-    switch (kIsa) {
-        case Isa::Avx512: return score_avx512(y, n, f, x, out);
-        case Isa::Avx2: return score_avx2(y, n, f, x, out);
-        case Isa::Baseline: break;
-    }
-    score_rows_body(y, n, f, x, out);
+    RECSYS_DISPATCH(score_avx512(y, n, f, x, out), score_avx2(y, n, f, x, out))
+    score_rows_for<simd::Baseline>(y, n, f, x, out);
 }
 
-const char* instruction_set() {
-    switch (kIsa) {
+const char* isa_name(Isa isa) {
+    switch (isa) {
         case Isa::Avx512: return "avx512";
         case Isa::Avx2: return "avx2";
         case Isa::Baseline: break;
     }
     return "baseline";
 }
-#else
-double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss) {
-    return cg_solve_rows_body<0>(p, begin, end, scratch, with_loss);
+
+const char* instruction_set() { return isa_name(active_isa); }
+
+bool use_instruction_set(const char* name) {
+    for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512}) {
+        if (std::strcmp(name, isa_name(isa)) != 0) continue;
+        if (isa > kBestIsa) return false;
+        active_isa = isa;
+        return true;
+    }
+    return false;
 }
-void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
-    gram_lower_accumulate_body(y, begin, end, f, lower);
-}
-void score_rows(const float* y, std::size_t n, int f, const float* x, float* out) {
-    score_rows_body(y, n, f, x, out);
-}
-const char* instruction_set() { return "baseline"; }
-#endif
 
 }  // namespace recsys::kernel

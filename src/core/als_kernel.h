@@ -33,14 +33,21 @@ std::size_t cg_scratch_floats(int f);
 double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, float* scratch, bool with_loss);
 
 // Adds the lower triangle of y^T y over rows [begin, end) of y (row-major,
-// f columns) into `lower` (f x f, row-major; only j <= i is written).
+// f columns) into `lower`, an f x f column-major matrix: entry (i, j), j <= i,
+// at lower[j * f + i]; the rest is not written.
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower);
 
 // out[i] = y_i . x for the n rows of y (row-major, f columns): the scores of a
 // whole catalogue for one user.
 void score_rows(const float* y, std::size_t n, int f, const float* x, float* out);
 
-// The instruction set the kernels run with: "avx512", "avx2" or "baseline".
+// The instruction set the kernels run with: "avx512", "avx2" or "baseline"
+// (the best this CPU has, unless use_instruction_set chose another).
 const char* instruction_set();
+
+// Runs the kernels with the named instruction set from now on, if this CPU
+// has it (for tests that compare the variants); false and no change if not.
+// Not thread-safe: call it before any kernel runs.
+bool use_instruction_set(const char* name);
 
 }  // namespace recsys::kernel

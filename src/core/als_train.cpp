@@ -51,14 +51,14 @@ Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& 
     std::vector<Eigen::MatrixXd> partial(blocks);
     parallel_for(blocks, 1, threads, stop, [&](std::size_t b, std::size_t e, int) {
         for (std::size_t blk = b; blk < e; ++blk) {
-            partial[blk] = Eigen::MatrixXd::Zero(f, f);  // row-major lower = column-major upper
+            partial[blk] = Eigen::MatrixXd::Zero(f, f);
             kernel::gram_lower_accumulate(y.data(), blk * kGramBlock, std::min(rows, (blk + 1) * kGramBlock), f,
                                           partial[blk].data());
         }
     });
     Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(f, f);
     for (auto& p : partial) sum += p;
-    sum.triangularView<Eigen::StrictlyLower>() = sum.transpose();
+    sum.triangularView<Eigen::StrictlyUpper>() = sum.transpose();
     sum.diagonal().array() += reg;
     return sum.cast<float>();
 }
