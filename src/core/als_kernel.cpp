@@ -27,22 +27,25 @@ constexpr int round_up(int n, int to) { return (n + to - 1) / to * to; }
 // step then reads them from cache instead of from scattered memory), up to
 // this many bytes. A solve with more rows (a blockbuster video) reads them
 // once into a dense matrix instead (BlockCg::solve_dense).
-constexpr std::size_t kGatherBytes = std::size_t(1) << 19;
+constexpr std::size_t kGatherBytes = std::size_t(1) << 21;
 // Rows per pass of the dense products (gram_lower_accumulate, solve_dense).
 constexpr int kDenseRows = 128;
-// At most this many rows of the next block are prefetched.
-constexpr std::uint64_t kAheadRows = 4096;
+// Prefetching: a solve's gather asks for its rows kRowsAhead ahead, and
+// the first kAheadRows rows of the next block are asked for while the
+// current block computes (all of a short-row block: a user's handful of
+// videos; for long rows, more would only evict what is being used).
+// Measured on the bench sets: prefetching the whole next block instead is
+// 1.4-2x slower on 100-row solves and the same on 10-row ones.
+constexpr std::uint64_t kRowsAhead = 16;
+constexpr std::uint64_t kAheadRows = 64;
 
-#ifndef RECSYS_PF_LOC
-#define RECSYS_PF_LOC 3
-#endif
 float* align64(float* p) {
     return reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(p) + 63) & ~std::uintptr_t(63));
 }
 
 RECSYS_INLINE void prefetch_row(const float* row, int f) {
     const char* bytes = reinterpret_cast<const char*>(row);
-    for (int byte = 0; byte < f * 4; byte += 64) __builtin_prefetch(bytes + byte, 0, RECSYS_PF_LOC);
+    for (int byte = 0; byte < f * 4; byte += 64) __builtin_prefetch(bytes + byte);
 }
 
 // Rows a solve gathers at most (a whole number of groups) for f factors:
@@ -171,6 +174,9 @@ struct BlockCg {
     RECSYS_MEMBER const float* group(const Segment& s, std::uint64_t k, bool fill) {
         const int fp = padded();
         float* dst = s.rows + (k - s.first) * static_cast<std::uint64_t>(fp);
+        if (fill)  // the rows two groups ahead (those of the first groups come from NextBlockPrefetch)
+            for (std::uint64_t n = k + kRowsAhead; n < k + kRowsAhead + kGroup && n < s.last; ++n)
+                prefetch_row(y_row(n), factors());
         if (fill)
             for (int i = 0; i < kGroup; ++i) {
                 const std::uint64_t n = k + static_cast<std::uint64_t>(i);

@@ -63,7 +63,9 @@ Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& 
     return sum.cast<float>();
 }
 
-// Per-thread scratch for one row solve.
+// Per-thread scratch for the row solves, kept for the whole training (the
+// kernel's is several MB: allocating and zeroing it per half-step would
+// cost page faults every time).
 struct Scratch {
     FactorMatrix gathered;
     Eigen::VectorXf confidence;
@@ -79,12 +81,13 @@ struct SolveSide {
 
 // Solves every row of side.x; returns the loss terms of the solved rows
 // when `with_loss` (see loss_normalizer below for the whole formula).
-double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopToken& stop, bool with_loss) {
+double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch>& scratch, StopToken& stop,
+                  bool with_loss) {
+    const int threads = static_cast<int>(scratch.size());
     std::size_t n = side.rows.rows();
     int f = p.factors;
     std::size_t chunks = (n + kSolveChunk - 1) / kSolveChunk;
     std::vector<double> chunk_loss(chunks, 0.0);
-    std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
     float reg = static_cast<float>(p.regularization);
     kernel::CgProblem cg{side.rows.offsets.data(), side.rows.columns.data(), side.rows.values.data(),
                          side.y.data(), side.gram.data(), side.x.data(), f, static_cast<float>(p.alpha), p.cg_steps};
@@ -92,7 +95,7 @@ double solve_side(const SolveSide& side, const AlsParams& p, int threads, StopTo
     parallel_for(n, kSolveChunk, threads, stop, [&](std::size_t b, std::size_t e, int worker) {
         Scratch& s = scratch[static_cast<std::size_t>(worker)];
         if (!p.explicit_feedback && p.cg_steps > 0) {  // the common case: the vectorized kernel
-            s.cg.resize(kernel::cg_scratch_floats(f));
+            if (s.cg.empty()) s.cg.resize(kernel::cg_scratch_floats(f));
             chunk_loss[b / kSolveChunk] = kernel::cg_solve_rows(cg, b, e, s.cg.data(), with_loss);
             return;
         }
@@ -198,6 +201,9 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
                 widest = std::max<std::size_t>(widest, side->offsets[r + 1] - side->offsets[r]);
         budget.reserve(widest * static_cast<std::size_t>(p.factors) * sizeof(float) * static_cast<std::size_t>(threads),
                        "exact solves");
+    } else {
+        budget.reserve(kernel::cg_scratch_floats(p.factors) * sizeof(float) * static_cast<std::size_t>(threads),
+                       "CG solver scratch");
     }
     model.user_factors.resize(static_cast<Eigen::Index>(n_users), p.factors);
     model.item_factors.resize(static_cast<Eigen::Index>(n_items), p.factors);
@@ -212,14 +218,15 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     double normalizer = p.explicit_feedback ? nnz : confidence_total + double(n_users) * double(n_items) - nnz;
 
     Eigen::MatrixXf empty;
+    std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
     for (int it = 1; it <= p.iterations; ++it) {
         Eigen::MatrixXf gram_items =
             p.explicit_feedback ? empty : gram(model.item_factors, p.regularization, threads, stop);
-        solve_side({data.by_user, model.user_factors, model.item_factors, gram_items}, p, threads, stop, false);
+        solve_side({data.by_user, model.user_factors, model.item_factors, gram_items}, p, scratch, stop, false);
         Eigen::MatrixXf gram_users =
             p.explicit_feedback ? empty : gram(model.user_factors, p.regularization, threads, stop);
         double loss =
-            solve_side({data.by_item, model.item_factors, model.user_factors, gram_users}, p, threads, stop, true);
+            solve_side({data.by_item, model.item_factors, model.user_factors, gram_users}, p, scratch, stop, true);
         // The item-side terms include reg*|y|^2; add reg*|x|^2 for the users.
         loss += p.regularization * static_cast<double>(model.user_factors.squaredNorm());
         loss /= normalizer > 0 ? normalizer : 1;
