@@ -162,8 +162,9 @@ TEST(AlsKernel, CgRowsMatchTheReferenceSolver) {
 }
 
 TEST(AlsKernel, RowsTooLongToGatherAreSolvedDensely) {
-    // A blockbuster: rows with more nonzeros than a solve gathers (512 KB of
-    // rows) take the dense path; their neighbours in the block do not.
+    // A blockbuster: rows with more nonzeros than a solve gathers (2 MB of
+    // rows: 8192 rows of 64 floats, 16384 of 17 padded to 32) take the dense
+    // path; their neighbours in the block do not.
     for_each_instruction_set([] {
         for (int f : {17, 64}) {
             SCOPED_TRACE(testing::Message() << "f=" << f);
@@ -175,7 +176,7 @@ TEST(AlsKernel, RowsTooLongToGatherAreSolvedDensely) {
             std::vector<std::int32_t> columns;
             std::vector<float> weights;
             for (int r = 0; r < 8; ++r) {
-                const int n = r == 2 ? 9000 : r == 5 ? 2500 : r;  // 2500 > 2048 rows of 64 floats
+                const int n = r == 2 ? 20000 : r == 5 ? 9000 : r;  // 9000: dense at f = 64 only
                 for (int k = 0; k < n; ++k) {
                     columns.push_back(column(rng));
                     weights.push_back(weight(rng) / 100);  // keep A well scaled

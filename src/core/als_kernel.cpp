@@ -63,8 +63,8 @@ struct ScratchLayout {
     ScratchLayout(int fp_int, int nr, std::uint64_t rows) {
         const std::size_t fp = static_cast<std::size_t>(fp_int), n = static_cast<std::size_t>(nr);
         gram = 0;
-        vectors = gram + fp * fp;                        // x, r, d, A d: nr x fp each, then b: fp
-        dense = vectors + 4 * n * fp + fp;               // fp x fp
+        vectors = gram + fp * fp;                        // x, r, d, A d, b: nr x fp each, then b: fp
+        dense = vectors + 5 * n * fp + fp;               // fp x fp
         dense_tile = dense + fp * fp;                    // (fp + nr) x fp
         dense_lower = dense_tile + (fp + n) * fp;        // fp x fp doubles
         unscaled = dense_lower + 2 * fp * fp;            // kDenseRows x fp, + 16 floats of slack
@@ -139,6 +139,7 @@ struct BlockCg {
     RECSYS_MEMBER int padded() const { return round_up(factors(), T::W); }
     float* gram;                // fp x fp, padded with zeros
     float *xs, *rs, *ds, *aps;  // NR x fp each: solutions, residuals, directions, A directions
+    float* bs;                  // NR x fp: right-hand sides b = sum c y, for the loss
     float* b;                   // fp: right-hand side of a dense solve
     float *dense, *dense_tile, *unscaled, *scaled, *gathered, *gathered_weights;
     double* dense_lower;
@@ -152,7 +153,8 @@ struct BlockCg {
         const ScratchLayout at(fp, NR, per_solve);
         float* base = align64(scratch);
         gram = base + at.gram;
-        xs = base + at.vectors, rs = xs + NR * fp, ds = rs + NR * fp, aps = ds + NR * fp, b = aps + NR * fp;
+        xs = base + at.vectors, rs = xs + NR * fp, ds = rs + NR * fp, aps = ds + NR * fp, bs = aps + NR * fp;
+        b = bs + NR * fp;
         dense = base + at.dense, dense_tile = base + at.dense_tile;
         dense_lower = reinterpret_cast<double*>(base + at.dense_lower);
         unscaled = base + at.unscaled, scaled = base + at.scaled, gathered = base + at.gathered;
@@ -203,10 +205,20 @@ struct BlockCg {
         }
     }
 
+    // out += sum_i coefficient_i row_i over a group of m rows.
+    RECSYS_MEMBER void add_group(const float* rows, F8 coefficient, int m, float* out) const {
+        if (m > 4)
+            add_rows<8>(rows, coefficient, out);
+        else
+            add_rows<4>(rows, coefficient, out);
+    }
+
     // For each group of a gathered solve's rows: s = rows . v, then out +=
-    // sum coefficient(w, s, m) row (only the visit when out is null).
+    // sum coefficient(w, s) row. With `rhs`, also rhs += sum c row and
+    // *confidence += sum c (c = 1 + alpha w), for the loss.
     template <class Coefficient>
-    RECSYS_MEMBER void sparse_pass(const Segment& s, const float* v, float* out, bool fill, Coefficient coefficient) {
+    RECSYS_MEMBER void sparse_pass(const Segment& s, const float* v, float* out, bool fill, Coefficient coefficient,
+                                   float* rhs = nullptr, double* confidence = nullptr) {
         const int fp = padded();
         for (std::uint64_t k = s.first; k < s.last; k += kGroup) {
             const float* rows = group(s, k, fill);
@@ -214,11 +226,12 @@ struct BlockCg {
             const int m = s.last - k < kGroup ? static_cast<int>(s.last - k) : kGroup;
             F8 w;
             std::memcpy(&w, s.weights + (k - s.first), sizeof w);
-            const F8 c = coefficient(w, simd::dot8<T>(rows, v, fp), m);
-            if (out && m > 4)
-                add_rows<8>(rows, c, out);
-            else if (out)
-                add_rows<4>(rows, c, out);
+            add_group(rows, coefficient(w, simd::dot8<T>(rows, v, fp)), m, out);
+            if (rhs) {
+                const F8 c = 1.0f + p.alpha * w;
+                add_group(rows, c, m, rhs);
+                for (int i = 0; i < m; ++i) *confidence += c[i];
+            }
         }
     }
 
@@ -327,18 +340,11 @@ struct BlockCg {
         const int f = factors(), fp = padded();
         const F8 alpha = F8{} + p.alpha;
         // The coefficient of y_k in b - A x: c - (c - 1) s, c = 1 + alpha w.
-        auto residual = [alpha](F8 w, F8 s, int) RECSYS_LAMBDA { return 1.0f + alpha * w - alpha * w * s; };
+        auto residual = [alpha](F8 w, F8 s) RECSYS_LAMBDA { return 1.0f + alpha * w - alpha * w * s; };
         // The coefficient of y_k in A d beyond the Gram part: (c - 1) s.
-        auto curvature = [alpha](F8 w, F8 s, int) RECSYS_LAMBDA { return alpha * w * s; };
+        auto curvature = [alpha](F8 w, F8 s) RECSYS_LAMBDA { return alpha * w * s; };
         double loss = 0;
-        // The data terms of the loss: (c - 1) s^2 - 2 c s + c per nonzero.
-        auto data_loss = [alpha, &loss](F8 w, F8 s, int m) RECSYS_LAMBDA {
-            for (int i = 0; i < m; ++i) {
-                const double c = 1.0 + static_cast<double>(alpha[i]) * w[i], si = s[i];
-                loss += (c - 1) * si * si - 2 * c * si + c;
-            }
-            return F8{};
-        };
+        double confidence[NR];  // sum of c per row, for the loss
         for (std::size_t b0 = begin; b0 < end; b0 += NR) {
             const int nb = end - b0 < static_cast<std::size_t>(NR) ? static_cast<int>(end - b0) : NR;
             load_block(b0, nb, end);
@@ -347,7 +353,10 @@ struct BlockCg {
                 float *x = xs + j * fp, *r = rs + j * fp;
                 for (int i = 0; i < fp; ++i) r[i] = -r[i];
                 if (seg[j].dense()) loss += solve_dense(j, with_loss);
-                if (seg[j].rows) sparse_pass(seg[j], x, r, true, residual);
+                confidence[j] = 0;
+                if (with_loss) std::memset(bs + j * fp, 0, sizeof(float) * static_cast<std::size_t>(fp));
+                if (seg[j].rows)
+                    sparse_pass(seg[j], x, r, true, residual, with_loss ? bs + j * fp : nullptr, &confidence[j]);
             }
             std::memcpy(ds, rs, sizeof(float) * static_cast<std::size_t>(NR * fp));
             // The CG steps of the gathered solves (no data: the regularized
@@ -382,14 +391,14 @@ struct BlockCg {
                 }
                 rs_old = rs_new;
             }
-            if (with_loss) {  // x^T gram x + the data terms, for the gathered solves
-                gram_times(xs, aps);
-                for (int j = 0; j < nb; ++j) {
-                    if (seg[j].rows == nullptr) continue;
-                    loss += simd::dot<T>(xs + j * fp, aps + j * fp, fp);
-                    sparse_pass(seg[j], xs + j * fp, nullptr, false, data_loss);
-                }
-            }
+            // The loss terms of the gathered solves, x^T gram x + sum (c - 1) s^2
+            // - 2 c s + c = x^T A x - 2 b.x + sum c, from the residual CG keeps,
+            // A x = b - r, without another pass: sum c - b.x - r.x.
+            if (with_loss)
+                for (int j = 0; j < nb; ++j)
+                    if (seg[j].rows)
+                        loss += confidence[j] - static_cast<double>(simd::dot<T>(bs + j * fp, xs + j * fp, fp)) -
+                                static_cast<double>(simd::dot<T>(rs + j * fp, xs + j * fp, fp));
             for (int j = 0; j < nb; ++j)
                 std::memcpy(p.x + (b0 + static_cast<std::size_t>(j)) * f, xs + j * fp,
                             sizeof(float) * static_cast<std::size_t>(f));
