@@ -253,7 +253,39 @@ want latency && part_latency
 want speed && part_speed
 want quality && part_quality
 
+# The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
+# all-cores ALS runs of each generated set: best and median of the runs.
+peak_share() {
+    awk '
+        /^peak .*OpenBLAS.* thread\(s\):/ { if ($0 !~ / 1 thread/) { openblas = $(NF - 1) } }
+        /^peak .*Eigen.* thread\(s\):/ { if ($0 !~ / 1 thread/) { eigen = $(NF - 1) } }
+        /^speed .*recsys.threads=[2-9].*GFLOP\/s\)/ {
+            set = $2; n[set]++
+            for (i = 2; i < NF; i++) {
+                if ($i == "s/iter" && $(i + 1) == "steady") sec[set, n[set]] = $(i - 1) + 0
+                if ($(i + 1) ~ /^GFLOP\/s\)/) { v = $i; sub(/^\(/, "", v); gf[set, n[set]] = v + 0 }
+            }
+        }
+        END {
+            peak = openblas ? openblas : eigen; name = openblas ? "OpenBLAS" : "Eigen"
+            if (!peak) exit
+            for (set in n) {
+                if (set == "ml") continue
+                k = n[set]
+                for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+                    if (gf[set, j] > gf[set, i]) {
+                        x = gf[set, i]; gf[set, i] = gf[set, j]; gf[set, j] = x
+                        x = sec[set, i]; sec[set, i] = sec[set, j]; sec[set, j] = x
+                    }
+                m = int((k + 1) / 2)
+                printf "share  %-4s all cores, %d run(s): best %.3f s/iter = %.1f GFLOP/s = %.1f%% of the %s peak (%.1f); median %.3f s/iter = %.1f%%\n",
+                    set, k, sec[set, 1], gf[set, 1], 100 * gf[set, 1] / peak, name, peak, sec[set, m], 100 * gf[set, m] / peak
+            }
+        }' "$SUMMARY"
+}
+
 bench_header "summary" "$CMD"
 echo "extension: $(bench_extension_build)"
 cat "$SUMMARY"
+peak_share
 echo "total $((SECONDS - started)) s; log $LOG"

@@ -176,12 +176,13 @@ struct BlockCg {
     RECSYS_MEMBER const float* group(const Segment& s, std::uint64_t k, bool fill) {
         const int fp = padded();
         float* dst = s.rows + (k - s.first) * static_cast<std::uint64_t>(fp);
-        if (fill)  // the rows two groups ahead (those of the first groups come from NextBlockPrefetch)
-            for (std::uint64_t n = k + kRowsAhead; n < k + kRowsAhead + kGroup && n < s.last; ++n)
-                prefetch_row(y_row(n), factors());
         if (fill)
             for (int i = 0; i < kGroup; ++i) {
                 const std::uint64_t n = k + static_cast<std::uint64_t>(i);
+                // Asks for the row kRowsAhead on, one per row copied (a burst
+                // would wait for free miss buffers); the first rows of a solve
+                // come from NextBlockPrefetch.
+                if (n + kRowsAhead < s.last) prefetch_row(y_row(n + kRowsAhead), factors());
                 copy_padded(n < s.last ? y_row(n) : nullptr, dst + i * fp);
                 s.weights[n - s.first] = n < s.last ? p.weights[n] : 0.0f;
             }
@@ -239,7 +240,7 @@ struct BlockCg {
     // the prefetch at the next block.
     RECSYS_MEMBER void load_block(std::size_t b0, int nb, std::size_t end) {
         const int f = factors(), fp = padded();
-        std::uint64_t groups = 0;
+        std::uint64_t groups = 0;  // calls of ahead.step() this block makes, about
         for (int j = 0; j < NR; ++j) {
             Segment& s = seg[j];
             s = Segment{};
