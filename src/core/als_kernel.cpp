@@ -416,9 +416,17 @@ RECSYS_INLINE double cg_solve_rows_for(const CgProblem& p, std::size_t begin, st
     return BlockCg<T, 0>(p, scratch).solve(begin, end, with_loss);
 }
 
+// Eight rows at a time with one reduction tree when f fills whole vectors
+// (the catalogue scan behind every recommendation), one at a time otherwise.
 template <class T>
 RECSYS_INLINE void score_rows_for(const float* y, std::size_t n, int f, const float* x, float* out) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = simd::dot<T>(y + i * static_cast<std::size_t>(f), x, f);
+    std::size_t i = 0;
+    if (f % T::W == 0)
+        for (; i + kGroup <= n; i += kGroup) {
+            const F8 dots = simd::dot8<T>(y + i * static_cast<std::size_t>(f), x, f);
+            std::memcpy(out + i, &dots, sizeof dots);
+        }
+    for (; i < n; ++i) out[i] = simd::dot<T>(y + i * static_cast<std::size_t>(f), x, f);
 }
 
 // The lower triangle of y^T y: blocks of kDenseRows rows copied with zero
