@@ -63,7 +63,7 @@ struct ScratchLayout {
     ScratchLayout(int fp_int, int nr, std::uint64_t rows) {
         const std::size_t fp = static_cast<std::size_t>(fp_int), n = static_cast<std::size_t>(nr);
         gram = 0;
-        vectors = gram + fp * fp;                        // x, r, d, A d, b: nr x fp each, then b: fp
+        vectors = gram + fp * fp;                        // x, r, d, A d, b of each row: nr x fp each; a dense b: fp
         dense = vectors + 5 * n * fp + fp;               // fp x fp
         dense_tile = dense + fp * fp;                    // (fp + nr) x fp
         dense_lower = dense_tile + (fp + n) * fp;        // fp x fp doubles
