@@ -4,6 +4,7 @@
 // (als_kernel.cpp). Only kernel sources include this header.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -194,6 +195,25 @@ RECSYS_INLINE void tile_columns(const float* a, int lda, const float* b, int bj,
     }
     if constexpr (T::MR > 1) {
         if (left == 1) return tile<T, 1, NR>(a + i, lda, b, bj, bk, depth, out + i, ldo);
+    }
+}
+
+// lower[j * f + i] += sum over `rows` rows k of a_k[i] b_k[j] for j <= i < f
+// (the lower triangle of a column-major f x f matrix): the register-tiled
+// product, column groups starting at the vector that holds their diagonal.
+// a and b are rows x fp (b with T::NR floats of slack after its last row);
+// `tile` holds (fp + T::NR) x fp floats.
+template <class T>
+RECSYS_INLINE void add_lower_product(const float* a, const float* b, int rows, int f, int fp, float* tile,
+                                     double* lower) {
+    for (int j0 = 0; j0 < f; j0 += T::NR) {
+        const int i0 = j0 / T::W * T::W;
+        tile_columns<T, T::NR>(a + i0, fp, b + j0, 1, fp, rows, tile + j0 * fp + i0, fp, fp - i0);
+    }
+    for (int j = 0; j < f; ++j) {
+        double* column = lower + static_cast<std::size_t>(j) * f;
+        const float* sum = tile + static_cast<std::size_t>(j) * fp;
+        for (int i = j; i < f; ++i) column[i] += sum[i];
     }
 }
 
