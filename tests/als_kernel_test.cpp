@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -222,6 +223,20 @@ TEST(AlsKernel, SolvesOnlyTheGivenRows) {
             EXPECT_TRUE(x.row(r) == p.x.row(r)) << "row " << r << " was touched";
         }
     }
+}
+
+TEST(AlsKernel, ACancelStopsTheSolvesBeforeTheNextBlock) {
+    Problem p = random_problem(6, 64, 12);
+    FactorMatrix x = p.x;
+    std::atomic<bool> stop{true};
+    std::vector<float> scratch(kernel::cg_scratch_floats(64));
+    kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), p.y.data(), p.gram.data(),
+                         x.data(),         64,           p.alpha,          3,           &stop};
+    kernel::cg_solve_rows(cg, 0, 12, scratch.data(), false);
+    EXPECT_TRUE(x == p.x) << "rows were solved after the cancel";
+    stop = false;
+    kernel::cg_solve_rows(cg, 0, 12, scratch.data(), false);
+    EXPECT_FALSE(x == p.x);
 }
 
 TEST(AlsKernel, GramLowerTriangleMatchesEigen) {

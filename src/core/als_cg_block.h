@@ -143,6 +143,10 @@ struct BlockCg {
         for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.gram + i * f : nullptr, gram + i * fp);
     }
 
+    // A cancel pending: the solves stop between blocks (and between the
+    // passes of a dense solve's read), so that one call never runs long.
+    RECSYS_MEMBER bool stopped() const { return p.stop && p.stop->load(std::memory_order_relaxed); }
+
     RECSYS_MEMBER void copy_padded(const float* src, float* dst) const {
         const int f = factors(), fp = padded();
         if (src) std::memcpy(dst, src, sizeof(float) * static_cast<std::size_t>(f));
@@ -280,7 +284,7 @@ struct BlockCg {
         for (int i = 0; i < fp; ++i) b[i] = 0;
         for (int i = 0; i < f * f; ++i) dense_lower[i] = 0;
         double confidence = 0;  // sum of c, for the loss
-        for (std::uint64_t k0 = s.first; k0 < s.last; k0 += kDenseRows) {
+        for (std::uint64_t k0 = s.first; k0 < s.last && !stopped(); k0 += kDenseRows) {
             const int rows = s.last - k0 < kDenseRows ? static_cast<int>(s.last - k0) : kDenseRows;
             for (int i = 0; i < rows; ++i) {
                 const std::uint64_t k = k0 + static_cast<std::uint64_t>(i);
@@ -327,7 +331,7 @@ struct BlockCg {
         auto curvature = [alpha](F8 w, F8 s) RECSYS_LAMBDA { return alpha * w * s; };
         double loss = 0;
         double confidence[NR];  // sum of c per row, for the loss
-        for (std::size_t b0 = begin; b0 < end; b0 += NR) {
+        for (std::size_t b0 = begin; b0 < end && !stopped(); b0 += NR) {
             const int nb = end - b0 < static_cast<std::size_t>(NR) ? static_cast<int>(end - b0) : NR;
             load_block(b0, nb, end);
             gram_times(xs, rs);  // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x

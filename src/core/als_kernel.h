@@ -3,6 +3,7 @@
 // still uses AVX2 + FMA or AVX-512 where the CPU has them.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -22,6 +23,9 @@ struct CgProblem {
     int f;
     float alpha;
     int cg_steps;
+    // Raised when the training is being cancelled: the solves then stop
+    // between blocks of rows (results unusable). May be null.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // Floats of scratch space cg_solve_rows needs for f factors.

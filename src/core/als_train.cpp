@@ -19,7 +19,24 @@ using Clock = std::chrono::steady_clock;
 // count) so that the floating-point sum, and so the model, does not depend
 // on how many threads ran.
 constexpr std::size_t kGramBlock = 8192;
+// A chunk of solves (the unit of work of a thread, and the interval at
+// which a cancel is seen) has at most kSolveChunk rows and, once it has
+// kChunkNonzeros nonzeros, ends: a blockbuster row is a chunk of its own.
+// The bounds depend only on the data, so the loss sums do not depend on
+// the thread count.
 constexpr std::size_t kSolveChunk = 256;
+constexpr std::uint64_t kChunkNonzeros = 1 << 16;
+
+std::vector<std::size_t> chunk_bounds(const SparseRows& rows) {
+    std::vector<std::size_t> bounds = {0};
+    const std::size_t n = rows.rows();
+    for (std::size_t r = 0; r < n; ++r) {
+        const std::size_t first = bounds.back();
+        if (r + 1 - first == kSolveChunk || rows.offsets[r + 1] - rows.offsets[first] >= kChunkNonzeros || r + 1 == n)
+            bounds.push_back(r + 1);
+    }
+    return bounds;
+}
 
 std::uint64_t splitmix64(std::uint64_t x) {
     x += 0x9e3779b97f4a7c15ULL;
@@ -84,20 +101,21 @@ struct SolveSide {
 double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch>& scratch, StopToken& stop,
                   bool with_loss) {
     const int threads = static_cast<int>(scratch.size());
-    std::size_t n = side.rows.rows();
     int f = p.factors;
-    std::size_t chunks = (n + kSolveChunk - 1) / kSolveChunk;
-    std::vector<double> chunk_loss(chunks, 0.0);
+    const std::vector<std::size_t> bounds = chunk_bounds(side.rows);
+    std::vector<double> chunk_loss(bounds.size() - 1, 0.0);
     float reg = static_cast<float>(p.regularization);
     kernel::CgProblem cg{side.rows.offsets.data(), side.rows.columns.data(), side.rows.values.data(),
-                         side.y.data(), side.gram.data(), side.x.data(), f, static_cast<float>(p.alpha), p.cg_steps};
+                         side.y.data(),           side.gram.data(),         side.x.data(),
+                         f,                       static_cast<float>(p.alpha), p.cg_steps,
+                         &stop.flag()};
 
-    parallel_for(n, kSolveChunk, threads, stop, [&](std::size_t b, std::size_t e, int worker) {
+    // Rows [b, e) of one chunk; returns their loss terms.
+    auto solve_chunk = [&](std::size_t b, std::size_t e, int worker) -> double {
         Scratch& s = scratch[static_cast<std::size_t>(worker)];
         if (!p.explicit_feedback && p.cg_steps > 0) {  // the common case: the vectorized kernel
             if (s.cg.empty()) s.cg.resize(kernel::cg_scratch_floats(f));
-            chunk_loss[b / kSolveChunk] = kernel::cg_solve_rows(cg, b, e, s.cg.data(), with_loss);
-            return;
+            return kernel::cg_solve_rows(cg, b, e, s.cg.data(), with_loss);
         }
         double loss = 0;
         for (std::size_t r = b; r < e; ++r) {
@@ -137,7 +155,10 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
                 }
             }
         }
-        chunk_loss[b / kSolveChunk] = loss;
+        return loss;
+    };
+    parallel_for(chunk_loss.size(), 1, threads, stop, [&](std::size_t cb, std::size_t ce, int worker) {
+        for (std::size_t c = cb; c < ce; ++c) chunk_loss[c] = solve_chunk(bounds[c], bounds[c + 1], worker);
     });
     double total = 0;
     for (double l : chunk_loss) total += l;

@@ -33,6 +33,9 @@ public:
     void check_stopped() const {
         if (stopped()) throw Cancelled{};
     }
+    // The flag itself, for loops that must not depend on this header's
+    // types (the ALS kernel polls it between blocks of work).
+    const std::atomic<bool>& flag() const { return stopped_; }
 
 private:
     std::function<bool()> pending_;
