@@ -251,26 +251,24 @@ struct BlockCg {
         simd::tile_columns<T, NR>(gram, fp, in, fp, 1, fp, out, fp, fp);
     }
 
-    // Starts CG from the residual r: d = r; returns r.r.
-    RECSYS_MEMBER float cg_start(const float* r, float* d) const {
-        std::memcpy(d, r, sizeof(float) * static_cast<std::size_t>(padded()));
-        return simd::dot<T>(r, r, padded());
+    // The two halves of a CG step, shared by the lockstep solves (which
+    // compute their scalars for the whole block at once) and the dense one.
+    // x += step d, r -= step A d.
+    RECSYS_MEMBER void cg_advance(float step_size, const float* d, const float* ap, float* x, float* r) const {
+        simd::axpy<T>(step_size, d, x, padded());
+        simd::axpy<T>(-step_size, ap, r, padded());
+    }
+    // d = r + beta d.
+    RECSYS_MEMBER void cg_direction(float beta, const float* r, float* d) const {
+        for (int i = 0; i < padded(); ++i) d[i] = r[i] + beta * d[i];
     }
 
-    // One CG step once ap = A d is known: updates x, r, d and rs (r.r).
-    // False when the solve is done (converged, or A d shows no curvature).
-    RECSYS_MEMBER bool cg_step(float* x, float* r, float* d, const float* ap, float& rs) const {
-        const int fp = padded();
-        const float denom = simd::dot<T>(d, ap, fp);
-        if (!(denom > 0)) return false;
-        const float step_size = rs / denom;
-        simd::axpy<T>(step_size, d, x, fp);
-        simd::axpy<T>(-step_size, ap, r, fp);
-        const float rs_new = simd::dot<T>(r, r, fp);
-        const float beta = rs_new / rs;
-        for (int i = 0; i < fp; ++i) d[i] = r[i] + beta * d[i];
-        rs = rs_new;
-        return rs_new > 1e-20f;
+    // A solve's loss terms, x^T gram x + sum (c - 1) s^2 - 2 c s + c =
+    // x^T A x - 2 b.x + sum c, from the residual CG keeps, A x = b - r:
+    // sum c - b.x - r.x, without another pass over the rows.
+    RECSYS_MEMBER double loss_terms(double confidence, const float* b_row, const float* x, const float* r) const {
+        return confidence - static_cast<double>(simd::dot<T>(b_row, x, padded())) -
+               static_cast<double>(simd::dot<T>(r, x, padded()));
     }
 
     // Solve j of the block when it has too many rows to gather: reads them
@@ -288,7 +286,7 @@ struct BlockCg {
             const int rows = s.last - k0 < kDenseRows ? static_cast<int>(s.last - k0) : kDenseRows;
             for (int i = 0; i < rows; ++i) {
                 const std::uint64_t k = k0 + static_cast<std::uint64_t>(i);
-                if (k + 16 < s.last) prefetch_row(y_row(k + 16), f);
+                if (k + kRowsAhead < s.last) prefetch_row(y_row(k + kRowsAhead), f);
                 float *u = unscaled + i * fp, *scaled_row = scaled + i * fp;
                 copy_padded(y_row(k), u);
                 const float c_minus_1 = p.alpha * p.weights[k];
@@ -308,18 +306,18 @@ struct BlockCg {
             simd::tile_columns<T, 1>(dense, fp, v, 0, 1, fp, out, fp, fp);
         };
         dense_times(x, ap);
-        for (int i = 0; i < fp; ++i) r[i] = b[i] - ap[i];
-        float rs = cg_start(r, d);
+        for (int i = 0; i < fp; ++i) d[i] = r[i] = b[i] - ap[i];
+        float rs = simd::dot<T>(r, r, fp);
         for (int step = 0; step < p.cg_steps && rs > 1e-20f; ++step) {
             dense_times(d, ap);
-            if (!cg_step(x, r, d, ap, rs)) break;
+            const float denom = simd::dot<T>(d, ap, fp);
+            if (!(denom > 0)) break;  // no curvature left: done
+            cg_advance(rs / denom, d, ap, x, r);
+            const float rs_new = simd::dot<T>(r, r, fp);
+            cg_direction(rs_new / rs, r, d);
+            rs = rs_new;
         }
-        if (!with_loss) return 0;
-        // x^T gram x + sum (c - 1) s^2 - 2 c s + c  =  x^T A x - 2 b.x + sum c.
-        dense_times(x, ap);
-        double loss = confidence;
-        for (int i = 0; i < f; ++i) loss += static_cast<double>(x[i]) * (static_cast<double>(ap[i]) - 2.0 * b[i]);
-        return loss;
+        return with_loss ? loss_terms(confidence, b, x, r) : 0.0;
     }
 
     RECSYS_MEMBER double solve(std::size_t begin, std::size_t end, bool with_loss) {
@@ -362,29 +360,19 @@ struct BlockCg {
                 const F8 denom = simd::dot_pairs<T, NR>(ds, aps, fp);
                 for (int j = 0; j < NR; ++j) {
                     active[j] = active[j] && denom[j] > 0;  // no curvature left: done
-                    if (!active[j]) continue;
-                    const float step_size = rs_old[j] / denom[j];
-                    simd::axpy<T>(step_size, ds + j * fp, xs + j * fp, fp);
-                    simd::axpy<T>(-step_size, aps + j * fp, rs + j * fp, fp);
+                    if (active[j]) cg_advance(rs_old[j] / denom[j], ds + j * fp, aps + j * fp, xs + j * fp, rs + j * fp);
                 }
                 const F8 rs_new = simd::dot_pairs<T, NR>(rs, rs, fp);
                 for (int j = 0; j < NR; ++j) {
                     if (!active[j]) continue;
-                    const float beta = rs_new[j] / rs_old[j];
-                    float *r = rs + j * fp, *d = ds + j * fp;
-                    for (int i = 0; i < fp; ++i) d[i] = r[i] + beta * d[i];
+                    cg_direction(rs_new[j] / rs_old[j], rs + j * fp, ds + j * fp);
                     active[j] = rs_new[j] > 1e-20f;
                 }
                 rs_old = rs_new;
             }
-            // The loss terms of the gathered solves, x^T gram x + sum (c - 1) s^2
-            // - 2 c s + c = x^T A x - 2 b.x + sum c, from the residual CG keeps,
-            // A x = b - r, without another pass: sum c - b.x - r.x.
-            if (with_loss)
+            if (with_loss)  // the gathered solves' (the dense ones' are counted already)
                 for (int j = 0; j < nb; ++j)
-                    if (seg[j].rows)
-                        loss += confidence[j] - static_cast<double>(simd::dot<T>(bs + j * fp, xs + j * fp, fp)) -
-                                static_cast<double>(simd::dot<T>(rs + j * fp, xs + j * fp, fp));
+                    if (seg[j].rows) loss += loss_terms(confidence[j], bs + j * fp, xs + j * fp, rs + j * fp);
             for (int j = 0; j < nb; ++j)
                 std::memcpy(p.x + (b0 + static_cast<std::size_t>(j)) * f, xs + j * fp,
                             sizeof(float) * static_cast<std::size_t>(f));

@@ -94,6 +94,7 @@ struct SolveSide {
     FactorMatrix& x;
     const FactorMatrix& y;
     const Eigen::MatrixXf& gram;  // implicit only: YtY + reg I
+    const std::vector<std::size_t>& chunks;  // chunk_bounds(rows)
 };
 
 // Solves every row of side.x; returns the loss terms of the solved rows
@@ -102,7 +103,7 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
                   bool with_loss) {
     const int threads = static_cast<int>(scratch.size());
     int f = p.factors;
-    const std::vector<std::size_t> bounds = chunk_bounds(side.rows);
+    const std::vector<std::size_t>& bounds = side.chunks;
     std::vector<double> chunk_loss(bounds.size() - 1, 0.0);
     float reg = static_cast<float>(p.regularization);
     kernel::CgProblem cg{side.rows.offsets.data(), side.rows.columns.data(), side.rows.values.data(),
@@ -240,14 +241,17 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 
     Eigen::MatrixXf empty;
     std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
+    const std::vector<std::size_t> user_chunks = chunk_bounds(data.by_user), item_chunks = chunk_bounds(data.by_item);
     for (int it = 1; it <= p.iterations; ++it) {
         Eigen::MatrixXf gram_items =
             p.explicit_feedback ? empty : gram(model.item_factors, p.regularization, threads, stop);
-        solve_side({data.by_user, model.user_factors, model.item_factors, gram_items}, p, scratch, stop, false);
+        solve_side({data.by_user, model.user_factors, model.item_factors, gram_items, user_chunks}, p, scratch, stop,
+                   false);
         Eigen::MatrixXf gram_users =
             p.explicit_feedback ? empty : gram(model.user_factors, p.regularization, threads, stop);
         double loss =
-            solve_side({data.by_item, model.item_factors, model.user_factors, gram_users}, p, scratch, stop, true);
+            solve_side({data.by_item, model.item_factors, model.user_factors, gram_users, item_chunks}, p, scratch,
+                       stop, true);
         // The item-side terms include reg*|y|^2; add reg*|x|^2 for the users.
         loss += p.regularization * static_cast<double>(model.user_factors.squaredNorm());
         loss /= normalizer > 0 ? normalizer : 1;
