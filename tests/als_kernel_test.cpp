@@ -162,30 +162,89 @@ TEST(AlsKernel, CgRowsMatchTheReferenceSolver) {
     });
 }
 
+// Eight rows, two of them blockbusters: more nonzeros than a solve gathers
+// (2 MB of rows: 8192 rows of 64 floats, 16384 of 17 padded to 32), which
+// take the dense path; their neighbours in the block do not.
+Problem blockbuster_problem(int f) {
+    Problem p = random_problem(static_cast<std::uint32_t>(f + 7), f, 8);
+    std::mt19937 rng(3);
+    std::uniform_int_distribution<std::int32_t> column(0, 59);
+    std::uniform_real_distribution<float> weight(0, 3);
+    p.offsets = {0}, p.columns.clear(), p.weights.clear();
+    for (int r = 0; r < 8; ++r) {
+        const int n = r == 2 ? 20000 : r == 5 ? 9000 : r;  // 9000: dense at f = 64 only
+        for (int k = 0; k < n; ++k) {
+            p.columns.push_back(column(rng));
+            p.weights.push_back(weight(rng) / 100);  // keep A well scaled
+        }
+        p.offsets.push_back(p.columns.size());
+    }
+    return p;
+}
+
 TEST(AlsKernel, RowsTooLongToGatherAreSolvedDensely) {
-    // A blockbuster: rows with more nonzeros than a solve gathers (2 MB of
-    // rows: 8192 rows of 64 floats, 16384 of 17 padded to 32) take the dense
-    // path; their neighbours in the block do not.
     for_each_instruction_set([] {
         for (int f : {17, 64}) {
             SCOPED_TRACE(testing::Message() << "f=" << f);
-            Problem p = random_problem(static_cast<std::uint32_t>(f + 7), f, 8);
-            std::mt19937 rng(3);
-            std::uniform_int_distribution<std::int32_t> column(0, 59);
-            std::uniform_real_distribution<float> weight(0, 3);
-            std::vector<std::uint64_t> offsets = {0};
-            std::vector<std::int32_t> columns;
-            std::vector<float> weights;
-            for (int r = 0; r < 8; ++r) {
-                const int n = r == 2 ? 20000 : r == 5 ? 9000 : r;  // 9000: dense at f = 64 only
-                for (int k = 0; k < n; ++k) {
-                    columns.push_back(column(rng));
-                    weights.push_back(weight(rng) / 100);  // keep A well scaled
-                }
-                offsets.push_back(columns.size());
+            for (int steps : {1, 3}) expect_kernel_matches_reference(blockbuster_problem(f), 8, steps);
+        }
+    });
+}
+
+// The training's change of basis: in the eigenvectors Q of the Gram matrix
+// (y becomes y Q, the Gram matrix the diagonal of eigenvalues, and the
+// kernel rotates each warm start as it loads it) the kernel must give the
+// reference solutions rotated, x Q, and the same loss.
+void expect_rotated_solves_match_reference(const Problem& p, int rows, int steps) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(p.gram.cast<double>());
+    const FactorMatrix q = eigen.eigenvectors().cast<float>();
+    const Eigen::VectorXf diagonal = eigen.eigenvalues().cast<float>();
+    const FactorMatrix y = p.y * q;
+    FactorMatrix x = p.x;
+    std::vector<float> scratch(kernel::cg_scratch_floats(p.f));
+    kernel::CgProblem cg{p.offsets.data(), p.columns.data(), p.weights.data(), y.data(),        nullptr, x.data(),
+                         p.f,              p.alpha,          steps,            nullptr,         diagonal.data(),
+                         q.data()};
+    const double loss = kernel::cg_solve_rows(cg, 0, static_cast<std::size_t>(rows), scratch.data(), true);
+    FactorMatrix unrotated(rows, p.f);
+    for (int r = 0; r < rows; ++r) {
+        const Eigen::VectorXf reference = reference_cg(p, r, steps);
+        unrotated.row(r) = reference.transpose();
+        const Eigen::VectorXf want = (reference.transpose() * q).transpose();
+        const Eigen::VectorXf got = x.row(r).transpose();
+        EXPECT_LE((got - want).norm(), 1e-4f * (1 + want.norm())) << "row " << r;
+    }
+    EXPECT_NEAR(loss, reference_loss(p, unrotated), 1e-4 * (1 + std::abs(loss)));
+}
+
+TEST(AlsKernel, SolvesInTheGramEigenbasisAreTheSameSolvesRotated) {
+    for_each_instruction_set([] {
+        for (int f : {1, 3, 16, 17, 64})
+            for (int steps : {1, 3}) {
+                SCOPED_TRACE(testing::Message() << "f=" << f << " cg_steps=" << steps);
+                expect_rotated_solves_match_reference(random_problem(static_cast<std::uint32_t>(f * 31 + steps), f, 12),
+                                                      12, steps);
             }
-            p.offsets = offsets, p.columns = columns, p.weights = weights;
-            for (int steps : {1, 3}) expect_kernel_matches_reference(p, 8, steps);
+        for (int f : {17, 64}) {
+            SCOPED_TRACE(testing::Message() << "blockbusters, f=" << f);
+            expect_rotated_solves_match_reference(blockbuster_problem(f), 8, 3);
+        }
+    });
+}
+
+TEST(AlsKernel, RotatedRowsMatchEigen) {
+    for_each_instruction_set([] {
+        for (int f : {1, 3, 16, 17, 64}) {
+            SCOPED_TRACE(testing::Message() << "f=" << f);
+            std::mt19937 rng(static_cast<std::uint32_t>(f));
+            std::normal_distribution<float> normal(0, 1);
+            FactorMatrix m(13, f), rotation(f, f);  // 13 rows: two blocks of six and one left over
+            for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = normal(rng);
+            for (Eigen::Index i = 0; i < rotation.size(); ++i) rotation.data()[i] = normal(rng);
+            const FactorMatrix original = m, want = m * rotation;
+            kernel::rotate_rows(m.data(), 2, 13, f, rotation.data());  // rows 0 and 1 stay
+            EXPECT_LE((m.bottomRows(11) - want.bottomRows(11)).norm(), 1e-5f * want.norm());
+            EXPECT_TRUE(m.topRows(2) == original.topRows(2));
         }
     });
 }

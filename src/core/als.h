@@ -50,6 +50,10 @@ struct TrainContext {
     MemoryBudget* budget = nullptr;
     StopToken* stop = nullptr;
     ProgressFn progress;  // called on the calling thread only
+    // Lets a half-step solve in the eigenbasis of its Gram matrix where that
+    // is cheaper (same solves, rotated; see als_train.cpp). Tests turn it
+    // off to compare.
+    bool diagonal_gram = true;
 };
 
 class AlsModel : public Model {

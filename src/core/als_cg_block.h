@@ -58,12 +58,15 @@ std::uint64_t rows_per_solve(int f) {
 // Where BlockCg keeps what, in floats from the (64-byte aligned) start of
 // its scratch; `total` is what it needs.
 struct ScratchLayout {
-    std::size_t gram, vectors, dense, dense_tile, dense_lower, unscaled, scaled, gathered, weights, total;
+    std::size_t gram, rotation, diagonal, vectors, dense, dense_tile, dense_lower, unscaled, scaled, gathered, weights,
+        total;
     // fp: floats per padded row; rows: rows_per_solve.
     ScratchLayout(int fp_int, int nr, std::uint64_t rows) {
         const std::size_t fp = static_cast<std::size_t>(fp_int), n = static_cast<std::size_t>(nr);
         gram = 0;
-        vectors = gram + fp * fp;                        // x, r, d, A d, b of each row: nr x fp each; a dense b: fp
+        rotation = gram + fp * fp;                       // fp x fp
+        diagonal = rotation + fp * fp;                   // fp
+        vectors = diagonal + fp;                         // x, r, d, A d, b of each row: nr x fp each; a dense b: fp
         dense = vectors + 5 * n * fp + fp;               // fp x fp
         dense_tile = dense + fp * fp;                    // (fp + nr) x fp
         dense_lower = dense_tile + (fp + n) * fp;        // fp x fp doubles
@@ -118,7 +121,9 @@ struct BlockCg {
     // The number of factors and its padded length: constants when kFactors > 0.
     RECSYS_MEMBER int factors() const { return kFactors > 0 ? kFactors : p.f; }
     RECSYS_MEMBER int padded() const { return round_up(factors(), T::W); }
-    float* gram;                // fp x fp, padded with zeros
+    float* gram;                // fp x fp, padded with zeros (unused when diagonal)
+    float* diagonal;            // fp: the Gram matrix when it is diagonal, else null
+    float* rotation;            // fp x fp: CgProblem::rotation, padded, or null
     float *xs, *rs, *ds, *aps;  // NR x fp each: solutions, residuals, directions, A directions
     float* bs;                  // NR x fp: right-hand sides b = sum c y, for the loss
     float* b;                   // fp: right-hand side of a dense solve
@@ -134,13 +139,20 @@ struct BlockCg {
         const ScratchLayout at(fp, NR, per_solve);
         float* base = align64(scratch);
         gram = base + at.gram;
+        diagonal = p.gram_diagonal ? base + at.diagonal : nullptr;
+        rotation = p.rotation ? base + at.rotation : nullptr;
         xs = base + at.vectors, rs = xs + NR * fp, ds = rs + NR * fp, aps = ds + NR * fp, bs = aps + NR * fp;
         b = bs + NR * fp;
         dense = base + at.dense, dense_tile = base + at.dense_tile;
         dense_lower = reinterpret_cast<double*>(base + at.dense_lower);
         unscaled = base + at.unscaled, scaled = base + at.scaled, gathered = base + at.gathered;
         gathered_weights = base + at.weights;
-        for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.gram + i * f : nullptr, gram + i * fp);
+        if (diagonal)
+            for (int i = 0; i < fp; ++i) diagonal[i] = i < f ? p.gram_diagonal[i] : 0.0f;
+        else
+            for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.gram + i * f : nullptr, gram + i * fp);
+        if (rotation)
+            for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.rotation + i * f : nullptr, rotation + i * fp);
     }
 
     // A cancel pending: the solves stop between blocks (and between the
@@ -238,6 +250,10 @@ struct BlockCg {
             groups += (n + kGroup - 1) / kGroup * (s.dense() ? 1 : 1 + static_cast<std::uint64_t>(p.cg_steps));
             copy_padded(s.empty() ? nullptr : p.x + (b0 + static_cast<std::size_t>(j)) * f, xs + j * fp);
         }
+        if (rotation) {  // the warm starts in the rotated basis: x = rotation^T x, the six at once
+            simd::tile_columns<T, NR>(rotation, fp, xs, fp, 1, fp, aps, fp, fp);
+            std::memcpy(xs, aps, sizeof(float) * static_cast<std::size_t>(NR * fp));
+        }
         const std::size_t next = b0 + NR, next_end = next + NR < end ? next + NR : end;
         if (next < end)
             ahead.aim(p.offsets[next], p.offsets[next_end], groups);
@@ -248,7 +264,13 @@ struct BlockCg {
     // out (NR x fp) = gram in (NR x fp), one column per row of the block.
     RECSYS_MEMBER void gram_times(const float* in, float* out) const {
         const int fp = padded();
-        simd::tile_columns<T, NR>(gram, fp, in, fp, 1, fp, out, fp, fp);
+        if (!diagonal) return simd::tile_columns<T, NR>(gram, fp, in, fp, 1, fp, out, fp, fp);
+        for (int j = 0; j < NR; ++j)
+            for (int c = 0; c < fp; c += T::W)
+                simd::store<T>(out + j * fp + c, simd::load<T>(in + j * fp + c) * simd::load<T>(diagonal + c));
+    }
+    RECSYS_MEMBER float gram_entry(int i, int c) const {
+        return diagonal ? (i == c ? diagonal[i] : 0.0f) : gram[i * padded() + c];
     }
 
     // The two halves of a CG step, shared by the lockstep solves (which
@@ -300,7 +322,7 @@ struct BlockCg {
         for (int i = 0; i < fp; ++i)
             for (int c = 0; c < fp; ++c) {
                 const double extra = i < f && c < f ? dense_lower[i > c ? c * f + i : i * f + c] : 0.0;
-                dense[i * fp + c] = gram[i * fp + c] + static_cast<float>(extra);
+                dense[i * fp + c] = gram_entry(i, c) + static_cast<float>(extra);
             }
         auto dense_times = [&](const float* v, float* out) RECSYS_LAMBDA {
             simd::tile_columns<T, 1>(dense, fp, v, 0, 1, fp, out, fp, fp);

@@ -56,6 +56,23 @@ RECSYS_INLINE void gram_lower_accumulate_for(const float* y, std::size_t begin, 
     }
 }
 
+// Six rows at a time through the register-tiled product, copied in and out
+// with zero padding to whole vectors.
+template <class T>
+RECSYS_INLINE void rotate_rows_for(float* x, std::size_t begin, std::size_t end, int f, const float* rotation) {
+    const int fp = round_up(f, T::W);
+    const std::size_t row_bytes = sizeof(float) * static_cast<std::size_t>(f);
+    std::vector<float> padded(static_cast<std::size_t>(fp) * fp, 0.0f), in(T::NR * static_cast<std::size_t>(fp), 0.0f),
+        out(in.size());
+    for (int k = 0; k < f; ++k) std::memcpy(padded.data() + k * fp, rotation + k * f, row_bytes);
+    for (std::size_t b = begin; b < end; b += T::NR) {
+        const int rows = end - b < static_cast<std::size_t>(T::NR) ? static_cast<int>(end - b) : T::NR;
+        for (int j = 0; j < rows; ++j) std::memcpy(in.data() + j * fp, x + (b + static_cast<std::size_t>(j)) * f, row_bytes);
+        simd::tile_columns<T, T::NR>(padded.data(), fp, in.data(), fp, 1, fp, out.data(), fp, fp);
+        for (int j = 0; j < rows; ++j) std::memcpy(x + (b + static_cast<std::size_t>(j)) * f, out.data() + j * fp, row_bytes);
+    }
+}
+
 }  // namespace
 
 std::size_t cg_scratch_floats(int f) {
@@ -98,6 +115,12 @@ RECSYS_AVX512 void gram_avx512(const float* y, std::size_t b, std::size_t e, int
 RECSYS_AVX2 void gram_avx2(const float* y, std::size_t b, std::size_t e, int f, double* out) {
     gram_lower_accumulate_for<simd::Avx2>(y, b, e, f, out);
 }
+RECSYS_AVX512 void rotate_avx512(float* x, std::size_t b, std::size_t e, int f, const float* r) {
+    rotate_rows_for<simd::Avx512>(x, b, e, f, r);
+}
+RECSYS_AVX2 void rotate_avx2(float* x, std::size_t b, std::size_t e, int f, const float* r) {
+    rotate_rows_for<simd::Avx2>(x, b, e, f, r);
+}
 #define RECSYS_DISPATCH(avx512_call, avx2_call) \
     switch (active_isa) {                      \
         case Isa::Avx512: return avx512_call;  \
@@ -122,6 +145,11 @@ double cg_solve_rows(const CgProblem& p, std::size_t begin, std::size_t end, flo
 void gram_lower_accumulate(const float* y, std::size_t begin, std::size_t end, int f, double* lower) {
     RECSYS_DISPATCH(gram_avx512(y, begin, end, f, lower), gram_avx2(y, begin, end, f, lower))
     gram_lower_accumulate_for<simd::Baseline>(y, begin, end, f, lower);
+}
+
+void rotate_rows(float* x, std::size_t begin, std::size_t end, int f, const float* rotation) {
+    RECSYS_DISPATCH(rotate_avx512(x, begin, end, f, rotation), rotate_avx2(x, begin, end, f, rotation))
+    rotate_rows_for<simd::Baseline>(x, begin, end, f, rotation);
 }
 
 void score_rows(const float* y, std::size_t n, int f, const float* x, float* out) {

@@ -1,6 +1,7 @@
 // ALS training: alternate between solving every user against fixed item
 // factors and every item against fixed user factors.
 #include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
 #include <chrono>
 #include <cmath>
 
@@ -61,7 +62,7 @@ void random_init(FactorMatrix& m, std::uint64_t seed, std::uint64_t side, int th
 }
 
 // YtY + reg * I, summed in fixed blocks in a fixed order.
-Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& stop) {
+Eigen::MatrixXd gram(const FactorMatrix& y, double reg, int threads, StopToken& stop) {
     std::size_t rows = static_cast<std::size_t>(y.rows());
     int f = static_cast<int>(y.cols());
     std::size_t blocks = (rows + kGramBlock - 1) / kGramBlock;
@@ -77,7 +78,56 @@ Eigen::MatrixXf gram(const FactorMatrix& y, double reg, int threads, StopToken& 
     for (auto& p : partial) sum += p;
     sum.triangularView<Eigen::StrictlyUpper>() = sum.transpose();
     sum.diagonal().array() += reg;
-    return sum.cast<float>();
+    return sum;
+}
+
+// Rows of m become m * rotation (rotation: f x f, orthogonal).
+void rotate(FactorMatrix& m, const FactorMatrix& rotation, int threads, StopToken& stop) {
+    const int f = static_cast<int>(m.cols());
+    parallel_for(static_cast<std::size_t>(m.rows()), 4096, threads, stop, [&](std::size_t b, std::size_t e, int) {
+        kernel::rotate_rows(m.data(), b, e, f, rotation.data());
+    });
+}
+
+// What the solves of a half-step multiply by: the fixed side's Gram matrix
+// G = Y^T Y + reg I, either as it is (`full`) or, after a change of basis,
+// diagonal. In the eigenvectors Q of G (G = Q L Q^T), y Q and x Q solve the
+// same problem, rotated, with G = L: each CG step's product with G then
+// costs f multiplications instead of f^2 multiply-adds. The price is a
+// rotation of every row of y (here) and of x (by the kernel, on load), so
+// it pays where the solved side has more rows than the fixed one: users
+// against videos. Every solve and the loss are the same in any basis; the
+// factors are rotated back at the end of training.
+struct GramForm {
+    Eigen::MatrixXf full;
+    Eigen::VectorXf diagonal;  // L, when rotated
+    FactorMatrix rotation;     // Q, when rotated
+    bool rotated() const { return diagonal.size() > 0; }
+};
+
+// Rotation pays when it saves more products with G (three per solved row:
+// the CG steps; the warm start's rotation replaces the first) than it
+// spends rotating the fixed side and decomposing G.
+bool diagonalizing_pays(std::size_t solved_rows, std::size_t fixed_rows, int f) {
+    return 3 * solved_rows > fixed_rows + 5 * static_cast<std::size_t>(f);
+}
+
+// The Gram form of fixed side y, rotating y (and `basis`, the rotation from
+// the original factors to the current ones) when `diagonalize`.
+GramForm gram_form(FactorMatrix& y, double reg, bool diagonalize, Eigen::MatrixXd& basis, int threads,
+                   StopToken& stop) {
+    GramForm form;
+    Eigen::MatrixXd g = gram(y, reg, threads, stop);
+    if (!diagonalize) {
+        form.full = g.cast<float>();
+        return form;
+    }
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(g);
+    form.diagonal = eigen.eigenvalues().cast<float>();
+    form.rotation = eigen.eigenvectors().cast<float>();
+    rotate(y, form.rotation, threads, stop);
+    basis = basis * eigen.eigenvectors();
+    return form;
 }
 
 // Per-thread scratch for the row solves, kept for the whole training (the
@@ -93,7 +143,7 @@ struct SolveSide {
     const SparseRows& rows;  // per row of x: columns index rows of y
     FactorMatrix& x;
     const FactorMatrix& y;
-    const Eigen::MatrixXf& gram;  // implicit only: YtY + reg I
+    const GramForm& gram;  // implicit only
     const std::vector<std::size_t>& chunks;  // chunk_bounds(rows)
 };
 
@@ -106,10 +156,19 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
     const std::vector<std::size_t>& bounds = side.chunks;
     std::vector<double> chunk_loss(bounds.size() - 1, 0.0);
     float reg = static_cast<float>(p.regularization);
-    kernel::CgProblem cg{side.rows.offsets.data(), side.rows.columns.data(), side.rows.values.data(),
-                         side.y.data(),           side.gram.data(),         side.x.data(),
-                         f,                       static_cast<float>(p.alpha), p.cg_steps,
-                         &stop.flag()};
+    const GramForm& g = side.gram;
+    kernel::CgProblem cg{side.rows.offsets.data(),
+                         side.rows.columns.data(),
+                         side.rows.values.data(),
+                         side.y.data(),
+                         g.full.data(),
+                         side.x.data(),
+                         f,
+                         static_cast<float>(p.alpha),
+                         p.cg_steps,
+                         &stop.flag(),
+                         g.rotated() ? g.diagonal.data() : nullptr,
+                         g.rotated() ? g.rotation.data() : nullptr};
 
     // Rows [b, e) of one chunk; returns their loss terms.
     auto solve_chunk = [&](std::size_t b, std::size_t e, int worker) -> double {
@@ -132,24 +191,24 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
                 s.gathered.resize(nz, f);
                 s.confidence.resize(nz);
             }
-            auto g = s.gathered.topRows(nz);
+            auto gathered = s.gathered.topRows(nz);
             for (Eigen::Index j = 0; j < nz; ++j) {
-                g.row(j) = side.y.row(side.rows.columns[begin + static_cast<std::uint64_t>(j)]);
+                gathered.row(j) = side.y.row(side.rows.columns[begin + static_cast<std::uint64_t>(j)]);
                 float w = side.rows.values[begin + static_cast<std::uint64_t>(j)];
                 s.confidence[j] = p.explicit_feedback ? w : 1.0f + static_cast<float>(p.alpha) * w;
             }
             auto c = s.confidence.head(nz);
             if (p.explicit_feedback) {
                 Eigen::MatrixXf a = Eigen::MatrixXf::Identity(f, f) * reg;
-                a.selfadjointView<Eigen::Lower>().rankUpdate(g.transpose());
-                Eigen::VectorXf rhs = g.transpose() * c;
+                a.selfadjointView<Eigen::Lower>().rankUpdate(gathered.transpose());
+                Eigen::VectorXf rhs = gathered.transpose() * c;
                 xv = a.selfadjointView<Eigen::Lower>().ldlt().solve(rhs);
-                if (with_loss) loss += (c - g * xv).squaredNorm() + reg * xv.squaredNorm();
+                if (with_loss) loss += (c - gathered * xv).squaredNorm() + reg * xv.squaredNorm();
             } else {  // exact implicit solve (cg_steps = 0)
-                solve_implicit_row(side.gram, s.gathered.topRows(nz), c.data(), 0, x);
+                solve_implicit_row(g.full, s.gathered.topRows(nz), c.data(), 0, x);
                 if (with_loss) {
-                    Eigen::VectorXf score = g * xv;
-                    loss += xv.dot(side.gram * xv);
+                    Eigen::VectorXf score = gathered * xv;
+                    loss += xv.dot(g.full * xv);
                     loss += ((c.array() - 1) * score.array().square() - 2 * c.array() * score.array() + c.array())
                                 .cast<double>()
                                 .sum();
@@ -239,16 +298,22 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     double nnz = static_cast<double>(data.by_user.nnz());
     double normalizer = p.explicit_feedback ? nnz : confidence_total + double(n_users) * double(n_items) - nnz;
 
-    Eigen::MatrixXf empty;
     std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
     const std::vector<std::size_t> user_chunks = chunk_bounds(data.by_user), item_chunks = chunk_bounds(data.by_item);
+    // The kernel's solves can run in a rotated basis (GramForm); `basis`
+    // takes the original factors to the current ones.
+    const bool kernel_solves = !p.explicit_feedback && p.cg_steps > 0;
+    const bool rotate_users = kernel_solves && ctx.diagonal_gram && diagonalizing_pays(n_users, n_items, p.factors),
+               rotate_items = kernel_solves && ctx.diagonal_gram && diagonalizing_pays(n_items, n_users, p.factors);
+    Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(p.factors, p.factors);
     for (int it = 1; it <= p.iterations; ++it) {
-        Eigen::MatrixXf gram_items =
-            p.explicit_feedback ? empty : gram(model.item_factors, p.regularization, threads, stop);
+        GramForm gram_items, gram_users;
+        if (!p.explicit_feedback)
+            gram_items = gram_form(model.item_factors, p.regularization, rotate_users, basis, threads, stop);
         solve_side({data.by_user, model.user_factors, model.item_factors, gram_items, user_chunks}, p, scratch, stop,
                    false);
-        Eigen::MatrixXf gram_users =
-            p.explicit_feedback ? empty : gram(model.user_factors, p.regularization, threads, stop);
+        if (!p.explicit_feedback)
+            gram_users = gram_form(model.user_factors, p.regularization, rotate_items, basis, threads, stop);
         double loss =
             solve_side({data.by_item, model.item_factors, model.user_factors, gram_users, item_chunks}, p, scratch,
                        stop, true);
@@ -259,6 +324,12 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
         double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
         if (ctx.progress) ctx.progress(it, loss, elapsed);
         stop.check();
+    }
+
+    if (rotate_users || rotate_items) {  // back to the basis of the factors the solves would give unrotated
+        const FactorMatrix back = basis.transpose().cast<float>();
+        rotate(model.user_factors, back, threads, stop);
+        rotate(model.item_factors, back, threads, stop);
     }
 
     model.item_popularity.resize(n_items);
