@@ -10,7 +10,7 @@ EXTENSION   = recsys
 MODULE_big  = recsys
 DATA        = recsys--0.1.0.sql
 
-CORE_OBJS   = src/core/als_kernel.o src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
+CORE_OBJS   = src/core/als_gram.o src/core/als_kernel.o src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
               src/core/interactions.o src/core/huge_pages.o src/core/json.o src/core/metrics.o src/core/model.o \
               src/core/model_cache.o src/core/model_format.o src/core/options.o src/core/parallel.o src/core/radix_sort.o \
               src/core/topk.o
@@ -44,3 +44,5 @@ BITCODE_CXXFLAGS += -std=c++17 -Wno-register -I$(EIGEN_INCLUDE)
 # strict aliasing every float store forces pointers to be reloaded (15%).
 # -Wno-psabi: kernel vectors never cross a non-inlined call (kernel_simd.h).
 $(CORE_OBJS): CXXFLAGS += -fno-wrapv -fstrict-aliasing -Wno-psabi
+# GCC 12 sees a false "may be used uninitialized" in Eigen's eigensolver.
+src/core/als_gram.o: CXXFLAGS += -Wno-maybe-uninitialized

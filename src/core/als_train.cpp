@@ -1,11 +1,11 @@
 // ALS training: alternate between solving every user against fixed item
 // factors and every item against fixed user factors.
 #include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
 #include <chrono>
 #include <cmath>
 
 #include "als.h"
+#include "als_gram.h"
 #include "als_kernel.h"
 #include "huge_pages.h"
 #include "parallel.h"
@@ -16,10 +16,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Rows per block of the Gram matrix sum. Fixed (not derived from the thread
-// count) so that the floating-point sum, and so the model, does not depend
-// on how many threads ran.
-constexpr std::size_t kGramBlock = 8192;
 // A chunk of solves (the unit of work of a thread, and the interval at
 // which a cancel is seen) has at most kSolveChunk rows and, once it has
 // kChunkNonzeros nonzeros, ends: a blockbuster row is a chunk of its own.
@@ -59,75 +55,6 @@ void random_init(FactorMatrix& m, std::uint64_t seed, std::uint64_t side, int th
                 m(r, c) = static_cast<float>(bits >> 40) * (0.01f / 16777216.0f);
             }
     });
-}
-
-// YtY + reg * I, summed in fixed blocks in a fixed order.
-Eigen::MatrixXd gram(const FactorMatrix& y, double reg, int threads, StopToken& stop) {
-    std::size_t rows = static_cast<std::size_t>(y.rows());
-    int f = static_cast<int>(y.cols());
-    std::size_t blocks = (rows + kGramBlock - 1) / kGramBlock;
-    std::vector<Eigen::MatrixXd> partial(blocks);
-    parallel_for(blocks, 1, threads, stop, [&](std::size_t b, std::size_t e, int) {
-        for (std::size_t blk = b; blk < e; ++blk) {
-            partial[blk] = Eigen::MatrixXd::Zero(f, f);
-            kernel::gram_lower_accumulate(y.data(), blk * kGramBlock, std::min(rows, (blk + 1) * kGramBlock), f,
-                                          partial[blk].data());
-        }
-    });
-    Eigen::MatrixXd sum = Eigen::MatrixXd::Zero(f, f);
-    for (auto& p : partial) sum += p;
-    sum.triangularView<Eigen::StrictlyUpper>() = sum.transpose();
-    sum.diagonal().array() += reg;
-    return sum;
-}
-
-// Rows of m become m * rotation (rotation: f x f, orthogonal).
-void rotate(FactorMatrix& m, const FactorMatrix& rotation, int threads, StopToken& stop) {
-    const int f = static_cast<int>(m.cols());
-    parallel_for(static_cast<std::size_t>(m.rows()), 4096, threads, stop, [&](std::size_t b, std::size_t e, int) {
-        kernel::rotate_rows(m.data(), b, e, f, rotation.data());
-    });
-}
-
-// What the solves of a half-step multiply by: the fixed side's Gram matrix
-// G = Y^T Y + reg I, either as it is (`full`) or, after a change of basis,
-// diagonal. In the eigenvectors Q of G (G = Q L Q^T), y Q and x Q solve the
-// same problem, rotated, with G = L: each CG step's product with G then
-// costs f multiplications instead of f^2 multiply-adds. The price is a
-// rotation of every row of y (here) and of x (by the kernel, on load), so
-// it pays where the solved side has more rows than the fixed one: users
-// against videos. Every solve and the loss are the same in any basis; the
-// factors are rotated back at the end of training.
-struct GramForm {
-    Eigen::MatrixXf full;
-    Eigen::VectorXf diagonal;  // L, when rotated
-    FactorMatrix rotation;     // Q, when rotated
-    bool rotated() const { return diagonal.size() > 0; }
-};
-
-// Rotation pays when it saves more products with G (three per solved row:
-// the CG steps; the warm start's rotation replaces the first) than it
-// spends rotating the fixed side and decomposing G.
-bool diagonalizing_pays(std::size_t solved_rows, std::size_t fixed_rows, int f) {
-    return 3 * solved_rows > fixed_rows + 5 * static_cast<std::size_t>(f);
-}
-
-// The Gram form of fixed side y, rotating y (and `basis`, the rotation from
-// the original factors to the current ones) when `diagonalize`.
-GramForm gram_form(FactorMatrix& y, double reg, bool diagonalize, Eigen::MatrixXd& basis, int threads,
-                   StopToken& stop) {
-    GramForm form;
-    Eigen::MatrixXd g = gram(y, reg, threads, stop);
-    if (!diagonalize) {
-        form.full = g.cast<float>();
-        return form;
-    }
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(g);
-    form.diagonal = eigen.eigenvalues().cast<float>();
-    form.rotation = eigen.eigenvectors().cast<float>();
-    rotate(y, form.rotation, threads, stop);
-    basis = basis * eigen.eigenvectors();
-    return form;
 }
 
 // Per-thread scratch for the row solves, kept for the whole training (the
