@@ -28,6 +28,11 @@ constexpr int round_up(int n, int to) { return (n + to - 1) / to * to; }
 // this many bytes. A solve with more rows (a blockbuster video) reads them
 // once into a dense matrix instead (BlockCg::solve_dense).
 constexpr std::size_t kGatherBytes = std::size_t(1) << 21;
+// A block of lockstep solves gathers up to this many bytes in all (it
+// starts with one solve and takes the next while they fit): every CG step
+// reads them all again, so they should stay in the core's L2 cache; six
+// videos of a few thousand viewers each would not.
+constexpr std::size_t kBlockGatherBytes = std::size_t(1) << 19;
 // Rows per pass of the dense products (gram_lower_accumulate, solve_dense).
 constexpr int kDenseRows = 128;
 // Prefetching: a solve's gather asks for its rows kRowsAhead ahead, and
@@ -233,6 +238,22 @@ struct BlockCg {
         }
     }
 
+    // Rows of x in the block starting at b0 (1 to NR of them): as many as
+    // gather at most kBlockGatherBytes together (a dense solve gathers none).
+    RECSYS_MEMBER int block_rows(std::size_t b0, std::size_t end) const {
+        const std::uint64_t budget = kBlockGatherBytes / sizeof(float) / static_cast<std::uint64_t>(padded());
+        std::uint64_t gathered_rows = 0;
+        int nb = 0;
+        for (; nb < NR && b0 + static_cast<std::size_t>(nb) < end; ++nb) {
+            const std::size_t r = b0 + static_cast<std::size_t>(nb);
+            const std::uint64_t n = p.offsets[r + 1] - p.offsets[r];
+            const std::uint64_t gathers = n <= per_solve ? n : 0;
+            if (nb > 0 && gathered_rows + gathers > budget) break;
+            gathered_rows += gathers;
+        }
+        return nb;
+    }
+
     // Sets up the segments of rows [b0, b0 + nb), copies their x and aims
     // the prefetch at the next block.
     RECSYS_MEMBER void load_block(std::size_t b0, int nb, std::size_t end) {
@@ -254,7 +275,8 @@ struct BlockCg {
             simd::tile_columns<T, NR>(rotation, fp, xs, fp, 1, fp, aps, fp, fp);
             std::memcpy(xs, aps, sizeof(float) * static_cast<std::size_t>(NR * fp));
         }
-        const std::size_t next = b0 + NR, next_end = next + NR < end ? next + NR : end;
+        const std::size_t next = b0 + static_cast<std::size_t>(nb);
+        const std::size_t next_end = next < end ? next + static_cast<std::size_t>(block_rows(next, end)) : end;
         if (next < end)
             ahead.aim(p.offsets[next], p.offsets[next_end], groups);
         else
@@ -351,8 +373,9 @@ struct BlockCg {
         auto curvature = [alpha](F8 w, F8 s) RECSYS_LAMBDA { return alpha * w * s; };
         double loss = 0;
         double confidence[NR];  // sum of c per row, for the loss
-        for (std::size_t b0 = begin; b0 < end && !stopped(); b0 += NR) {
-            const int nb = end - b0 < static_cast<std::size_t>(NR) ? static_cast<int>(end - b0) : NR;
+        int nb = 0;
+        for (std::size_t b0 = begin; b0 < end && !stopped(); b0 += static_cast<std::size_t>(nb)) {
+            nb = block_rows(b0, end);
             load_block(b0, nb, end);
             gram_times(xs, rs);  // r = b - A x = sum_k (c - (c - 1) y.x) y - gram x
             for (int j = 0; j < NR; ++j) {
