@@ -275,28 +275,37 @@ TEST(AlsDeterminism, ThreadCountDoesNotChangeLargerModels) {
     expect_identical(planted_model(), train(r, planted_options(), 1));
 }
 
-TEST(AlsDeterminism, SolvingInTheGramEigenbasisGivesTheSameModel) {
-    // The planted data rotate both halves (diagonalizing_pays: 3 x 300 users
-    // > 200 items + 5 f and 3 x 200 items > 300 users + 5 f); the factors,
-    // rotated back, and the losses must be those of the unrotated solves, up
-    // to rounding. Three CG steps carry a rounding difference of 1e-7 in the
-    // inputs to about 1e-4 in the solutions (measured: 5e-4 here after 12
-    // iterations, 7e-5 in the losses); a wrong rotation would differ by 1.
-    const Rows& r = planted().train;
+// Trains on `users` x `items` random interactions with and without the
+// change of basis of als_gram.h; the factors, rotated back, and the losses
+// must be those of the unrotated solves, up to rounding. Three CG steps
+// carry a rounding difference of 1e-7 in their inputs to about 1e-4 in the
+// solutions (measured: up to 7e-4 in the factors, 7e-5 in the losses); a
+// wrong rotation would differ by 1.
+void expect_rotated_training_matches_plain(int users, int items) {
+    Rows r;
+    std::mt19937 rng(static_cast<std::uint32_t>(users + items));
+    for (int k = 0; k < 20 * users; ++k) r.add(rng() % users, rng() % items, 1.0f + static_cast<float>(rng() % 3));
+    const Options options = als_options({num("factors", 4), num("iterations", 6), num("alpha", 5)});
     MemoryBudget unlimited;
     StopToken never;
-    TrainContext plain{2, &unlimited, &never, nullptr};
+    TrainContext rotating{2, &unlimited, &never, nullptr}, plain = rotating;
     plain.diagonal_gram = false;
     TrainingSummary summary;
-    const AlsModel want = train_als(r.users.data(), r.items.data(), r.weights.data(), r.size(), planted_options(),
-                                    summary, plain);
-    const AlsModel& got = planted_model();
+    const AlsModel got = train_als(r.users.data(), r.items.data(), r.weights.data(), r.size(), options, summary, rotating);
+    const AlsModel want = train_als(r.users.data(), r.items.data(), r.weights.data(), r.size(), options, summary, plain);
     EXPECT_FALSE(got.user_factors == want.user_factors) << "the rotated solves did not run";
     EXPECT_LE((got.user_factors - want.user_factors).norm(), 3e-3f * want.user_factors.norm());
     EXPECT_LE((got.item_factors - want.item_factors).norm(), 3e-3f * want.item_factors.norm());
     ASSERT_EQ(got.summary.loss.size(), want.summary.loss.size());
     for (std::size_t i = 0; i < want.summary.loss.size(); ++i)
         EXPECT_NEAR(got.summary.loss[i], want.summary.loss[i], 5e-4 * want.summary.loss[i]) << "iteration " << i + 1;
+}
+
+TEST(AlsDeterminism, SolvingInTheGramEigenbasisGivesTheSameModel) {
+    // diagonalizing_pays (3 solved rows > fixed rows + 128 f, f = 4):
+    // 1000 x 1000 rotates both halves, 3000 x 200 the users' only.
+    expect_rotated_training_matches_plain(1000, 1000);
+    expect_rotated_training_matches_plain(3000, 200);
 }
 
 TEST(AlsDeterminism, OtherSeedOtherModel) {
