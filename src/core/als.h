@@ -51,8 +51,8 @@ struct TrainContext {
     StopToken* stop = nullptr;
     ProgressFn progress;  // called on the calling thread only
     // Lets a half-step solve in the eigenbasis of its Gram matrix where that
-    // is cheaper (same solves, rotated; see als_train.cpp). Tests turn it
-    // off to compare.
+    // is cheaper (same solves, rotated; see GramForm in als_gram.h). Tests
+    // turn it off to compare.
     bool diagonal_gram = true;
 };
 

@@ -48,6 +48,19 @@ float* align64(float* p) {
     return reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(p) + 63) & ~std::uintptr_t(63));
 }
 
+// dst (padded_rows x fp) = src (rows x f, row-major; may be null when
+// rows is 0), each row zero-padded to fp floats, zero rows after the last.
+RECSYS_INLINE void copy_padded_rows(const float* src, int rows, int f, float* dst, int padded_rows, int fp) {
+    for (int r = 0; r < padded_rows; ++r) {
+        float* row = dst + static_cast<std::size_t>(r) * static_cast<std::size_t>(fp);
+        const int copied = r < rows ? f : 0;
+        if (copied)
+            std::memcpy(row, src + static_cast<std::size_t>(r) * static_cast<std::size_t>(f),
+                        sizeof(float) * static_cast<std::size_t>(f));
+        for (int c = copied; c < fp; ++c) row[c] = 0;
+    }
+}
+
 RECSYS_INLINE void prefetch_row(const float* row, int f) {
     const char* bytes = reinterpret_cast<const char*>(row);
     for (int byte = 0; byte < f * 4; byte += 64) __builtin_prefetch(bytes + byte);
@@ -153,21 +166,19 @@ struct BlockCg {
         unscaled = base + at.unscaled, scaled = base + at.scaled, gathered = base + at.gathered;
         gathered_weights = base + at.weights;
         if (diagonal)
-            for (int i = 0; i < fp; ++i) diagonal[i] = i < f ? p.gram_diagonal[i] : 0.0f;
+            copy_padded_rows(p.gram_diagonal, 1, f, diagonal, 1, fp);
         else
-            for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.gram + i * f : nullptr, gram + i * fp);
-        if (rotation)
-            for (int i = 0; i < fp; ++i) copy_padded(i < f ? p.rotation + i * f : nullptr, rotation + i * fp);
+            copy_padded_rows(p.gram, f, f, gram, fp, fp);
+        if (rotation) copy_padded_rows(p.rotation, f, f, rotation, fp, fp);
     }
 
     // A cancel pending: the solves stop between blocks (and between the
     // passes of a dense solve's read), so that one call never runs long.
     RECSYS_MEMBER bool stopped() const { return p.stop && p.stop->load(std::memory_order_relaxed); }
 
+    // One row of f floats (none: zeros) as fp floats.
     RECSYS_MEMBER void copy_padded(const float* src, float* dst) const {
-        const int f = factors(), fp = padded();
-        if (src) std::memcpy(dst, src, sizeof(float) * static_cast<std::size_t>(f));
-        for (int c = src ? f : 0; c < fp; ++c) dst[c] = 0;
+        copy_padded_rows(src, src ? 1 : 0, factors(), dst, 1, padded());
     }
     RECSYS_MEMBER const float* y_row(std::uint64_t k) const {
         return p.y + static_cast<std::size_t>(p.columns[k]) * static_cast<std::size_t>(factors());

@@ -47,11 +47,7 @@ RECSYS_INLINE void gram_lower_accumulate_for(const float* y, std::size_t begin, 
         tile(static_cast<std::size_t>(fp + T::NR) * fp);
     for (std::size_t b = begin; b < end; b += kDenseRows) {
         const int rows = end - b < static_cast<std::size_t>(kDenseRows) ? static_cast<int>(end - b) : kDenseRows;
-        for (int r = 0; r < rows; ++r) {
-            float* dst = block.data() + r * fp;
-            std::memcpy(dst, y + (b + static_cast<std::size_t>(r)) * f, sizeof(float) * static_cast<std::size_t>(f));
-            for (int c = f; c < fp; ++c) dst[c] = 0;
-        }
+        copy_padded_rows(y + b * static_cast<std::size_t>(f), rows, f, block.data(), rows, fp);
         simd::add_lower_product<T>(block.data(), block.data(), rows, f, fp, tile.data(), lower);
     }
 }
@@ -62,12 +58,11 @@ template <class T>
 RECSYS_INLINE void rotate_rows_for(float* x, std::size_t begin, std::size_t end, int f, const float* rotation) {
     const int fp = round_up(f, T::W);
     const std::size_t row_bytes = sizeof(float) * static_cast<std::size_t>(f);
-    std::vector<float> padded(static_cast<std::size_t>(fp) * fp, 0.0f), in(T::NR * static_cast<std::size_t>(fp), 0.0f),
-        out(in.size());
-    for (int k = 0; k < f; ++k) std::memcpy(padded.data() + k * fp, rotation + k * f, row_bytes);
+    std::vector<float> padded(static_cast<std::size_t>(fp) * fp), in(T::NR * static_cast<std::size_t>(fp)), out(in.size());
+    copy_padded_rows(rotation, f, f, padded.data(), fp, fp);
     for (std::size_t b = begin; b < end; b += T::NR) {
         const int rows = end - b < static_cast<std::size_t>(T::NR) ? static_cast<int>(end - b) : T::NR;
-        for (int j = 0; j < rows; ++j) std::memcpy(in.data() + j * fp, x + (b + static_cast<std::size_t>(j)) * f, row_bytes);
+        copy_padded_rows(x + b * static_cast<std::size_t>(f), rows, f, in.data(), T::NR, fp);
         simd::tile_columns<T, T::NR>(padded.data(), fp, in.data(), fp, 1, fp, out.data(), fp, fp);
         for (int j = 0; j < rows; ++j) std::memcpy(x + (b + static_cast<std::size_t>(j)) * f, out.data() + j * fp, row_bytes);
     }

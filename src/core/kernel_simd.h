@@ -125,35 +125,34 @@ RECSYS_INLINE F8 sum_lanes8(const typename T::Vec (&acc)[8]) {
     }
 }
 
-// The dot products of eight rows (stride n floats, n a multiple of T::W) with
-// v, in lanes 0..7: one multiply-add per row and lane, then a shuffle tree
-// shared by the eight instead of eight separate horizontal sums.
-template <class T>
-RECSYS_INLINE F8 dot8(const float* rows, const float* v, int n) {
-    typedef typename T::Vec V;
-    V acc[8];
-    for (int i = 0; i < 8; ++i) acc[i] = V{};
-    for (int c = 0; c < n; c += T::W) {
-        const V vc = load<T>(v + c);
-        for (int i = 0; i < 8; ++i) acc[i] += load<T>(rows + kReversed3[i] * n + c) * vc;
-    }
-    return sum_lanes8<T>(acc);
-}
-
-// a_i . b_i for the kCount <= 8 row pairs (stride n floats, n a multiple of
-// T::W) in lanes 0..kCount-1, zeros after: the dot products of a block's
-// vectors with one reduction tree.
-template <class T, int kCount>
-RECSYS_INLINE F8 dot_pairs(const float* a, const float* b, int n) {
+// a_i . b_i for the kCount <= 8 rows a_i (stride n floats, n a multiple of
+// T::W) in lanes 0..kCount-1, zeros after: one multiply-add per row and
+// lane, then a shuffle tree shared by the rows instead of a horizontal sum
+// each. b_i is the row of b at the same stride, or with kOneB the same
+// vector b for every row.
+template <class T, int kCount, bool kOneB>
+RECSYS_INLINE F8 dot_rows(const float* a, const float* b, int n) {
     typedef typename T::Vec V;
     V acc[8];
     for (int i = 0; i < 8; ++i) acc[i] = V{};
     for (int c = 0; c < n; c += T::W)
         for (int i = 0; i < 8; ++i) {
             const int row = kReversed3[i];
-            if (row < kCount) acc[i] += load<T>(a + row * n + c) * load<T>(b + row * n + c);
+            if (row < kCount) acc[i] += load<T>(a + row * n + c) * load<T>(b + (kOneB ? 0 : row * n) + c);
         }
     return sum_lanes8<T>(acc);
+}
+
+// The dot products of eight rows with one vector v.
+template <class T>
+RECSYS_INLINE F8 dot8(const float* rows, const float* v, int n) {
+    return dot_rows<T, 8, true>(rows, v, n);
+}
+
+// The dot products of a block's row pairs.
+template <class T, int kCount>
+RECSYS_INLINE F8 dot_pairs(const float* a, const float* b, int n) {
+    return dot_rows<T, kCount, false>(a, b, n);
 }
 
 // ---- a register-tiled matrix product -------------------------------------
