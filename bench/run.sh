@@ -273,7 +273,7 @@ peak_share() {
                 if (set == "ml") continue
                 k = n[set]
                 for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
-                    if (gf[set, j] > gf[set, i]) {
+                    if (gf[set, j] > gf[set, i] || (gf[set, j] == gf[set, i] && sec[set, j] < sec[set, i])) {
                         x = gf[set, i]; gf[set, i] = gf[set, j]; gf[set, j] = x
                         x = sec[set, i]; sec[set, i] = sec[set, j]; sec[set, j] = x
                     }
