@@ -58,11 +58,12 @@ GramForm gram_form(FactorMatrix& y, double reg, bool diagonalize, Eigen::MatrixX
                    StopToken& stop) {
     GramForm form;
     Eigen::MatrixXd g = gram(y, reg, threads, stop);
-    if (!diagonalize) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen;
+    if (diagonalize) eigen.compute(g);
+    if (!diagonalize || eigen.info() != Eigen::Success) {  // (no convergence: only with non-finite factors)
         form.full = g.cast<float>();
         return form;
     }
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(g);
     form.diagonal = eigen.eigenvalues().cast<float>();
     form.rotation = eigen.eigenvectors().cast<float>();
     rotate(y, form.rotation, threads, stop);

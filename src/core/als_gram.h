@@ -38,8 +38,9 @@ struct GramForm {
 // rotation of every fixed row and a decomposition of G.
 bool diagonalizing_pays(std::size_t solved_rows, std::size_t fixed_rows, int f);
 
-// The Gram form of fixed side y; when `diagonalize`, rotates y and updates
-// `basis`, the rotation from the original factors to the current ones.
+// The Gram form of fixed side y; when `diagonalize` (and the eigensolver
+// converges), rotates y and updates `basis`, the rotation from the original
+// factors to the current ones.
 GramForm gram_form(FactorMatrix& y, double reg, bool diagonalize, Eigen::MatrixXd& basis, int threads,
                    StopToken& stop);
 
