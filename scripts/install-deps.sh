@@ -15,7 +15,7 @@ deps=(
   "make:/usr/bin/make"
   "cmake:/usr/bin/cmake"
   "postgresql-15:/usr/lib/postgresql/15/bin/postgres"
-  "postgresql-server-dev-15:/usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk"
+  "postgresql-server-dev-15:/usr/include/postgresql/15/server/postgres.h"
   "libeigen3-dev:/usr/include/eigen3/Eigen/Core"
   "zlib1g-dev:/usr/include/zlib.h"
   "libgtest-dev:/usr/include/gtest/gtest.h"
