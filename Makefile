@@ -14,12 +14,12 @@ CORE_OBJS   = src/core/als_gram.o src/core/als_kernel.o src/core/als_model.o src
               src/core/interactions.o src/core/huge_pages.o src/core/json.o src/core/metrics.o src/core/model.o \
               src/core/model_cache.o src/core/model_format.o src/core/options.o src/core/parallel.o src/core/radix_sort.o \
               src/core/topk.o
-GLUE_OBJS   = src/pg/als_aggregate.o src/pg/als_functions.o src/pg/arguments.o src/pg/bridge.o \
+GLUE_OBJS   = src/pg/als_aggregate.o src/pg/als_functions.o src/pg/arguments.o src/pg/bridge.o src/pg/memory_claim.o \
               src/pg/metric_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
               src/pg/options_jsonb.o src/pg/rows.o src/pg/settings.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup options als serving registry metrics evaluation errors
+REGRESS     = setup options als parallel serving registry cache metrics evaluation errors
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

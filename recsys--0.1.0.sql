@@ -21,6 +21,10 @@ CREATE FUNCTION recsys.model_info(model bytea) RETURNS jsonb
 CREATE FUNCTION recsys.model_info(name text) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'recsys_model_info_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 
+-- This backend's cache of registry models: its size, entries and counters.
+CREATE FUNCTION recsys.model_cache_stats() RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'recsys_model_cache_stats' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
 CREATE FUNCTION recsys.save_model(name text, model bytea, metrics jsonb DEFAULT NULL) RETURNS bigint
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -43,6 +47,9 @@ END
 $$;
 
 -- ---------------------------------------------------------------- ALS training
+-- SSPACE: a state holds its group's rows (20 bytes each), so a GROUP BY state
+-- is far larger than the planner's default guess of a few kB; 64 MB keeps
+-- the planner from a hash aggregate that would hold every group in memory.
 CREATE FUNCTION recsys.als_collect(internal, bigint, bigint, float8, jsonb) RETURNS internal
     AS 'MODULE_PATHNAME', 'recsys_als_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.als_collect(internal, bigint, bigint, float8) RETURNS internal
@@ -59,12 +66,12 @@ CREATE FUNCTION recsys.als_train(internal) RETURNS bytea
 CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8, options jsonb) (
     SFUNC = recsys.als_collect, STYPE = internal,
     COMBINEFUNC = recsys.als_combine, SERIALFUNC = recsys.als_serialize, DESERIALFUNC = recsys.als_deserialize,
-    FINALFUNC = recsys.als_train, PARALLEL = SAFE
+    FINALFUNC = recsys.als_train, PARALLEL = SAFE, SSPACE = 67108864
 );
 CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8) (
     SFUNC = recsys.als_collect, STYPE = internal,
     COMBINEFUNC = recsys.als_combine, SERIALFUNC = recsys.als_serialize, DESERIALFUNC = recsys.als_deserialize,
-    FINALFUNC = recsys.als_train, PARALLEL = SAFE
+    FINALFUNC = recsys.als_train, PARALLEL = SAFE, SSPACE = 67108864
 );
 
 -- ---------------------------------------------------------------- serving
@@ -75,7 +82,7 @@ CREATE FUNCTION recsys.recommend(model bytea, user_id bigint, k int DEFAULT 10, 
 CREATE FUNCTION recsys.recommend(name text, user_id bigint, k int DEFAULT 10, exclude_seen bool DEFAULT true,
                                  candidates bigint[] DEFAULT NULL, exclude bigint[] DEFAULT NULL)
     RETURNS TABLE(item_id bigint, score real, rank int)
-    AS 'MODULE_PATHNAME', 'recsys_recommend' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+    AS 'MODULE_PATHNAME', 'recsys_recommend_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
 
 CREATE FUNCTION recsys.recommend_for_items(model bytea, item_ids bigint[], weights float8[] DEFAULT NULL,
                                            k int DEFAULT 10, exclude_seen bool DEFAULT true)
@@ -84,30 +91,30 @@ CREATE FUNCTION recsys.recommend_for_items(model bytea, item_ids bigint[], weigh
 CREATE FUNCTION recsys.recommend_for_items(name text, item_ids bigint[], weights float8[] DEFAULT NULL,
                                            k int DEFAULT 10, exclude_seen bool DEFAULT true)
     RETURNS TABLE(item_id bigint, score real, rank int)
-    AS 'MODULE_PATHNAME', 'recsys_recommend_for_items' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+    AS 'MODULE_PATHNAME', 'recsys_recommend_for_items_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
 
 CREATE FUNCTION recsys.similar_items(model bytea, item_id bigint, k int DEFAULT 10)
     RETURNS TABLE(item_id bigint, score real, rank int)
     AS 'MODULE_PATHNAME', 'recsys_similar_items' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
 CREATE FUNCTION recsys.similar_items(name text, item_id bigint, k int DEFAULT 10)
     RETURNS TABLE(item_id bigint, score real, rank int)
-    AS 'MODULE_PATHNAME', 'recsys_similar_items' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+    AS 'MODULE_PATHNAME', 'recsys_similar_items_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
 
 CREATE FUNCTION recsys.recommend_all(model bytea, k int DEFAULT 10, exclude_seen bool DEFAULT true)
     RETURNS TABLE(user_id bigint, item_id bigint, score real, rank int)
     AS 'MODULE_PATHNAME', 'recsys_recommend_all' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10000;
 CREATE FUNCTION recsys.recommend_all(name text, k int DEFAULT 10, exclude_seen bool DEFAULT true)
     RETURNS TABLE(user_id bigint, item_id bigint, score real, rank int)
-    AS 'MODULE_PATHNAME', 'recsys_recommend_all' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
+    AS 'MODULE_PATHNAME', 'recsys_recommend_all_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
 
 CREATE FUNCTION recsys.item_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_item_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 CREATE FUNCTION recsys.item_factors(name text) RETURNS TABLE(id bigint, factors real[])
-    AS 'MODULE_PATHNAME', 'recsys_item_factors' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
+    AS 'MODULE_PATHNAME', 'recsys_item_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(id bigint, factors real[])
-    AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
+    AS 'MODULE_PATHNAME', 'recsys_user_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 
 -- ---------------------------------------------------------------- metrics
 CREATE FUNCTION recsys.precision_at_k(recommended bigint[], relevant bigint[], k int) RETURNS float8

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh -- the recsys benchmarks (bench/README.md says what each one measures).
 #
-#   bash bench/run.sh                  everything: peak, latency, speed, quality (~3-6 min on 2 cores)
+#   bash bench/run.sh                  everything: peak, latency, speed, quality, cancel (~3-6 min on 2 cores)
 #   bash bench/run.sh latency          one part (or several: bench/run.sh peak speed)
 #
 # Parts:
@@ -13,6 +13,8 @@
 #            recsys.threads = 1 and 2 (bench/train_speed.sql) on MovieLens 100K and on generated
 #            data of 1M and 10M interactions
 #   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
+#   cancel   how long an als_fit statement takes to end after pg_cancel_backend, cancelled at
+#            several moments of a training on 1M interactions (bench/cancel_latency.sql)
 #
 # What it does first: builds the bench programs with CMake (-DRECSYS_NATIVE=ON, Release) into
 # build-bench/, and (for the parts that need a server) builds and installs the extension with
@@ -38,13 +40,13 @@ usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}
 parts=()
 for a in "$@"; do
     case "$a" in
-        all) parts+=(peak latency speed quality) ;;
-        peak | latency | speed | quality) parts+=("$a") ;;
+        all) parts+=(peak latency speed quality cancel) ;;
+        peak | latency | speed | quality | cancel) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, cancel, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency speed quality)
+((${#parts[@]})) || parts=(peak latency speed quality cancel)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -235,6 +237,15 @@ part_quality() {
     sed -n 's/^QUALITY /quality /p' <<<"$out" >>"$SUMMARY"
 }
 
+part_cancel() {
+    local out
+    bench_header "cancel: how long a training takes to stop after pg_cancel_backend" \
+        "$CMD  (psql -f bench/cancel_latency.sql)"
+    out=$(bench_psql -q -f bench/cancel_latency.sql 2>&1) || { printf '%s\n' "$out"; return 1; }
+    printf '%s\n' "$out" | grep '^CANCEL'
+    sed -n 's/^CANCEL summary: /cancel /p' <<<"$out" >>"$SUMMARY"
+}
+
 # ------------------------------------------------------------------ main
 echo "bench/run.sh: parts ${parts[*]}; log $LOG"
 targets=()
@@ -242,7 +253,7 @@ want peak && targets+=(gemm_peak_bench)
 want latency && targets+=(serve_latency)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
-if want latency || want speed || want quality; then
+if want latency || want speed || want quality || want cancel; then
     ensure_extension
     say "server"
     bench_server_start
@@ -252,6 +263,7 @@ want peak && part_peak
 want latency && part_latency
 want speed && part_speed
 want quality && part_quality
+want cancel && part_cancel
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
 # all-cores ALS runs of each generated set: best and median of the runs.

@@ -22,7 +22,7 @@
 --      (three times):
 --      training seconds / iterations ("per iteration, incl. setup": includes building the sparse
 --      layouts from the rows and the random start). bench/run.sh also reads the per-iteration
---      progress NOTICEs (recsys.verbose) to give the steady per-iteration time.
+--      progress NOTICEs (recsys.progress) to give the steady per-iteration time.
 --  MovieLens 100K (data=movielens): the training split of bench/movielens_quality.sql, 15 and 1
 --      iterations, best of 3 each, so that (t15 - t1) / 14 is the steady per-iteration time.
 -- GFLOP/s use the nominal work per iteration of bench/README.md and ANCHORS:
@@ -33,7 +33,7 @@
 \set data generated
 \endif
 SET recsys.max_memory = '8GB';
-SET recsys."verbose" = on;   -- "verbose" is an SQL keyword: quoted (SET recsys.verbose is a syntax error)
+SET recsys.progress = on;
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS speed_runs;
 DROP TABLE IF EXISTS speed_ml;
@@ -56,7 +56,7 @@ ANALYZE speed_ml;
 \set parallel 0
 \set opts '{"factors": 64, "iterations": 15, "regularization": 10, "alpha": 2, "cg_steps": 3}'
 \set opts1 '{"factors": 64, "iterations": 1, "regularization": 10, "alpha": 2, "cg_steps": 3}'
-SET recsys."verbose" = off;
+SET recsys.progress = off;
 \set threads 1
 \set label ml_t1_i15
 \ir train_speed_run.sql

@@ -264,4 +264,4 @@ SELECT 42, r.item_id, (SELECT max(id) FROM recsys.models WHERE name = 'demo_cand
 SELECT count(*) AS logged, min(position) AS first_position, max(position) AS last_position
   FROM demo.recommendation_log WHERE user_id = 42;
 \echo
-\echo 'Done. Try: SELECT * FROM recsys.recommend(''demo_candidates'', 7, 10);'
+\echo 'Done.'

@@ -55,11 +55,16 @@ rm -f "$regress_log"
 
 echo "== progress NOTICEs"
 notices=$(psql -X -q -d contrib_regression 2>&1 <<'SQL' | grep -c 'als_fit iteration' || true
-SET recsys."verbose" = on;
+SET recsys.progress = on;
 SELECT length(recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 3}')) > 0 FROM watch;
 SQL
 )
 if [[ "$notices" -eq 3 ]]; then echo "ok: 3 progress NOTICEs"; count 1 0; else echo "FAILED: $notices progress NOTICEs, expected 3"; count 0 1; fi
+
+echo "== two-connection tests (tests/pg)"
+for t in tests/pg/*.sh; do
+    if bash "$t" contrib_regression; then count 1 0; else count 0 1; fi
+done
 
 if pg_cluster_crashed; then echo "FAILED: the server log shows a crash"; count 0 1; fi
 

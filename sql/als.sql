@@ -57,9 +57,9 @@ FROM m;
 SELECT recsys.model_info(recsys.als_fit(user_id, item_id, 1 + item_id % 5, '{"explicit": true, "factors": 4, "iterations": 3}'))
        ->'metadata'->'options'->'explicit' AS explicit FROM watch;
 -- progress NOTICEs (their text holds timings, so only their count is checked, by scripts/test.sh)
-SET recsys."verbose" = on;
-SHOW recsys."verbose";
-RESET recsys."verbose";
+SET recsys.progress = on;
+SHOW recsys.progress;
+RESET recsys.progress;
 -- GROUP BY: one model per segment
 SELECT user_id <= 20 AS segment, recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 1}'))
        ->'metadata'->'dimensions' AS dims

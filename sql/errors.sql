@@ -12,6 +12,14 @@ SELECT recsys.model_info(overlay(model placing '\x09000000'::bytea from 9 for 4)
 SET recsys.max_memory = '1MB';
 SELECT recsys.als_fit(g, g % 1000, 1.0, '{}') FROM generate_series(1, 100000) g;
 SELECT recsys.als_fit(g % 3000, g % 1000, 1.0, '{"factors": 1024}') FROM generate_series(1, 20000) g;
+-- the cap holds for all the states of a backend together: each group's
+-- 40,000 rows (800 kB) fit in 1 MB, but a hash aggregate holds both at once
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT g % 2, recsys.als_fit(g, g % 1000, 1.0, '{}') FROM generate_series(1, 80000) g GROUP BY 1;
+SELECT g % 2, recsys.als_fit(g, g % 1000, 1.0, '{}') FROM generate_series(1, 80000) g GROUP BY 1;
+RESET enable_sort;
+-- the claims of a failed statement are released: one state may again use it all
+SELECT recsys.als_fit(g, g % 1000, 1.0, '{}') FROM generate_series(1, 100000) g;
 RESET recsys.max_memory;
 -- cancellation: statement_timeout stops a long training promptly
 SET statement_timeout = '200ms';

@@ -7,6 +7,7 @@
 
 #include "../core/als.h"
 #include "bridge.h"
+#include "memory_claim.h"
 #include "options_jsonb.h"
 #include "owned.h"
 #include "pg_headers.h"
@@ -30,7 +31,17 @@ struct AlsState {
     uint64 skipped;  // rows with a NULL user or item
     Jsonb* options;  // NULL for the 3-argument form
     bool options_checked;
+    bool serialized;     // a partial state that a parallel worker hands over as one bytea
+    MemoryClaim* claim;  // the bytes of the row arrays, against recsys.max_memory
 };
+
+// Layout of a serialized state: count, skipped, options length (0: none),
+// options, users, items, weights. One bytea holds at most 1 GB.
+constexpr uint64 kSerialHeader = VARHDRSZ + 3 * sizeof(uint64);
+
+uint64 serialized_size(const AlsState* s) {
+    return kSerialHeader + (s->options ? VARSIZE(s->options) : 0) + s->count * kBytesPerRow;
+}
 
 MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* what) {
     MemoryContext context;
@@ -38,23 +49,38 @@ MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* what) {
     return context;
 }
 
-void check_budget(uint64 rows) {
-    if (rows * kBytesPerRow > max_memory_bytes())
-        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-                        errmsg("als_fit input of more than %llu rows is over the memory limit of %llu MB",
-                               static_cast<unsigned long long>(max_memory_bytes() / kBytesPerRow),
-                               static_cast<unsigned long long>(max_memory_bytes() >> 20)),
-                        errhint("%s", max_memory_hint())));
+// Whether this call of the transition function builds a partial state that
+// will be serialized (a worker's share of a parallel aggregate).
+bool builds_serialized_state(FunctionCallInfo fcinfo) {
+    return fcinfo->context && IsA(fcinfo->context, AggState) &&
+           DO_AGGSPLIT_SERIALIZE(reinterpret_cast<AggState*>(fcinfo->context)->aggsplit);
+}
+
+// A worker's state must fit one bytea: say so at the row that passes it, not
+// after the whole scan when the state is handed over.
+void check_serializable(const AlsState* s, uint64 rows) {
+    uint64 fixed = kSerialHeader + (s->options ? VARSIZE(s->options) : 0);
+    uint64 most = (MaxAllocSize - fixed) / kBytesPerRow;
+    if (rows > most)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("als_fit share of one parallel worker passes %llu rows, the most it can hand over "
+                               "(1 GB)",
+                               static_cast<unsigned long long>(most)),
+                        errhint("SET max_parallel_workers_per_gather = 0 (or a larger value, so that each worker "
+                                "reads less) for this query")));
 }
 
 void reserve(AlsState* s, uint64 needed, MemoryContext context) {
     if (needed <= s->capacity) return;
+    if (s->serialized) check_serializable(s, needed);
     uint64 capacity = s->capacity ? s->capacity : 1024;
     while (capacity < needed) capacity *= 2;
     // Doubling must not overshoot the limit when the rows themselves fit.
-    uint64 limit_rows = max_memory_bytes() / kBytesPerRow;
+    uint64 limit_rows = claimable_bytes(s->claim) / kBytesPerRow;
     if (capacity > limit_rows) capacity = needed > limit_rows ? needed : limit_rows;
-    check_budget(capacity);
+    char what[96];
+    snprintf(what, sizeof what, "als_fit input of %llu rows", static_cast<unsigned long long>(needed));
+    set_claim(s->claim, capacity * kBytesPerRow, what);
     if (s->capacity == 0) {
         s->users = static_cast<int64*>(MemoryContextAllocHuge(context, capacity * sizeof(int64)));
         s->items = static_cast<int64*>(MemoryContextAllocHuge(context, capacity * sizeof(int64)));
@@ -65,6 +91,19 @@ void reserve(AlsState* s, uint64 needed, MemoryContext context) {
         s->weights = static_cast<float*>(repalloc_huge(s->weights, capacity * sizeof(float)));
     }
     s->capacity = capacity;
+}
+
+// Hands the arrays of a state that is no longer needed back to the context.
+void release_rows(AlsState* s) {
+    if (s->capacity) {
+        pfree(s->users);
+        pfree(s->items);
+        pfree(s->weights);
+    }
+    s->users = s->items = nullptr;
+    s->weights = nullptr;
+    s->count = s->capacity = 0;
+    set_claim(s->claim, 0, "als_fit");
 }
 
 // Validates the options once per aggregate (so a typo fails on the first row,
@@ -86,7 +125,9 @@ bool same_options(const Jsonb* a, const Jsonb* b) {
 }
 
 AlsState* new_state(MemoryContext context) {
-    return static_cast<AlsState*>(MemoryContextAllocZero(context, sizeof(AlsState)));
+    auto* s = static_cast<AlsState*>(MemoryContextAllocZero(context, sizeof(AlsState)));
+    s->claim = new_memory_claim(context);
+    return s;
 }
 
 void append(AlsState* to, const AlsState* from, MemoryContext context) {
@@ -110,7 +151,11 @@ PG_FUNCTION_INFO_V1(recsys_als_train);
 
 Datum recsys_als_collect(PG_FUNCTION_ARGS) {
     MemoryContext context = aggregate_context(fcinfo, "als_collect");
-    AlsState* s = PG_ARGISNULL(0) ? new_state(context) : reinterpret_cast<AlsState*>(PG_GETARG_POINTER(0));
+    AlsState* s = reinterpret_cast<AlsState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
+    if (!s) {
+        s = new_state(context);
+        s->serialized = builds_serialized_state(fcinfo);
+    }
 
     if (PG_NARGS() > 4) {
         if (PG_ARGISNULL(4))
@@ -169,20 +214,17 @@ Datum recsys_als_combine(PG_FUNCTION_ARGS) {
         a->options_checked = b->options_checked;
     }
     append(a, b, context);
+    // b is a worker's deserialized state, read once: its rows are now in a.
+    release_rows(b);
     PG_RETURN_POINTER(a);
 }
 
-// Layout: count, skipped, options length (0: none), options, users, items, weights.
 Datum recsys_als_serialize(PG_FUNCTION_ARGS) {
     aggregate_context(fcinfo, "als_serialize");
     auto* s = reinterpret_cast<AlsState*>(PG_GETARG_POINTER(0));
     uint64 options_size = s->options ? VARSIZE(s->options) : 0;
-    uint64 size = VARHDRSZ + 3 * sizeof(uint64) + options_size + s->count * kBytesPerRow;
-    if (size > MaxAllocSize)
-        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("als_fit partial state of %llu rows is too large to pass between parallel workers",
-                               static_cast<unsigned long long>(s->count)),
-                        errhint("SET max_parallel_workers_per_gather = 0 for this query")));
+    check_serializable(s, s->count);  // (checked as rows came; a combined state too)
+    uint64 size = serialized_size(s);
     bytea* out = static_cast<bytea*>(palloc(size));
     SET_VARSIZE(out, size);
     char* p = VARDATA(out);
@@ -230,8 +272,8 @@ Datum recsys_als_train(PG_FUNCTION_ARGS) {
     JsonbOptions raw{nullptr, 0};
     if (s->options) raw = read_jsonb_options(s->options, kFunction);
     int threads = recsys::pg::threads();
-    bool report = verbose();
-    std::size_t limit = max_memory_bytes();
+    bool report = progress();
+    std::size_t limit = claimable_bytes(s->claim);  // the limit less the other live states
     const char* hint = max_memory_hint();
 
     auto* model = new_owned<AlsModel>();

@@ -46,26 +46,15 @@ void emit_factors(FunctionCallInfo fcinfo, const std::vector<std::int64_t>& ids,
     }
 }
 
-}  // namespace
-
-extern "C" {
-
-PG_FUNCTION_INFO_V1(recsys_recommend);
-PG_FUNCTION_INFO_V1(recsys_recommend_for_items);
-PG_FUNCTION_INFO_V1(recsys_similar_items);
-PG_FUNCTION_INFO_V1(recsys_recommend_all);
-PG_FUNCTION_INFO_V1(recsys_item_factors);
-PG_FUNCTION_INFO_V1(recsys_user_factors);
-
 // recommend(model, user_id, k, exclude_seen, candidates, exclude)
-Datum recsys_recommend(PG_FUNCTION_ARGS) {
+Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 2);
     require_not_null(fcinfo, 3, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(3);
     bool has_candidates, has_exclude;
     auto candidates = bigint_array(fcinfo, 4, "candidates", &has_candidates);
     auto exclude = bigint_array(fcinfo, 5, "exclude", &has_exclude);
-    ModelHandle* handle = model_argument(fcinfo, 0);
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {  // a NULL user has no recommendations
@@ -86,7 +75,7 @@ Datum recsys_recommend(PG_FUNCTION_ARGS) {
 }
 
 // recommend_for_items(model, item_ids, weights, k, exclude_seen)
-Datum recsys_recommend_for_items(PG_FUNCTION_ARGS) {
+Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
     require_not_null(fcinfo, 1, "item_ids");
     auto items = bigint_array(fcinfo, 1, "item_ids");
     bool has_weights;
@@ -94,7 +83,7 @@ Datum recsys_recommend_for_items(PG_FUNCTION_ARGS) {
     int k = positive_k(fcinfo, 3);
     require_not_null(fcinfo, 4, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(4);
-    ModelHandle* handle = model_argument(fcinfo, 0);
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     guarded([&] {
@@ -111,9 +100,9 @@ Datum recsys_recommend_for_items(PG_FUNCTION_ARGS) {
 }
 
 // similar_items(model, item_id, k)
-Datum recsys_similar_items(PG_FUNCTION_ARGS) {
+Datum similar_items(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 2);
-    ModelHandle* handle = model_argument(fcinfo, 0);
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {
@@ -126,11 +115,11 @@ Datum recsys_similar_items(PG_FUNCTION_ARGS) {
 
 // recommend_all(model, k, exclude_seen): blocks of users, scored by one
 // matrix product each, emitted block by block.
-Datum recsys_recommend_all(PG_FUNCTION_ARGS) {
+Datum recommend_all(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 1);
     require_not_null(fcinfo, 2, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(2);
-    ModelHandle* handle = model_argument(fcinfo, 0);
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     RowWriter rows(fcinfo);
     struct Block {
@@ -168,18 +157,27 @@ Datum recsys_recommend_all(PG_FUNCTION_ARGS) {
     return (Datum)0;
 }
 
-Datum recsys_item_factors(PG_FUNCTION_ARGS) {
-    ModelHandle* handle = model_argument(fcinfo, 0);
+Datum item_factors(FunctionCallInfo fcinfo, ModelArgument form) {
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     emit_factors(fcinfo, model.item_ids, model.item_factors);
     return (Datum)0;
 }
 
-Datum recsys_user_factors(PG_FUNCTION_ARGS) {
-    ModelHandle* handle = model_argument(fcinfo, 0);
+Datum user_factors(FunctionCallInfo fcinfo, ModelArgument form) {
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     emit_factors(fcinfo, model.user_ids, model.user_factors);
     return (Datum)0;
 }
 
+}  // namespace
+
+extern "C" {
+RECSYS_MODEL_FUNCTION(recsys_recommend, recommend)
+RECSYS_MODEL_FUNCTION(recsys_recommend_for_items, recommend_for_items)
+RECSYS_MODEL_FUNCTION(recsys_similar_items, similar_items)
+RECSYS_MODEL_FUNCTION(recsys_recommend_all, recommend_all)
+RECSYS_MODEL_FUNCTION(recsys_item_factors, item_factors)
+RECSYS_MODEL_FUNCTION(recsys_user_factors, user_factors)
 }  // extern "C"

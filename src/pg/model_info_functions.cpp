@@ -1,26 +1,66 @@
 // model_info(bytea) and model_info(name): what a model is, as jsonb.
 #include <string>
 
+#include "../core/json.h"
 #include "../core/model.h"
 #include "bridge.h"
 #include "model_source.h"
 #include "owned.h"
 #include "pg_headers.h"
+#include "settings.h"
 
 namespace {
 
 using namespace recsys;
 using namespace recsys::pg;
 
-Datum info_of(bytea* bytes) {
+// JSON text made by `make` (C++), returned as jsonb.
+template <typename Make>
+Datum jsonb_from(Make&& make) {
     auto* json = new_owned<std::string>();
-    guarded([&] {
-        json->reset(new std::string(model_info_json(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)),
-                                                    VARSIZE_ANY_EXHDR(bytes))));
-    });
+    guarded([&] { json->reset(new std::string(make())); });
     Datum result = DirectFunctionCall1(jsonb_in, CStringGetDatum((*json)->c_str()));
     json->release();
     return result;
+}
+
+Datum info_of(bytea* bytes) {
+    return jsonb_from([&] {
+        return model_info_json(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)), VARSIZE_ANY_EXHDR(bytes));
+    });
+}
+
+std::string cache_stats_json(std::size_t capacity) {
+    const ModelCache& cache = backend_model_cache();
+    JsonWriter w;
+    w.begin_object();
+    w.key("capacity_bytes");
+    w.integer(static_cast<long long>(capacity));
+    w.key("bytes");
+    w.integer(static_cast<long long>(cache.bytes()));
+    w.key("hits");
+    w.integer(static_cast<long long>(cache.counters().hits));
+    w.key("misses");
+    w.integer(static_cast<long long>(cache.counters().misses));
+    w.key("decodes");
+    w.integer(static_cast<long long>(registry_decodes()));
+    w.key("evictions");
+    w.integer(static_cast<long long>(cache.counters().evictions));
+    w.key("entries");
+    w.begin_array();
+    for (const auto& e : cache.entries()) {
+        w.begin_object();
+        w.key("id");
+        w.integer(e.key.first);
+        w.key("name");
+        w.string(e.name);
+        w.key("bytes");
+        w.integer(static_cast<long long>(e.bytes));
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    return w.str();
 }
 
 }  // namespace
@@ -29,11 +69,17 @@ extern "C" {
 
 PG_FUNCTION_INFO_V1(recsys_model_info);
 PG_FUNCTION_INFO_V1(recsys_model_info_by_name);
+PG_FUNCTION_INFO_V1(recsys_model_cache_stats);
 
 Datum recsys_model_info(PG_FUNCTION_ARGS) { return info_of(PG_GETARG_BYTEA_PP(0)); }
 
 Datum recsys_model_info_by_name(PG_FUNCTION_ARGS) {
     return info_of(registered_model_bytes(text_to_cstring(PG_GETARG_TEXT_PP(0))));
+}
+
+Datum recsys_model_cache_stats(PG_FUNCTION_ARGS) {
+    std::size_t capacity = model_cache_bytes();
+    return jsonb_from([&] { return cache_stats_json(capacity); });
 }
 
 }  // extern "C"

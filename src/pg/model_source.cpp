@@ -36,36 +36,32 @@ bool run_for_name(SPIPlanPtr plan, const char* name) {
 
 Datum column(int col, bool* isnull) { return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, isnull); }
 
+std::uint64_t decodes = 0;
+
+// The newest version of `name`, from the cache or decoded into it. One query
+// reads the row's id, row version and model: the model column stays a TOAST
+// pointer, read only on a miss.
 void load_registered(const char* name, ModelHandle* handle) {
     static SPIPlanPtr newest = nullptr;
-    static SPIPlanPtr model_of = nullptr;
     MemoryContext caller = CurrentMemoryContext;
     SPI_connect();
     prepared(newest,
-             "SELECT id, xmin::text::bigint FROM recsys.models WHERE name = $1 "
-             "ORDER BY created_at DESC, id DESC LIMIT 1");
+             "SELECT id, CAST(CAST(xmin AS pg_catalog.text) AS pg_catalog.int8), model FROM recsys.models "
+             "WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY created_at DESC, id DESC LIMIT 1");
     if (!run_for_name(newest, name)) unknown_model(name);
     bool isnull;
     ModelCache::Key key{DatumGetInt64(column(1, &isnull)), DatumGetInt64(column(2, &isnull))};
     guarded([&] { handle->reset(new std::shared_ptr<const Model>(cache.find(key))); });
     if (!**handle) {
-        Oid types[1] = {INT8OID};
-        if (!model_of) {
-            model_of = SPI_prepare("SELECT model FROM recsys.models WHERE id = $1", 1, types);
-            if (!model_of) elog(ERROR, "recsys: SPI_prepare failed");
-            SPI_keepplan(model_of);
-        }
-        Datum id[1] = {Int64GetDatum(key.first)};
-        if (SPI_execute_plan(model_of, id, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed == 0)
-            unknown_model(name);
-        bytea* bytes = DatumGetByteaPP(column(1, &isnull));
+        bytea* bytes = DatumGetByteaPP(column(3, &isnull));
         std::size_t capacity = model_cache_bytes();
         std::size_t size = 0;
+        ++decodes;
         bool cached = guarded([&] {
             auto model = load_model(reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes)),
                                     VARSIZE_ANY_EXHDR(bytes));
             size = model->memory_bytes();
-            bool kept = cache.insert(key, model, capacity);
+            bool kept = cache.insert(key, name, model, capacity);
             handle->reset(new std::shared_ptr<const Model>(std::move(model)));
             return kept;
         });
@@ -123,27 +119,27 @@ ModelHandle* model_from_bytes(FunctionCallInfo fcinfo, bytea* bytes, ModelHandle
 
 }  // namespace
 
-ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno) {
+ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form) {
     if (PG_ARGISNULL(argno))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("model must not be NULL")));
     ModelHandle* handle = new_owned<std::shared_ptr<const Model>>();
-    Oid type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-    if (type == TEXTOID) {
+    if (form == ModelArgument::Name)
         load_registered(text_to_cstring(PG_GETARG_TEXT_PP(argno)), handle);
-    } else if (type == BYTEAOID) {
+    else
         model_from_bytes(fcinfo, PG_GETARG_BYTEA_PP(argno), handle);
-    } else {
-        elog(ERROR, "recsys: model argument must be text or bytea");
-    }
     return handle;
 }
+
+const ModelCache& backend_model_cache() { return cache; }
+std::uint64_t registry_decodes() { return decodes; }
 
 bytea* registered_model_bytes(const char* name) {
     static SPIPlanPtr newest_bytes = nullptr;
     MemoryContext caller = CurrentMemoryContext;
     SPI_connect();
     prepared(newest_bytes,
-             "SELECT model FROM recsys.models WHERE name = $1 ORDER BY created_at DESC, id DESC LIMIT 1");
+             "SELECT model FROM recsys.models WHERE name OPERATOR(pg_catalog.=) $1 "
+             "ORDER BY created_at DESC, id DESC LIMIT 1");
     if (!run_for_name(newest_bytes, name)) unknown_model(name);
     bool isnull;
     Datum d = column(1, &isnull);

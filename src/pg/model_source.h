@@ -1,10 +1,14 @@
 // The model argument of a function: a registry name (text: that name's
 // newest version, through the per-backend cache) or the model bytes (bytea).
+// Each SQL form has its own C entry point (RECSYS_MODEL_FUNCTION), so that
+// nothing depends on the call expression being available.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "../core/model.h"
+#include "../core/model_cache.h"
 #include "owned.h"
 #include "pg_headers.h"
 
@@ -12,11 +16,27 @@ namespace recsys::pg {
 
 using ModelHandle = Owned<std::shared_ptr<const Model>>;
 
+enum class ModelArgument { Bytes, Name };
+
 // Never NULL; raises 22004 for a NULL argument and 42704 for an unknown name.
-ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno);
+ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form);
 
 // The newest registry row of `name`: its bytes (detoasted, in the current
 // memory context). Raises 42704 for an unknown name.
 bytea* registered_model_bytes(const char* name);
 
+// This backend's cache of registry models, and how many times a registry
+// model was decoded (a miss, or a model too large to keep).
+const ModelCache& backend_model_cache();
+std::uint64_t registry_decodes();
+
 }  // namespace recsys::pg
+
+// Defines the two C entry points of a function whose first argument is a
+// model: SYMBOL for the bytea form and SYMBOL_by_name for the text form,
+// both calling IMPL(fcinfo, form).
+#define RECSYS_MODEL_FUNCTION(SYMBOL, IMPL)                                                          \
+    PG_FUNCTION_INFO_V1(SYMBOL);                                                                     \
+    PG_FUNCTION_INFO_V1(SYMBOL##_by_name);                                                           \
+    Datum SYMBOL(PG_FUNCTION_ARGS) { return IMPL(fcinfo, recsys::pg::ModelArgument::Bytes); }        \
+    Datum SYMBOL##_by_name(PG_FUNCTION_ARGS) { return IMPL(fcinfo, recsys::pg::ModelArgument::Name); }

@@ -1,0 +1,56 @@
+#include "memory_claim.h"
+
+#include "settings.h"
+
+namespace recsys::pg {
+
+struct MemoryClaim {
+    MemoryContextCallback release;
+    std::size_t bytes;
+};
+
+namespace {
+
+std::size_t backend_claimed = 0;  // the sum of every live claim
+
+void release(void* arg) {
+    auto* claim = static_cast<MemoryClaim*>(arg);
+    backend_claimed -= claim->bytes;
+    claim->bytes = 0;
+}
+
+unsigned long long megabytes(std::size_t bytes) { return (bytes + (std::size_t(1) << 20) - 1) >> 20; }
+
+}  // namespace
+
+MemoryClaim* new_memory_claim(MemoryContext context) {
+    auto* claim = static_cast<MemoryClaim*>(MemoryContextAllocZero(context, sizeof(MemoryClaim)));
+    claim->release.func = release;
+    claim->release.arg = claim;
+    MemoryContextRegisterResetCallback(context, &claim->release);
+    return claim;
+}
+
+std::size_t claimed_bytes(const MemoryClaim* claim) { return claim->bytes; }
+
+std::size_t claimable_bytes(const MemoryClaim* claim) {
+    std::size_t others = backend_claimed - claim->bytes, limit = max_memory_bytes();
+    return others < limit ? limit - others : 0;
+}
+
+void set_claim(MemoryClaim* claim, std::size_t bytes, const char* what) {
+    if (bytes > claimable_bytes(claim)) {
+        std::size_t others = backend_claimed - claim->bytes;
+        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+                        errmsg("%s passes the memory limit of %llu MB", what, megabytes(max_memory_bytes())),
+                        others > 0 ? errdetail("Other recsys aggregates of this backend (one per group of a GROUP "
+                                               "BY) hold %llu MB.",
+                                               megabytes(others))
+                                   : 0,
+                        errhint("%s", max_memory_hint())));
+    }
+    backend_claimed += bytes - claim->bytes;
+    claim->bytes = bytes;
+}
+
+}  // namespace recsys::pg

@@ -1,0 +1,28 @@
+// recsys.max_memory for a whole backend: every training aggregate state
+// claims the bytes it holds, and the claims of all live states together
+// (GROUP BY holds one state per group) stay under the limit. A claim lives in
+// the state's memory context and is released when that context is reset or
+// deleted: at the end of the statement, or on error.
+#pragma once
+
+#include <cstddef>
+
+#include "pg_headers.h"
+
+namespace recsys::pg {
+
+struct MemoryClaim;
+
+// A new, empty claim owned by `context`.
+MemoryClaim* new_memory_claim(MemoryContext context);
+
+// Grows (or shrinks) the claim to `bytes`. Over the limit with the other
+// claims of this backend: ERROR 53200 naming `what`, with a hint.
+void set_claim(MemoryClaim* claim, std::size_t bytes, const char* what);
+
+std::size_t claimed_bytes(const MemoryClaim* claim);
+
+// The bytes this claim may still grow to: the limit less every other claim.
+std::size_t claimable_bytes(const MemoryClaim* claim);
+
+}  // namespace recsys::pg
