@@ -10,13 +10,14 @@ EXTENSION   = recsys
 MODULE_big  = recsys
 DATA        = recsys--0.1.0.sql
 
-CORE_OBJS   = src/core/als_gram.o src/core/als_kernel.o src/core/als_model.o src/core/als_params.o src/core/als_serve.o src/core/als_train.o \
+CORE_OBJS   = src/core/als_gram.o src/core/als_kernel.o src/core/als_kind.o src/core/als_model.o src/core/als_params.o \
+              src/core/als_serve.o src/core/als_train.o \
               src/core/interactions.o src/core/huge_pages.o src/core/json.o src/core/metrics.o src/core/model.o \
-              src/core/model_cache.o src/core/model_format.o src/core/options.o src/core/parallel.o src/core/radix_sort.o \
-              src/core/topk.o
-GLUE_OBJS   = src/pg/als_aggregate.o src/pg/als_functions.o src/pg/arguments.o src/pg/bridge.o src/pg/memory_claim.o \
+              src/core/model_cache.o src/core/model_format.o src/core/model_kind.o src/core/options.o \
+              src/core/parallel.o src/core/radix_sort.o src/core/topk.o
+GLUE_OBJS   = src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o src/pg/memory_claim.o \
               src/pg/metric_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
-              src/pg/options_jsonb.o src/pg/rows.o src/pg/settings.o
+              src/pg/rows.o src/pg/settings.o src/pg/training_aggregate.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
 REGRESS     = setup options als parallel serving registry cache metrics evaluation errors
@@ -33,6 +34,12 @@ endif
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Header dependencies (PGXS tracks none unless PostgreSQL was configured with
+# --enable-depend): a changed header rebuilds every object that includes it.
+$(OBJS): CXXFLAGS += -MMD -MP
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN = $(OBJS:.o=.d)
 
 # PGXS compiles JIT bitcode with clang, which ignores PG_CXXFLAGS.
 BITCODE_CXXFLAGS += -std=c++17 -Wno-register -I$(EIGEN_INCLUDE)

@@ -46,32 +46,36 @@ BEGIN
 END
 $$;
 
--- ---------------------------------------------------------------- ALS training
--- SSPACE: a state holds its group's rows (20 bytes each), so a GROUP BY state
--- is far larger than the planner's default guess of a few kB; 64 MB keeps
--- the planner from a hash aggregate that would hold every group in memory.
+-- ---------------------------------------------------------------- training aggregates
+-- Every <kind>_fit aggregate collects its columns with its own transition
+-- function (recsys.<kind>_collect) and shares the rest: combine, serialize and
+-- deserialize for parallel plans, and the final function that trains.
+-- SSPACE: a state holds its group's rows, far more than the planner's default
+-- guess of a few kB; 64 MB keeps it from a hash aggregate that would hold
+-- every group's rows at once.
+CREATE FUNCTION recsys.training_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_training_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.training_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_training_serialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.training_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_training_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.training_final(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_training_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+-- ALS: als_fit(user_id, item_id, weight [, options])
 CREATE FUNCTION recsys.als_collect(internal, bigint, bigint, float8, jsonb) RETURNS internal
     AS 'MODULE_PATHNAME', 'recsys_als_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.als_collect(internal, bigint, bigint, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'recsys_als_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.als_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_als_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.als_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_als_serialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.als_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_als_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.als_train(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_als_train' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-
 CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8, options jsonb) (
-    SFUNC = recsys.als_collect, STYPE = internal,
-    COMBINEFUNC = recsys.als_combine, SERIALFUNC = recsys.als_serialize, DESERIALFUNC = recsys.als_deserialize,
-    FINALFUNC = recsys.als_train, PARALLEL = SAFE, SSPACE = 67108864
+    SFUNC = recsys.als_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8) (
-    SFUNC = recsys.als_collect, STYPE = internal,
-    COMBINEFUNC = recsys.als_combine, SERIALFUNC = recsys.als_serialize, DESERIALFUNC = recsys.als_deserialize,
-    FINALFUNC = recsys.als_train, PARALLEL = SAFE, SSPACE = 67108864
+    SFUNC = recsys.als_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
 -- ---------------------------------------------------------------- serving

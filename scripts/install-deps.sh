@@ -17,6 +17,7 @@ deps=(
   "postgresql-15:/usr/lib/postgresql/15/bin/postgres"
   "postgresql-server-dev-15:/usr/include/postgresql/15/server/postgres.h"
   "libeigen3-dev:/usr/include/eigen3/Eigen/Core"
+  "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
   "zlib1g-dev:/usr/include/zlib.h"
   "libgtest-dev:/usr/include/gtest/gtest.h"
   "libpq-dev:/usr/include/postgresql/libpq-fe.h"

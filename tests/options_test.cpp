@@ -1,7 +1,6 @@
-// parse_options: the checks every algorithm's `options jsonb` goes through.
+// parse_options: the checks every kind's `options jsonb` goes through.
 #include <gtest/gtest.h>
 
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,123 +13,154 @@ namespace {
 
 using namespace recsys::test;
 
-const std::vector<OptionSpec>& specs() {
-    static const std::vector<OptionSpec> table = {
-        {"factors", OptionType::Integer, 64, 1, 1024, "number of latent factors"},
-        {"regularization", OptionType::Number, 0.01, 0, 1e6, "L2 penalty"},
-        {"verbose", OptionType::Boolean, 0, 0, 1, "print progress"},
+const OptionSchema& schema() {
+    static const OptionSchema table = {
+        "demo_fit",
+        {
+            integer_option("factors", 64, 1, 1024, "number of latent factors"),
+            number_option("regularization", 0.01, 0, 1e6, "L2 penalty"),
+            boolean_option("verbose", false, "print progress"),
+            choice_option("solver", "lbfgs", {"lbfgs", "newton", "cd"}, "the optimizer"),
+            integer_list_option("hidden", {64, 32}, 1, 4096, "sizes of the hidden layers"),
+            object_option("columns", "per-column settings"),
+            optional_string_option("warm_start", "a model name to start from"),
+        },
+        [](const Options& o) {
+            if (o.string("solver") == "newton" && o.integers("hidden").size() > 1)
+                fail_option(*o.schema(), "solver", "\"newton\" needs at most one hidden layer");
+        },
     };
     return table;
 }
 
+Options parse(const std::string& text) { return parse_options(text, schema()); }
+
 // Parses and returns the Error it must throw.
-Error parse_error(const std::vector<RawOption>& raw) {
-    return error_from([&] { parse_options(raw, specs(), "demo_fit"); }, "parse_options accepted invalid options");
+Error parse_error(const std::string& text) {
+    return error_from([&] { parse(text); }, "parse_options accepted invalid options: " + text);
 }
 
-TEST(Options, EmptyInputGivesEveryDefaultInSpecOrder) {
-    Options o = parse_options({}, specs(), "demo_fit");
-    ASSERT_EQ(o.entries.size(), 3u);
-    EXPECT_STREQ(o.entries[0].spec->name, "factors");
-    EXPECT_STREQ(o.entries[1].spec->name, "regularization");
-    EXPECT_STREQ(o.entries[2].spec->name, "verbose");
+TEST(Options, EmptyInputGivesEveryDefaultInSchemaOrder) {
+    Options o = parse("{}");
+    EXPECT_EQ(o.to_json(),
+              R"({"factors":64,"regularization":0.01,"verbose":false,"solver":"lbfgs","hidden":[64,32],)"
+              R"("columns":{},"warm_start":null})");
     EXPECT_EQ(o.integer("factors"), 64);
     EXPECT_DOUBLE_EQ(o.number("regularization"), 0.01);
+    EXPECT_DOUBLE_EQ(o.number("factors"), 64) << "an integer reads as a number too";
     EXPECT_FALSE(o.boolean("verbose"));
+    EXPECT_EQ(o.string("solver"), "lbfgs");
+    EXPECT_EQ(o.integers("hidden"), (std::vector<std::int64_t>{64, 32}));
+    EXPECT_EQ(o.json("columns"), "{}");
+    EXPECT_TRUE(o.is_null("warm_start"));
 }
 
 TEST(Options, GivenValuesOverrideDefaultsAndOthersKeepThem) {
-    Options o = parse_options({num("factors", 8), flag("verbose", true)}, specs(), "demo_fit");
+    Options o = parse(R"({"factors": 8, "verbose": true, "solver": "cd", "hidden": [16],
+                          "columns": {"sqft": {"impute": "median"}}, "warm_start": "yesterday"})");
     EXPECT_EQ(o.integer("factors"), 8);
     EXPECT_DOUBLE_EQ(o.number("regularization"), 0.01);
     EXPECT_TRUE(o.boolean("verbose"));
+    EXPECT_EQ(o.string("solver"), "cd");
+    EXPECT_EQ(o.integers("hidden"), (std::vector<std::int64_t>{16}));
+    EXPECT_EQ(o.json("columns"), R"({"sqft":{"impute":"median"}})");
+    EXPECT_EQ(o.string("warm_start"), "yesterday");
+    EXPECT_FALSE(o.is_null("warm_start"));
 }
 
 TEST(Options, InputOrderDoesNotMatter) {
-    Options a = parse_options({num("regularization", 2.5), num("factors", 3)}, specs(), "demo_fit");
-    Options b = parse_options({num("factors", 3), num("regularization", 2.5)}, specs(), "demo_fit");
-    EXPECT_EQ(a.to_json(), b.to_json());
+    EXPECT_EQ(parse(R"({"regularization": 2.5, "factors": 3})").to_json(),
+              parse(R"({"factors": 3, "regularization": 2.5})").to_json());
+}
+
+TEST(Options, TheirJsonReadsBackToTheSameOptions) {
+    Options o = parse(R"({"factors": 8, "solver": "cd", "hidden": [], "columns": {"a": [1, "x"]}})");
+    EXPECT_EQ(parse(o.to_json()).to_json(), o.to_json());
 }
 
 TEST(Options, UnknownKeyIsNamedAndHintListsValidKeys) {
-    Error e = parse_error({num("factros", 8)});
+    Error e = parse_error(R"({"factros": 8})");
     EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-    EXPECT_TRUE(contains(e.what(), "factros")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "demo_fit")) << e.what();
-    for (const char* valid : {"factors", "regularization", "verbose"})
+    EXPECT_EQ(std::string(e.what()), "unknown demo_fit option \"factros\"");
+    for (const char* valid : {"factors", "regularization", "verbose", "solver", "hidden", "columns", "warm_start"})
         EXPECT_TRUE(contains(e.hint(), valid)) << "hint: " << e.hint();
 }
 
-TEST(Options, StringForNumberIsRejectedNamingTheOption) {
-    Error e = parse_error({of_kind("regularization", RawOption::Kind::String)});
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-    EXPECT_TRUE(contains(e.what(), "regularization")) << e.what();
+TEST(Options, NotAnObjectIsRejectedWithAnExample) {
+    for (const char* text : {"[1, 2]", "3", "\"x\"", "null"}) {
+        Error e = parse_error(text);
+        EXPECT_EQ(std::string(e.what()), "demo_fit options must be a JSON object") << text;
+        EXPECT_EQ(e.hint(), R"(for example '{"factors": 64}', or '{}' for the defaults)");
+    }
+    EXPECT_EQ(parse_error("{").kind(), ErrorKind::InvalidParameter) << "malformed JSON";
 }
 
-TEST(Options, NullAndObjectAreNotNumbers) {
-    for (auto kind : {RawOption::Kind::Null, RawOption::Kind::Other}) {
-        Error e = parse_error({of_kind("factors", kind)});
-        EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-        EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
+TEST(Options, WrongTypesNameTheOptionAndWhatWasGiven) {
+    struct Case {
+        const char* text;
+        const char* message;
+    };
+    for (const Case& c : std::vector<Case>{
+             {R"({"factors": "8"})", R"(demo_fit option "factors" must be an integer, got "8")"},
+             {R"({"factors": 8.5})", R"(demo_fit option "factors" must be an integer, got 8.5)"},
+             {R"({"factors": null})", R"(demo_fit option "factors" must be an integer, got null)"},
+             {R"({"factors": true})", R"(demo_fit option "factors" must be an integer, got a boolean)"},
+             {R"({"regularization": [1]})", R"(demo_fit option "regularization" must be a number, got [1])"},
+             {R"({"regularization": {"a": 1}})", R"(demo_fit option "regularization" must be a number, got an object)"},
+             {R"({"verbose": 1})", R"(demo_fit option "verbose" must be a boolean, got 1)"},
+             {R"({"solver": "sgd"})",
+              R"(demo_fit option "solver" must be one of "lbfgs", "newton", "cd", got "sgd")"},
+             {R"({"solver": 3})", R"(demo_fit option "solver" must be one of "lbfgs", "newton", "cd", got 3)"},
+             {R"({"hidden": [64, 0]})",
+              R"(demo_fit option "hidden" must be an array of integers between 1 and 4096, got [64,0])"},
+             {R"({"hidden": [1.5]})",
+              R"(demo_fit option "hidden" must be an array of integers between 1 and 4096, got [1.5])"},
+             {R"({"hidden": 64})", R"(demo_fit option "hidden" must be an array of integers between 1 and 4096, got 64)"},
+             {R"({"columns": []})", R"(demo_fit option "columns" must be a JSON object, got [])"},
+             {R"({"warm_start": 7})", R"(demo_fit option "warm_start" must be a string, got 7)"},
+         }) {
+        Error e = parse_error(c.text);
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter) << c.text;
+        EXPECT_EQ(std::string(e.what()), c.message) << c.text;
+        EXPECT_TRUE(contains(e.hint(), "valid options are:")) << e.hint();
     }
 }
 
-TEST(Options, FractionForIntegerIsRejected) {
-    Error e = parse_error({num("factors", 1.5)});
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-    EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
+TEST(Options, WholeNumberWrittenWithADecimalPointIsAnInteger) {
+    EXPECT_EQ(parse(R"({"factors": 16.0})").integer("factors"), 16);
 }
 
-TEST(Options, WholeNumberWrittenAsDoubleIsAnInteger) {
-    // jsonb {"factors": 16.0} is a whole number: accepted.
-    Options o = parse_options({num("factors", 16.0)}, specs(), "demo_fit");
-    EXPECT_EQ(o.integer("factors"), 16);
-}
-
-TEST(Options, NumberForBooleanIsRejected) {
-    Error e = parse_error({num("verbose", 1)});
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-    EXPECT_TRUE(contains(e.what(), "verbose")) << e.what();
-}
-
-TEST(Options, BooleanForNumberIsRejected) {
-    Error e = parse_error({flag("factors", true)});
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-    EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
-}
-
-TEST(Options, OutOfRangeIsRejectedNamingTheOption) {
-    for (double bad : {0.0, -3.0, 1025.0}) {
-        Error e = parse_error({num("factors", bad)});
-        EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter) << bad;
-        EXPECT_TRUE(contains(e.what(), "factors")) << e.what();
+TEST(Options, RangesAreInclusiveAndCheckedWithTheRangeInTheMessage) {
+    EXPECT_EQ(parse(R"({"factors": 1})").integer("factors"), 1);
+    EXPECT_EQ(parse(R"({"factors": 1024})").integer("factors"), 1024);
+    EXPECT_DOUBLE_EQ(parse(R"({"regularization": 0})").number("regularization"), 0);
+    for (const char* bad : {"0", "-3", "1025"}) {
+        Error e = parse_error(std::string(R"({"factors": )") + bad + "}");
+        EXPECT_EQ(std::string(e.what()), std::string(R"(demo_fit option "factors" must be between 1 and 1024, got )") + bad);
     }
-    Error e = parse_error({num("regularization", -0.5)});
-    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-    EXPECT_TRUE(contains(e.what(), "regularization")) << e.what();
+    EXPECT_EQ(parse_error(R"({"regularization": 1e300})").kind(), ErrorKind::InvalidParameter);
 }
 
-TEST(Options, RangeIsInclusive) {
-    EXPECT_EQ(parse_options({num("factors", 1)}, specs(), "demo_fit").integer("factors"), 1);
-    EXPECT_EQ(parse_options({num("factors", 1024)}, specs(), "demo_fit").integer("factors"), 1024);
-    EXPECT_DOUBLE_EQ(parse_options({num("regularization", 0)}, specs(), "demo_fit").number("regularization"), 0);
+TEST(Options, NumbersBeyondADoubleAreRejected) {
+    EXPECT_EQ(parse_error(R"({"regularization": 1e400})").kind(), ErrorKind::InvalidParameter);
 }
 
-TEST(Options, NonFiniteNumbersAreRejected) {
-    for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
-        Error e = parse_error({num("regularization", bad)});
-        EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter);
-        EXPECT_TRUE(contains(e.what(), "regularization")) << e.what();
-    }
+TEST(Options, NullIsAValueOnlyForOptionsThatAllowIt) {
+    EXPECT_TRUE(parse(R"({"warm_start": null})").is_null("warm_start"));
+    EXPECT_EQ(parse_error(R"({"solver": null})").kind(), ErrorKind::InvalidParameter);
 }
 
-TEST(Options, ToJsonListsEveryOptionInSpecOrder) {
-    Options defaults = parse_options({}, specs(), "demo_fit");
-    EXPECT_EQ(defaults.to_json(), R"({"factors":64,"regularization":0.01,"verbose":false})");
+TEST(Options, ChecksAcrossOptionsRunOnTheWholeSet) {
+    EXPECT_EQ(parse(R"({"solver": "newton", "hidden": [8]})").string("solver"), "newton");
+    Error e = parse_error(R"({"solver": "newton"})");  // the default has two hidden layers
+    EXPECT_EQ(std::string(e.what()), R"(demo_fit option "solver" "newton" needs at most one hidden layer)");
+    EXPECT_TRUE(contains(e.hint(), "the optimizer")) << e.hint();
+}
 
-    Options given = parse_options({flag("verbose", true), num("regularization", 0.5), num("factors", 7)},
-                                  specs(), "demo_fit");
-    EXPECT_EQ(given.to_json(), R"({"factors":7,"regularization":0.5,"verbose":true})");
+TEST(Options, ReadingAnOptionAsAnotherTypeIsABug) {
+    Options o = parse("{}");
+    EXPECT_EQ(error_from([&] { o.boolean("factors"); }, "accepted").kind(), ErrorKind::Internal);
+    EXPECT_EQ(error_from([&] { o.integer("nope"); }, "accepted").kind(), ErrorKind::Internal);
 }
 
 }  // namespace

@@ -10,18 +10,18 @@
 #include <vector>
 
 #include "interactions.h"
-#include "memory_budget.h"
 #include "model.h"
+#include "model_format.h"
 #include "options.h"
-#include "stop.h"
 #include "topk.h"
+#include "train_context.h"
 
 namespace recsys {
 
 using FactorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// The option table of als_fit (names, defaults, ranges).
-const std::vector<OptionSpec>& als_option_specs();
+// The options of als_fit (names, defaults, ranges).
+const OptionSchema& als_option_schema();
 
 struct AlsParams {
     int factors = 64;
@@ -32,28 +32,6 @@ struct AlsParams {
     std::uint64_t seed = 0;
     bool explicit_feedback = false;
     static AlsParams from(const Options& o);
-};
-
-struct TrainingSummary {
-    std::uint64_t rows = 0;          // input rows aggregated
-    std::uint64_t skipped_rows = 0;  // rows with a NULL user or item
-    std::vector<double> loss;        // after each iteration
-    double seconds = 0;
-    int threads = 1;
-};
-
-// Per-iteration progress: (iteration from 1, loss, seconds since start).
-using ProgressFn = std::function<void(int, double, double)>;
-
-struct TrainContext {
-    int threads = 1;
-    MemoryBudget* budget = nullptr;
-    StopToken* stop = nullptr;
-    ProgressFn progress;  // called on the calling thread only
-    // Lets a half-step solve in the eigenbasis of its Gram matrix where that
-    // is cheaper (same solves, rotated; see GramForm in als_gram.h). Tests
-    // turn it off to compare.
-    bool diagonal_gram = true;
 };
 
 class AlsModel : public Model {
@@ -74,11 +52,11 @@ public:
     std::size_t items() const { return item_ids.size(); }
     int factors() const { return static_cast<int>(item_factors.cols()); }
 
-    // Serialization in the shared envelope (kind "als").
-    std::size_t serialized_size() const;
-    void serialize(unsigned char* out, std::size_t size) const;
-    static AlsModel deserialize(const unsigned char* data, std::size_t size);
-    std::string metadata_json() const;
+    // Serialization in the shared envelope (kind "als"; model.h writes it).
+    std::string metadata_json() const override;
+    void write_payload(ByteWriter& w) const override;
+    static AlsModel read(const Envelope& envelope);
+    static AlsModel deserialize(const unsigned char* data, std::size_t size);  // read_envelope + read
     // Bytes held in memory (for the model cache bound).
     std::size_t memory_bytes() const override;
 

@@ -24,10 +24,13 @@ constexpr std::size_t kMaxCount = std::size_t(1) << 40;
 void write_payload(ByteWriter& w, const AlsModel& m) {
     w.pod<std::uint32_t>(kPayloadVersion);
     w.pod<std::uint32_t>(static_cast<std::uint32_t>(m.factors()));
-    w.pod<std::uint64_t>(m.options.entries.size());
-    for (const auto& e : m.options.entries) {
-        w.string(e.spec->name);
-        w.pod<double>(e.value);
+    // Every ALS option is a number or a boolean: stored as (name, f64) pairs.
+    const auto& specs = als_option_schema().options;
+    w.pod<std::uint64_t>(specs.size());
+    for (const auto& spec : specs) {
+        w.string(spec.name);
+        w.pod<double>(spec.type == OptionType::Boolean ? (m.options.boolean(spec.name) ? 1.0 : 0.0)
+                                                       : m.options.number(spec.name));
     }
     w.array(m.user_ids.data(), m.user_ids.size());
     w.array(m.item_ids.data(), m.item_ids.size());
@@ -50,6 +53,34 @@ void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t c
     m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
 }
 
+// The stored (name, value) pairs, read back through the option checks; an
+// option a later version added takes its default when reading an older model.
+Options read_options(ByteReader& r) {
+    const OptionSchema& schema = als_option_schema();
+    auto n_options = r.pod<std::uint64_t>("option count");
+    if (n_options > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: option count");
+    JsonWriter json;
+    json.begin_object();
+    for (std::uint64_t i = 0; i < n_options; ++i) {
+        std::string name = r.string(256, "option name");
+        auto value = r.pod<double>("option value");
+        for (const auto& spec : schema.options)
+            if (name == spec.name) {
+                json.key(name);
+                if (spec.type == OptionType::Boolean)
+                    json.boolean(value != 0);
+                else
+                    json.number(value);
+            }
+    }
+    json.end_object();
+    try {
+        return parse_options(json.str(), schema);
+    } catch (const Error& e) {
+        fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + e.what());
+    }
+}
+
 bool strictly_ascending(const std::vector<std::int64_t>& ids) {
     return std::adjacent_find(ids.begin(), ids.end(), [](auto a, auto b) { return a >= b; }) == ids.end();
 }
@@ -60,24 +91,13 @@ void check(bool ok, const char* what) {
 
 }  // namespace
 
-std::size_t AlsModel::serialized_size() const {
-    ByteWriter counter;
-    write_payload(counter, *this);
-    return envelope_size(kKind, metadata_json(), counter.size());
-}
-
-void AlsModel::serialize(unsigned char* out, std::size_t size) const {
-    ByteWriter counter;
-    write_payload(counter, *this);
-    std::size_t payload_size = counter.size();
-    write_envelope(out, size, kKind, metadata_json(), payload_size, [&](unsigned char* payload) {
-        ByteWriter w(payload, payload_size);
-        write_payload(w, *this);
-    });
-}
+void AlsModel::write_payload(ByteWriter& w) const { recsys::write_payload(w, *this); }
 
 AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
-    Envelope env = read_envelope(data, size, kKind);
+    return read(read_envelope(data, size, kKind));
+}
+
+AlsModel AlsModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
     AlsModel m;
     auto version = r.pod<std::uint32_t>("payload version");
@@ -87,20 +107,7 @@ AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
     auto factors = r.pod<std::uint32_t>("factors");
     check(factors >= 1 && factors <= 1024, "factors out of range");
 
-    // Options: start from the defaults, so an option added by a later version
-    // takes its default when reading an older model.
-    m.options = parse_options({}, als_option_specs(), "als_fit");
-    auto n_options = r.pod<std::uint64_t>("option count");
-    check(n_options <= 1000, "option count");
-    for (std::uint64_t i = 0; i < n_options; ++i) {
-        std::string name = r.string(256, "option name");
-        auto value = r.pod<double>("option value");
-        for (auto& e : m.options.entries)
-            if (name == e.spec->name) {
-                check(option_value_valid(*e.spec, value), "an option value is out of range");
-                e.value = value;
-            }
-    }
+    m.options = read_options(r);
     m.params = AlsParams::from(m.options);
     check(m.params.factors == static_cast<int>(factors), "factors disagree with the options");
 
@@ -129,38 +136,20 @@ AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
 }
 
 std::string AlsModel::metadata_json() const {
-    JsonWriter w;
-    w.begin_object();
-    w.key("options");
-    w.raw(options.to_json());
-    w.key("dimensions");
-    w.begin_object();
-    w.key("users");
-    w.integer(static_cast<long long>(users()));
-    w.key("items");
-    w.integer(static_cast<long long>(items()));
-    w.key("factors");
-    w.integer(factors());
-    w.end_object();
-    w.key("training");
-    w.begin_object();
-    w.key("rows");
-    w.integer(static_cast<long long>(summary.rows));
-    w.key("skipped_rows");
-    w.integer(static_cast<long long>(summary.skipped_rows));
-    w.key("interactions");
-    w.integer(static_cast<long long>(seen_items.size()));
-    w.key("loss");
-    w.begin_array();
-    for (double l : summary.loss) w.number(l);
-    w.end_array();
-    w.key("seconds");
-    w.number(summary.seconds);
-    w.key("threads");
-    w.integer(summary.threads);
-    w.end_object();
-    w.end_object();
-    return w.str();
+    JsonWriter dimensions;
+    dimensions.begin_object();
+    dimensions.key("users");
+    dimensions.integer(static_cast<long long>(users()));
+    dimensions.key("items");
+    dimensions.integer(static_cast<long long>(items()));
+    dimensions.key("factors");
+    dimensions.integer(factors());
+    dimensions.end_object();
+    std::string training = training_summary_json(summary, [&](JsonWriter& w) {
+        w.key("interactions");
+        w.integer(static_cast<long long>(seen_items.size()));
+    });
+    return model_metadata_json(options.to_json(), dimensions.str(), training);
 }
 
 std::size_t AlsModel::memory_bytes() const {

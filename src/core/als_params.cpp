@@ -3,19 +3,23 @@
 
 namespace recsys {
 
-const std::vector<OptionSpec>& als_option_specs() {
-    static const std::vector<OptionSpec> specs = {
-        {"factors", OptionType::Integer, 64, 1, 1024, "number of latent factors per user and item"},
-        {"iterations", OptionType::Integer, 15, 1, 1000, "number of alternating passes over users and items"},
-        {"regularization", OptionType::Number, 10.0, 0, 1e9, "L2 penalty added to the diagonal of every solve"},
-        {"alpha", OptionType::Number, 2.0, 0, 1e9, "confidence slope: c = 1 + alpha * weight (implicit only)"},
-        {"cg_steps", OptionType::Integer, 3, 0, 100,
-         "conjugate-gradient steps per solve; 0 solves exactly by Cholesky (implicit only)"},
-        {"seed", OptionType::Integer, 0, 0, 9007199254740991.0, "seed of the random initial factors"},
-        {"explicit", OptionType::Boolean, 0, 0, 1,
-         "true: weights are ratings, fit them by regularized least squares on observed entries"},
+const OptionSchema& als_option_schema() {
+    static const OptionSchema schema = {
+        "als_fit",
+        {
+            integer_option("factors", 64, 1, 1024, "number of latent factors per user and item"),
+            integer_option("iterations", 15, 1, 1000, "number of alternating passes over users and items"),
+            number_option("regularization", 10.0, 0, 1e9, "L2 penalty added to the diagonal of every solve"),
+            number_option("alpha", 2.0, 0, 1e9, "confidence slope: c = 1 + alpha * weight (implicit only)"),
+            integer_option("cg_steps", 3, 0, 100,
+                           "conjugate-gradient steps per solve; 0 solves each exactly by Cholesky (implicit only)"),
+            integer_option("seed", 0, 0, 9007199254740991.0, "seed of the random initial factors"),
+            boolean_option("explicit", false,
+                           "true: weights are ratings, fit them by regularized least squares on observed entries"),
+        },
+        nullptr,
     };
-    return specs;
+    return schema;
 }
 
 AlsParams AlsParams::from(const Options& o) {

@@ -1,28 +1,61 @@
-// What every deserialized model kind shares: its kind name and its size, so
-// that the model cache and loader can handle all kinds alike.
+// What every model kind shares. A model writes its own payload and metadata;
+// the envelope around them (model_format.h), loading by kind, model_info and
+// the cache are written once, here and in the glue, for every kind.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+
+#include "bytes.h"
+#include "json.h"
+#include "train_context.h"
 
 namespace recsys {
 
 class Model {
 public:
     virtual ~Model() = default;
+    // The kind name in the envelope ("als"): the key of its ModelKind.
     virtual const char* kind() const = 0;
     // Bytes held in memory (for the model cache bound).
     virtual std::size_t memory_bytes() const = 0;
+    // model_info's "metadata": a JSON object with the options, the
+    // dimensions and the training summary (see model_metadata_json).
+    virtual std::string metadata_json() const = 0;
+    // The kind's binary payload, with its own layout version first. Called
+    // twice: once with a counting writer, then to fill exactly that size.
+    virtual void write_payload(ByteWriter& w) const = 0;
 };
 
-// Reads any known kind of serialized model (dispatching on its envelope).
+// The sizes of a model's serialized form, measured once before writing it.
+struct SerializedSize {
+    std::string metadata;
+    std::size_t payload = 0;
+    std::size_t total = 0;  // the envelope with the payload
+};
+SerializedSize measure_model(const Model& model);
+// Writes the model into `out`, exactly size.total bytes.
+void serialize_model(const Model& model, const SerializedSize& size, unsigned char* out);
+
+// Reads any known kind of serialized model (dispatching on its envelope's kind).
 std::shared_ptr<const Model> load_model(const unsigned char* data, std::size_t size);
 
 // model_info of a serialized model, as JSON text: kind, format version,
 // size, and the metadata the model carries (options, dimensions, training).
 // Verifies the envelope and checksum; does not decode the payload.
 std::string model_info_json(const unsigned char* data, std::size_t size);
+
+// The metadata object every kind writes: {"options": ..., "dimensions": ...,
+// "training": ...}, each argument a JSON object's text.
+std::string model_metadata_json(const std::string& options, const std::string& dimensions,
+                                const std::string& training);
+
+// model_info's "training": the summary every kind keeps (rows, skipped_rows,
+// loss, seconds, threads), with the kind's own fields written by `extra`.
+std::string training_summary_json(const TrainingSummary& summary,
+                                  const std::function<void(JsonWriter&)>& extra = nullptr);
 
 [[noreturn]] void throw_wrong_kind(const std::string& actual, const std::string& expected);
 
@@ -33,4 +66,5 @@ const T& model_as(const Model& m) {
     if (!typed) throw_wrong_kind(m.kind(), T::kKind);
     return *typed;
 }
+
 }  // namespace recsys

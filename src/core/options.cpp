@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "error.h"
 #include "json.h"
@@ -9,102 +10,232 @@ namespace recsys {
 
 namespace {
 
-std::string valid_keys(const std::vector<OptionSpec>& specs) {
+using nlohmann::json;
+
+std::string valid_keys(const OptionSchema& schema) {
     std::string keys;
-    for (const auto& s : specs) {
-        if (!keys.empty()) keys += ", ";
-        keys += s.name;
-    }
+    for (const auto& s : schema.options) keys += (keys.empty() ? "" : ", ") + s.name;
     return keys;
 }
 
-const char* type_name(OptionType t) {
-    switch (t) {
+// The hint of a bad value: what the option means, and every valid key.
+std::string value_hint(const OptionSpec& s, const OptionSchema& schema) {
+    return "\"" + s.name + "\": " + s.help + "; valid options are: " + valid_keys(schema);
+}
+
+std::string range(const OptionSpec& s) { return "between " + json_number(s.min) + " and " + json_number(s.max); }
+
+std::string quoted_choices(const OptionSpec& s) {
+    std::string out;
+    for (const auto& c : s.choices) out += (out.empty() ? "\"" : ", \"") + c + "\"";
+    return out;
+}
+
+std::string expected(const OptionSpec& s) {
+    switch (s.type) {
         case OptionType::Integer: return "an integer";
         case OptionType::Number: return "a number";
         case OptionType::Boolean: return "a boolean";
+        case OptionType::String: return s.choices.empty() ? "a string" : "one of " + quoted_choices(s);
+        case OptionType::IntegerList: return "an array of integers " + range(s);
+        case OptionType::Object: return "a JSON object";
     }
     return "?";
 }
 
-const char* kind_name(RawOption::Kind k) {
-    switch (k) {
-        case RawOption::Kind::Number: return "a number";
-        case RawOption::Kind::Boolean: return "a boolean";
-        case RawOption::Kind::String: return "a string";
-        case RawOption::Kind::Null: return "null";
-        case RawOption::Kind::Other: return "an array or object";
+// What the user passed, for messages: numbers and short strings as they
+// are, longer values by their JSON type.
+std::string shown(const json& v) {
+    if (v.is_number()) return json_number(v.get<double>());
+    if (v.is_string() && v.get<std::string>().size() <= 40) return v.dump();
+    if (v.is_string()) return "a string";
+    if (v.is_null()) return "null";
+    if (v.is_boolean()) return "a boolean";
+    if (v.is_array()) return v.dump().size() <= 40 ? v.dump() : "an array";
+    return "an object";
+}
+
+bool whole(double v) { return std::isfinite(v) && v == std::floor(v); }
+bool in_range(const OptionSpec& s, double v) { return v >= s.min && v <= s.max; }  // false for NaN
+
+// Checks v against s and stores it; throws naming the option otherwise.
+OptionValue checked(const json& v, const OptionSpec& s, const OptionSchema& schema) {
+    auto bad = [&](const std::string& problem) {
+        fail(ErrorKind::InvalidParameter, schema.function + " option \"" + s.name + "\" " + problem,
+             value_hint(s, schema));
+    };
+    auto wrong_type = [&] { bad("must be " + expected(s) + ", got " + shown(v)); };
+    OptionValue out;
+    out.spec = &s;
+    if (v.is_null() && (s.nullable || s.default_json == "null")) {
+        out.null = true;
+        out.json = "null";
+        return out;
     }
-    return "?";
+    switch (s.type) {
+        case OptionType::Integer:
+        case OptionType::Number: {
+            if (!v.is_number()) wrong_type();
+            double x = v.get<double>();
+            if (s.type == OptionType::Integer && !whole(x)) wrong_type();
+            if (!in_range(s, x)) bad("must be " + range(s) + ", got " + json_number(x));
+            out.number = x;
+            out.json = json_number(x);
+            break;
+        }
+        case OptionType::Boolean:
+            if (!v.is_boolean()) wrong_type();
+            out.boolean = v.get<bool>();
+            out.json = out.boolean ? "true" : "false";
+            break;
+        case OptionType::String: {
+            if (!v.is_string()) wrong_type();
+            out.text = v.get<std::string>();
+            bool allowed = s.choices.empty();
+            for (const auto& c : s.choices) allowed = allowed || c == out.text;
+            if (!allowed) wrong_type();
+            out.json = v.dump();
+            break;
+        }
+        case OptionType::IntegerList:
+            if (!v.is_array()) wrong_type();
+            for (const auto& e : v) {
+                if (!e.is_number() || !whole(e.get<double>()) || !in_range(s, e.get<double>())) wrong_type();
+                out.integers.push_back(static_cast<std::int64_t>(e.get<double>()));
+            }
+            out.json = v.dump();
+            break;
+        case OptionType::Object:
+            if (!v.is_object()) wrong_type();
+            out.json = v.dump();
+            break;
+    }
+    return out;
 }
 
-// The hint of a bad value: what the option means, and every valid key.
-std::string value_hint(const OptionSpec& s, const std::vector<OptionSpec>& specs) {
-    return std::string("\"") + s.name + "\": " + s.help + "; valid options are: " + valid_keys(specs);
+json parse_json(const std::string& text, const OptionSchema& schema) {
+    try {
+        return json::parse(text);
+    } catch (const json::exception& e) {
+        fail(ErrorKind::InvalidParameter, schema.function + " options are not valid JSON (" + e.what() + ")");
+    }
 }
 
-double checked_value(const RawOption& r, const OptionSpec& s, const std::vector<OptionSpec>& specs,
-                     const char* function) {
-    bool type_ok = s.type == OptionType::Boolean ? r.kind == RawOption::Kind::Boolean
-                                                 : r.kind == RawOption::Kind::Number;
-    if (s.type == OptionType::Integer && type_ok && r.number != std::floor(r.number)) type_ok = false;
-    if (!type_ok)
-        fail(ErrorKind::InvalidParameter,
-             std::string(function) + " option \"" + s.name + "\" must be " + type_name(s.type) +
-                 ", got " + (r.kind == RawOption::Kind::Number ? json_number(r.number) : kind_name(r.kind)),
-             value_hint(s, specs));
-    if (s.type == OptionType::Boolean) return r.boolean ? 1 : 0;
-    if (!(r.number >= s.min && r.number <= s.max))
-        fail(ErrorKind::InvalidParameter,
-             std::string(function) + " option \"" + s.name + "\" must be between " + json_number(s.min) +
-                 " and " + json_number(s.max) + ", got " + json_number(r.number),
-             value_hint(s, specs));
-    return r.number;
+OptionSpec spec(std::string name, OptionType type, std::string fallback, double min, double max,
+                std::string help) {
+    OptionSpec s;
+    s.name = std::move(name);
+    s.type = type;
+    s.default_json = std::move(fallback);
+    s.min = min;
+    s.max = max;
+    s.help = std::move(help);
+    return s;
 }
 
 }  // namespace
 
-bool option_value_valid(const OptionSpec& s, double v) {
-    if (s.type == OptionType::Boolean) return v == 0 || v == 1;
-    if (!(v >= s.min && v <= s.max)) return false;  // also rejects NaN
-    return s.type != OptionType::Integer || v == std::floor(v);
+OptionSpec integer_option(std::string name, std::int64_t fallback, double min, double max, std::string help) {
+    return spec(std::move(name), OptionType::Integer, std::to_string(fallback), min, max, std::move(help));
+}
+OptionSpec number_option(std::string name, double fallback, double min, double max, std::string help) {
+    return spec(std::move(name), OptionType::Number, json_number(fallback), min, max, std::move(help));
+}
+OptionSpec boolean_option(std::string name, bool fallback, std::string help) {
+    return spec(std::move(name), OptionType::Boolean, fallback ? "true" : "false", 0, 0, std::move(help));
+}
+OptionSpec choice_option(std::string name, std::string fallback, std::vector<std::string> choices,
+                         std::string help) {
+    OptionSpec s = spec(std::move(name), OptionType::String, json(fallback).dump(), 0, 0, std::move(help));
+    s.choices = std::move(choices);
+    return s;
+}
+OptionSpec integer_list_option(std::string name, std::vector<std::int64_t> fallback, double min, double max,
+                               std::string help) {
+    return spec(std::move(name), OptionType::IntegerList, json(fallback).dump(), min, max, std::move(help));
+}
+OptionSpec object_option(std::string name, std::string help) {
+    return spec(std::move(name), OptionType::Object, "{}", 0, 0, std::move(help));
+}
+OptionSpec optional_string_option(std::string name, std::string help) {
+    OptionSpec s = spec(std::move(name), OptionType::String, "null", 0, 0, std::move(help));
+    s.nullable = true;
+    return s;
+}
+
+Options parse_options(const std::string& json_object, const OptionSchema& schema) {
+    json given = parse_json(json_object, schema);
+    if (!given.is_object()) {
+        std::string example = schema.options.empty()
+                                  ? "'{}'"
+                                  : "'{\"" + schema.options.front().name + "\": " +
+                                        schema.options.front().default_json + "}'";
+        fail(ErrorKind::InvalidParameter, schema.function + " options must be a JSON object",
+             "for example " + example + ", or '{}' for the defaults");
+    }
+    for (const auto& item : given.items()) {
+        bool known = false;
+        for (const auto& s : schema.options) known = known || s.name == item.key();
+        if (!known)
+            fail(ErrorKind::InvalidParameter, "unknown " + schema.function + " option \"" + item.key() + "\"",
+                 "valid options are: " + valid_keys(schema));
+    }
+    Options out;
+    out.schema_ = &schema;
+    for (const auto& s : schema.options) {
+        auto it = given.find(s.name);
+        out.values_.push_back(checked(it != given.end() ? *it : parse_json(s.default_json, schema), s, schema));
+    }
+    if (schema.check) schema.check(out);
+    return out;
+}
+
+void fail_option(const OptionSchema& schema, const std::string& name, const std::string& problem) {
+    for (const auto& s : schema.options)
+        if (s.name == name)
+            fail(ErrorKind::InvalidParameter, schema.function + " option \"" + name + "\" " + problem,
+                 value_hint(s, schema));
+    fail(ErrorKind::Internal, "option \"" + name + "\" is not defined");
+}
+
+const OptionValue& Options::any(const std::string& name) const {
+    for (const auto& v : values_)
+        if (v.spec->name == name) return v;
+    fail(ErrorKind::Internal, "option \"" + name + "\" is not defined");
+}
+
+const OptionValue& Options::value(const std::string& name, OptionType expected_type) const {
+    const OptionValue& v = any(name);
+    if (v.spec->type != expected_type)
+        fail(ErrorKind::Internal, "option \"" + name + "\" is read as another type than it has");
+    return v;
 }
 
 double Options::number(const std::string& name) const {
-    for (const auto& e : entries)
-        if (name == e.spec->name) return e.value;
-    fail(ErrorKind::Internal, "option \"" + name + "\" is not defined");
+    const OptionValue& v = any(name);
+    return v.spec->type == OptionType::Integer ? v.number : value(name, OptionType::Number).number;
 }
+std::int64_t Options::integer(const std::string& name) const {
+    return static_cast<std::int64_t>(value(name, OptionType::Integer).number);
+}
+bool Options::boolean(const std::string& name) const { return value(name, OptionType::Boolean).boolean; }
+const std::string& Options::string(const std::string& name) const { return value(name, OptionType::String).text; }
+const std::vector<std::int64_t>& Options::integers(const std::string& name) const {
+    return value(name, OptionType::IntegerList).integers;
+}
+
+const std::string& Options::json(const std::string& name) const { return any(name).json; }
+bool Options::is_null(const std::string& name) const { return any(name).null; }
 
 std::string Options::to_json() const {
     JsonWriter w;
     w.begin_object();
-    for (const auto& e : entries) {
-        w.key(e.spec->name);
-        if (e.spec->type == OptionType::Boolean)
-            w.boolean(e.value != 0);
-        else
-            w.number(e.value);
+    for (const auto& v : values_) {
+        w.key(v.spec->name);
+        w.raw(v.json);
     }
     w.end_object();
     return w.str();
-}
-
-Options parse_options(const std::vector<RawOption>& raw, const std::vector<OptionSpec>& specs,
-                      const char* function) {
-    Options out;
-    for (const auto& s : specs) out.entries.push_back({&s, s.default_value});
-    for (const auto& r : raw) {
-        Options::Entry* found = nullptr;
-        for (auto& e : out.entries)
-            if (r.key == e.spec->name) found = &e;
-        if (!found)
-            fail(ErrorKind::InvalidParameter,
-                 std::string("unknown ") + function + " option \"" + r.key + "\"",
-                 "valid options are: " + valid_keys(specs));
-        found->value = checked_value(r, *found->spec, specs, function);
-    }
-    return out;
 }
 
 }  // namespace recsys

@@ -1,57 +1,102 @@
-// Validated training options, shared by every algorithm.
+// Validated training options, shared by every model kind.
 //
-// The host parses its own option syntax (jsonb in PostgreSQL) into RawOption
-// values; parse_options checks them against an algorithm's OptionSpec table:
-// unknown keys, wrong types and out-of-range values are errors that name the
-// option, and the result holds every option (defaults filled in) so that it
-// can be written into the model.
+// A kind declares an OptionSchema: its options (name, JSON type, default,
+// range, allowed strings, meaning) and an optional check across options. The
+// host hands over the user's options as JSON text (jsonb in PostgreSQL);
+// parse_options checks them against the schema: a value that is not an
+// object, an unknown key, a wrong type, an out-of-range number, a string
+// that is not one of the choices, and a failed check across options are
+// errors (ErrorKind::InvalidParameter) that name the option, with a hint that
+// says what it means and lists the valid keys. The result holds every option,
+// defaults filled in, and writes itself back as JSON, so that a model keeps
+// the options it was trained with and reads them back through the same checks.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace recsys {
 
-enum class OptionType { Integer, Number, Boolean };
-
-struct RawOption {
-    enum class Kind { Number, Boolean, String, Null, Other };
-    std::string key;
-    Kind kind = Kind::Null;
-    double number = 0;
-    bool boolean = false;
+enum class OptionType {
+    Integer,      // a whole number in [min, max]
+    Number,       // a finite number in [min, max]
+    Boolean,
+    String,       // one of `choices` (any string when there are none)
+    IntegerList,  // an array of whole numbers, each in [min, max] (e.g. hidden layer sizes)
+    Object,       // a JSON object, checked by the kind (e.g. per-column settings)
 };
 
 struct OptionSpec {
-    const char* name;
+    std::string name;
     OptionType type;
-    double default_value;  // booleans: 0 or 1
-    double min, max;       // inclusive range for numbers
-    const char* help;
+    std::string default_json;  // the default as JSON text; "null": absent unless given
+    double min = 0, max = 0;
+    std::vector<std::string> choices;
+    std::string help;
+    bool nullable = false;  // null is a value the user may pass (e.g. "no warm start")
+};
+
+// Builders that read like the table they make.
+OptionSpec integer_option(std::string name, std::int64_t fallback, double min, double max, std::string help);
+OptionSpec number_option(std::string name, double fallback, double min, double max, std::string help);
+OptionSpec boolean_option(std::string name, bool fallback, std::string help);
+OptionSpec choice_option(std::string name, std::string fallback, std::vector<std::string> choices, std::string help);
+OptionSpec integer_list_option(std::string name, std::vector<std::int64_t> fallback, double min, double max,
+                               std::string help);
+OptionSpec object_option(std::string name, std::string help);
+// An option with no default: null unless given (a string, or null).
+OptionSpec optional_string_option(std::string name, std::string help);
+
+class Options;
+
+// One option's value: its JSON text, and the typed value its type reads.
+struct OptionValue {
+    const OptionSpec* spec = nullptr;
+    std::string json;  // normalized JSON text
+    bool null = false;
+    double number = 0;
+    bool boolean = false;
+    std::string text;
+    std::vector<std::int64_t> integers;
+};
+
+struct OptionSchema {
+    std::string function;  // the SQL function the options belong to ("als_fit"): names errors
+    std::vector<OptionSpec> options;
+    // Checks across options, after each value passed its own checks; throws
+    // an Error (use fail_option) when a combination is invalid.
+    std::function<void(const Options&)> check;
 };
 
 class Options {
 public:
     double number(const std::string& name) const;
-    std::int64_t integer(const std::string& name) const { return static_cast<std::int64_t>(number(name)); }
-    bool boolean(const std::string& name) const { return number(name) != 0; }
-    // Every option as a JSON object, in spec order (for the model header).
+    std::int64_t integer(const std::string& name) const;
+    bool boolean(const std::string& name) const;
+    const std::string& string(const std::string& name) const;
+    const std::vector<std::int64_t>& integers(const std::string& name) const;
+    // Any value as JSON text (how objects are read).
+    const std::string& json(const std::string& name) const;
+    bool is_null(const std::string& name) const;
+    // Every option as a JSON object, in schema order (for the model).
     std::string to_json() const;
+    const OptionSchema* schema() const { return schema_; }
 
-    struct Entry {
-        const OptionSpec* spec;
-        double value;
-    };
-    std::vector<Entry> entries;
+private:
+    friend Options parse_options(const std::string&, const OptionSchema&);
+    const OptionValue& value(const std::string& name, OptionType expected) const;
+    const OptionValue& any(const std::string& name) const;
+    const OptionSchema* schema_ = nullptr;
+    std::vector<OptionValue> values_;
 };
 
-// Whether `value` is one an option may hold (type and range): used to check
-// options read back from a stored model.
-bool option_value_valid(const OptionSpec& spec, double value);
+// `json_object` is the user's options as JSON text ("{}" for the defaults).
+// The schema must outlive the result.
+Options parse_options(const std::string& json_object, const OptionSchema& schema);
 
-// `function` names the caller in messages, e.g. "als_fit".
-Options parse_options(const std::vector<RawOption>& raw, const std::vector<OptionSpec>& specs,
-                      const char* function);
+// The error of an invalid option (for a schema's check across options).
+[[noreturn]] void fail_option(const OptionSchema& schema, const std::string& name, const std::string& problem);
 
 }  // namespace recsys

@@ -1,0 +1,23 @@
+#include "model_kind.h"
+
+#include "als_kind.h"
+#include "error.h"
+
+namespace recsys {
+
+const std::vector<const ModelKind*>& model_kinds() {
+    // Every kind this version reads and trains: one line each.
+    static const std::vector<const ModelKind*> kinds = {
+        &als_kind(),
+    };
+    return kinds;
+}
+
+const ModelKind& model_kind(const std::string& name) {
+    for (const ModelKind* kind : model_kinds())
+        if (kind->name == name) return *kind;
+    fail(ErrorKind::InvalidInput, "unknown model kind \"" + name + "\"",
+         "the model was written by a newer recsys, or is not a recsys model");
+}
+
+}  // namespace recsys

@@ -1,0 +1,39 @@
+// A model kind: what the shared layers need to know of one algorithm. The
+// training aggregate collects the kind's columns and validates its options,
+// then calls its fit; loading a model dispatches on the kind name in the
+// envelope to its read. Nothing else in the shared code names a kind.
+//
+// Adding a kind: its math in src/core/<kind>*.cpp, a ModelKind returned by a
+// function of its own (e.g. logreg_kind()), one line in model_kind.cpp's
+// list, and a short glue file in src/pg (README: "Adding a model kind").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model.h"
+#include "model_format.h"
+#include "options.h"
+#include "train_context.h"
+#include "training_rows.h"
+
+namespace recsys {
+
+struct ModelKind {
+    std::string name;               // "als": the model's kind; its aggregate is <name>_fit
+    const OptionSchema* options;    // its options (schema.function is "<name>_fit")
+    std::vector<ColumnSpec> columns;  // the aggregate's data arguments, in order
+    // Trains on the collected rows. Rows skipped by the host are in rows.skipped.
+    std::unique_ptr<Model> (*fit)(const TrainingRows& rows, const Options& options, TrainContext& ctx);
+    // Reads a model of this kind (the envelope is verified; its payload is the kind's).
+    std::shared_ptr<const Model> (*read)(const Envelope& envelope);
+};
+
+// The kind named `name`; an InvalidInput error for a kind this version does not know.
+const ModelKind& model_kind(const std::string& name);
+
+// Every kind, in a fixed order.
+const std::vector<const ModelKind*>& model_kinds();
+
+}  // namespace recsys

@@ -1,0 +1,38 @@
+// What every training shares: the thread count, the memory budget, the stop
+// token, progress reports, and the summary a model keeps of its training.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "memory_budget.h"
+#include "stop.h"
+
+namespace recsys {
+
+// Per-iteration progress: (iteration from 1, loss, seconds since start).
+using ProgressFn = std::function<void(int, double, double)>;
+
+struct TrainContext {
+    int threads = 1;
+    MemoryBudget* budget = nullptr;  // null: unlimited
+    StopToken* stop = nullptr;       // null: never stops
+    ProgressFn progress;             // called on the calling thread only
+    // Lets an ALS half-step solve in the eigenbasis of its Gram matrix where
+    // that is cheaper (same solves, rotated; see GramForm in als_gram.h).
+    // Tests turn it off to compare.
+    bool diagonal_gram = true;
+};
+
+// The part of a training summary every kind has (model_info's "training").
+struct TrainingSummary {
+    std::uint64_t rows = 0;          // input rows aggregated
+    std::uint64_t skipped_rows = 0;  // rows skipped (a NULL where the kind skips)
+    std::vector<double> loss;        // after each iteration
+    double seconds = 0;
+    int threads = 1;
+};
+
+}  // namespace recsys

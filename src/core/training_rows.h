@@ -1,0 +1,73 @@
+// The rows a training aggregate collected, as the core sees them: typed
+// columns, one value per row (or a fixed-width vector per row), laid out
+// contiguously by the host. A model kind declares its columns with
+// ColumnSpec; the host collects them, checks each value against its spec
+// (NULL rule, range) and hands the core a TrainingRows view.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace recsys {
+
+enum class ColumnType {
+    Int64,         // bigint
+    Float32,       // float8 argument kept in 4 bytes (values that need no more: weights)
+    Float64,       // float8
+    Bool,          // boolean, one byte
+    Float64Array,  // float8[], the same length in every row (a feature vector)
+};
+
+// What a NULL in the column does to its row.
+enum class NullRule {
+    SkipRow,     // the row is skipped and counted in skipped_rows
+    UseDefault,  // the value is ColumnSpec::null_value
+    Reject,      // an error (22004) naming the column
+};
+
+struct ColumnSpec {
+    const char* name;  // the aggregate's argument name, used in messages ("weight")
+    ColumnType type;
+    NullRule on_null = NullRule::SkipRow;
+    double null_value = 0;  // with UseDefault
+    // Numbers (and array elements) must be finite and in [min, max]; the
+    // message of a bad value names it and the row's identifying columns.
+    double min = -std::numeric_limits<double>::max();
+    double max = std::numeric_limits<double>::max();
+    bool identifies_row = false;  // named in messages about a bad value of its row
+    const char* hint = nullptr;   // what to do about a bad value
+};
+
+// Bytes one row of the column takes (`width`: elements of an array column).
+inline std::size_t column_bytes_per_row(ColumnType type, std::size_t width) {
+    switch (type) {
+        case ColumnType::Int64: return 8;
+        case ColumnType::Float32: return 4;
+        case ColumnType::Float64: return 8;
+        case ColumnType::Bool: return 1;
+        case ColumnType::Float64Array: return 8 * width;
+    }
+    return 0;
+}
+
+// One collected column: `count` values (Float64Array: count x width, row-major).
+struct ColumnView {
+    ColumnType type;
+    const void* data;
+    std::size_t width;  // elements per row of a Float64Array column; 1 otherwise
+
+    const std::int64_t* int64s() const { return static_cast<const std::int64_t*>(data); }
+    const float* float32s() const { return static_cast<const float*>(data); }
+    const double* float64s() const { return static_cast<const double*>(data); }
+    const bool* bools() const { return static_cast<const bool*>(data); }
+};
+
+struct TrainingRows {
+    std::size_t count = 0;         // rows collected
+    std::uint64_t skipped = 0;     // rows skipped by a NullRule::SkipRow column
+    std::vector<ColumnView> columns;  // in the kind's column order
+};
+
+}  // namespace recsys
