@@ -646,16 +646,13 @@ TEST(AlsServe, BatchRecommendationsStopWhenCancelled) {
 
 TEST(AlsSerialize, RoundTripIsExact) {
     const AlsModel& m = planted_model();
-    std::vector<unsigned char> bytes(m.serialized_size());
-    m.serialize(bytes.data(), bytes.size());
+    std::vector<unsigned char> bytes = to_bytes(m);
     AlsModel back = AlsModel::deserialize(bytes.data(), bytes.size());
     expect_identical(m, back);
     expect_same_model(back, m);
     EXPECT_EQ(back.metadata_json(), m.metadata_json());
 
-    std::vector<unsigned char> again(back.serialized_size());
-    back.serialize(again.data(), again.size());
-    EXPECT_EQ(again, bytes);
+    EXPECT_EQ(to_bytes(back), bytes);
 
     AlsModel::Query q;
     EXPECT_EQ(ids_of(back, back.recommend(user_id(5), q)), ids_of(m, m.recommend(user_id(5), q)));

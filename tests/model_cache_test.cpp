@@ -14,6 +14,8 @@ public:
     explicit FakeModel(std::size_t bytes) : bytes_(bytes) {}
     const char* kind() const override { return "fake"; }
     std::size_t memory_bytes() const override { return bytes_; }
+    std::string metadata_json() const override { return "{}"; }
+    void write_payload(ByteWriter&) const override {}
 
 private:
     std::size_t bytes_;

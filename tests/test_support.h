@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "als.h"
+#include "json.h"
 #include "error.h"
 
 namespace recsys {
@@ -20,29 +21,29 @@ namespace test {
 
 // ---------------------------------------------------------------- options
 
-// A raw option of the given kind without a value (what jsonb null, strings
-// and objects arrive as).
-inline RawOption of_kind(const std::string& key, RawOption::Kind kind) {
-    RawOption r;
-    r.key = key;
-    r.kind = kind;
-    return r;
+// One member of an options object: (key, the value as JSON text).
+using OptionArg = std::pair<std::string, std::string>;
+
+inline OptionArg num(const std::string& key, double v) { return {key, json_number(v)}; }
+inline OptionArg flag(const std::string& key, bool v) { return {key, v ? "true" : "false"}; }
+
+// The JSON object text of the members.
+inline std::string options_json(const std::vector<OptionArg>& members) {
+    std::string out = "{";
+    for (const auto& m : members) out += (out.size() > 1 ? ", \"" : "\"") + m.first + "\": " + m.second;
+    return out + "}";
 }
 
-inline RawOption num(const std::string& key, double v) {
-    RawOption r = of_kind(key, RawOption::Kind::Number);
-    r.number = v;
-    return r;
+inline Options als_options(const std::vector<OptionArg>& members) {
+    return parse_options(options_json(members), als_option_schema());
 }
 
-inline RawOption flag(const std::string& key, bool v) {
-    RawOption r = of_kind(key, RawOption::Kind::Boolean);
-    r.boolean = v;
-    return r;
-}
-
-inline Options als_options(const std::vector<RawOption>& raw) {
-    return parse_options(raw, als_option_specs(), "als_fit");
+// The serialized bytes of a model.
+inline std::vector<unsigned char> to_bytes(const Model& m) {
+    SerializedSize size = measure_model(m);
+    std::vector<unsigned char> bytes(size.total);
+    serialize_model(m, size, bytes.data());
+    return bytes;
 }
 
 // ---------------------------------------------------------------- rows

@@ -67,6 +67,8 @@ Options read_options(ByteReader& r) {
         for (const auto& spec : schema.options)
             if (name == spec.name) {
                 json.key(name);
+                if (spec.type == OptionType::Boolean && value != 0 && value != 1)
+                    fail(ErrorKind::Corrupted, "model is inconsistent: option \"" + name + "\" is not a boolean");
                 if (spec.type == OptionType::Boolean)
                     json.boolean(value != 0);
                 else
