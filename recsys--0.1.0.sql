@@ -78,6 +78,30 @@ CREATE AGGREGATE recsys.als_fit(user_id bigint, item_id bigint, weight float8) (
     DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
+-- Logistic regression: logreg_fit(label, features [, options])
+CREATE FUNCTION recsys.logreg_collect(internal, bool, float8[], jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_logreg_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.logreg_collect(internal, bool, float8[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_logreg_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE recsys.logreg_fit(label bool, features float8[], options jsonb) (
+    SFUNC = recsys.logreg_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.logreg_fit(label bool, features float8[]) (
+    SFUNC = recsys.logreg_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
+);
+
+-- ---------------------------------------------------------------- scoring
+-- The model's prediction for one feature vector: a probability for
+-- classifiers (logreg), a value for regressions. NULL features give NULL.
+CREATE FUNCTION recsys.predict(model bytea, features float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.predict(name text, features float8[]) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
 -- ---------------------------------------------------------------- serving
 CREATE FUNCTION recsys.recommend(model bytea, user_id bigint, k int DEFAULT 10, exclude_seen bool DEFAULT true,
                                  candidates bigint[] DEFAULT NULL, exclude bigint[] DEFAULT NULL)

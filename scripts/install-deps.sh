@@ -18,6 +18,7 @@ deps=(
   "postgresql-server-dev-15:/usr/include/postgresql/15/server/postgres.h"
   "libeigen3-dev:/usr/include/eigen3/Eigen/Core"
   "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
+  "liblbfgs-dev:/usr/include/lbfgs.h"
   "zlib1g-dev:/usr/include/zlib.h"
   "libgtest-dev:/usr/include/gtest/gtest.h"
   "libpq-dev:/usr/include/postgresql/libpq-fe.h"

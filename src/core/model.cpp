@@ -80,6 +80,35 @@ std::string training_summary_json(const TrainingSummary& summary, const std::fun
     return w.str();
 }
 
+void write_options(ByteWriter& w, const Options& options) { w.string(options.to_json()); }
+
+Options read_options(ByteReader& r, const OptionSchema& schema) {
+    std::string text = r.string(std::size_t(1) << 20, "options");
+    try {
+        return parse_options(text, schema);
+    } catch (const Error& e) {
+        fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + e.what());
+    }
+}
+
+void write_training_summary(ByteWriter& w, const TrainingSummary& summary) {
+    w.pod<std::uint64_t>(summary.rows);
+    w.pod<std::uint64_t>(summary.skipped_rows);
+    w.array(summary.loss.data(), summary.loss.size());
+    w.pod<double>(summary.seconds);
+    w.pod<std::int32_t>(summary.threads);
+}
+
+TrainingSummary read_training_summary(ByteReader& r) {
+    TrainingSummary s;
+    s.rows = r.pod<std::uint64_t>("rows");
+    s.skipped_rows = r.pod<std::uint64_t>("skipped rows");
+    r.array<double>(s.loss, 1 << 20, "loss history");
+    s.seconds = r.pod<double>("seconds");
+    s.threads = r.pod<std::int32_t>("threads");
+    return s;
+}
+
 void throw_wrong_kind(const std::string& actual, const std::string& expected) {
     fail(ErrorKind::InvalidParameter, "model is of kind \"" + actual + "\", expected \"" + expected + "\"");
 }

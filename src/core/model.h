@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "json.h"
+#include "options.h"
 #include "train_context.h"
 
 namespace recsys {
@@ -27,6 +28,15 @@ public:
     // The kind's binary payload, with its own layout version first. Called
     // twice: once with a counting writer, then to fill exactly that size.
     virtual void write_payload(ByteWriter& w) const = 0;
+};
+
+// A model that scores one feature vector: a probability for classifiers, a
+// value for regressions (recsys.predict).
+class FeatureModel : public Model {
+public:
+    virtual std::size_t feature_count() const = 0;
+    // x has feature_count() finite values.
+    virtual double predict(const double* x) const = 0;
 };
 
 // The sizes of a model's serialized form, measured once before writing it.
@@ -56,6 +66,14 @@ std::string model_metadata_json(const std::string& options, const std::string& d
 // loss, seconds, threads), with the kind's own fields written by `extra`.
 std::string training_summary_json(const TrainingSummary& summary,
                                   const std::function<void(JsonWriter&)>& extra = nullptr);
+
+// Payload pieces every kind may use: the options as JSON text (read back
+// through the schema's checks: a stored value they reject is corrupted), and
+// the common training summary.
+void write_options(ByteWriter& w, const Options& options);
+Options read_options(ByteReader& r, const OptionSchema& schema);
+void write_training_summary(ByteWriter& w, const TrainingSummary& summary);
+TrainingSummary read_training_summary(ByteReader& r);
 
 [[noreturn]] void throw_wrong_kind(const std::string& actual, const std::string& expected);
 

@@ -1,6 +1,7 @@
 #include "model_kind.h"
 
 #include "als_kind.h"
+#include "logreg.h"
 #include "error.h"
 
 namespace recsys {
@@ -9,6 +10,7 @@ const std::vector<const ModelKind*>& model_kinds() {
     // Every kind this version reads and trains: one line each.
     static const std::vector<const ModelKind*> kinds = {
         &als_kind(),
+        &logreg_kind(),
     };
     return kinds;
 }

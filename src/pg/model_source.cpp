@@ -81,53 +81,47 @@ void load_registered(const char* name, ModelHandle* handle) {
     MemoryContextSwitchTo(caller);
 }
 
-// The last model a call site decoded from bytea, kept for the rest of the
-// query (in fn_mcxt), so that recommend(m.model, user) over many users
-// decodes it once. Matched by comparing the bytes exactly.
-struct DecodedBytes {
-    char* data;
+// The model a call site used last, kept for the rest of the query (in
+// fn_mcxt) with the argument it came from (a name, or the model bytes), so
+// that recommend(m.model, user) or predict('ranker', features) over many rows
+// looks the model up and decodes it once. A new argument value replaces it.
+struct CallSiteModel {
+    char* key;
     std::size_t size;
     ModelHandle* model;
 };
-
-ModelHandle* model_from_bytes(FunctionCallInfo fcinfo, bytea* bytes, ModelHandle* handle) {
-    const char* data = VARDATA_ANY(bytes);
-    std::size_t size = VARSIZE_ANY_EXHDR(bytes);
-    auto* last = static_cast<DecodedBytes*>(fcinfo->flinfo->fn_extra);
-    if (last && size > 0 && last->size == size && memcmp(last->data, data, size) == 0) {
-        guarded([&] { handle->reset(new std::shared_ptr<const Model>(**last->model)); });
-        return handle;
-    }
-    guarded([&] {
-        handle->reset(new std::shared_ptr<const Model>(load_model(reinterpret_cast<const unsigned char*>(data), size)));
-    });
-    MemoryContext query = fcinfo->flinfo->fn_mcxt;
-    if (!last) {
-        last = static_cast<DecodedBytes*>(MemoryContextAllocZero(query, sizeof(DecodedBytes)));
-        last->model = new_owned<std::shared_ptr<const Model>>(query);
-        fcinfo->flinfo->fn_extra = last;
-    }
-    if (last->data) pfree(last->data);
-    last->data = nullptr;
-    last->size = 0;
-    last->data = static_cast<char*>(MemoryContextAllocHuge(query, size > 0 ? size : 1));
-    memcpy(last->data, data, size);
-    guarded([&] { last->model->reset(new std::shared_ptr<const Model>(**handle)); });
-    last->size = size;  // only now do the bytes stand for the kept model
-    return handle;
-}
 
 }  // namespace
 
 ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form) {
     if (PG_ARGISNULL(argno))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("model must not be NULL")));
-    ModelHandle* handle = new_owned<std::shared_ptr<const Model>>();
-    if (form == ModelArgument::Name)
-        load_registered(text_to_cstring(PG_GETARG_TEXT_PP(argno)), handle);
-    else
-        model_from_bytes(fcinfo, PG_GETARG_BYTEA_PP(argno), handle);
-    return handle;
+    struct varlena* arg = PG_GETARG_VARLENA_PP(argno);
+    const char* data = VARDATA_ANY(arg);
+    const std::size_t size = VARSIZE_ANY_EXHDR(arg);
+    auto* site = static_cast<CallSiteModel*>(fcinfo->flinfo->fn_extra);
+    if (site && site->key && site->size == size && memcmp(site->key, data, size) == 0) return site->model;
+
+    MemoryContext query = fcinfo->flinfo->fn_mcxt;
+    if (!site) {
+        site = static_cast<CallSiteModel*>(MemoryContextAllocZero(query, sizeof(CallSiteModel)));
+        site->model = new_owned<std::shared_ptr<const Model>>(query);
+        fcinfo->flinfo->fn_extra = site;
+    }
+    if (site->key) pfree(site->key);
+    site->key = nullptr;  // until the new model is in place
+    if (form == ModelArgument::Name) {
+        load_registered(text_to_cstring(reinterpret_cast<text*>(arg)), site->model);
+    } else {
+        guarded([&] {
+            site->model->reset(
+                new std::shared_ptr<const Model>(load_model(reinterpret_cast<const unsigned char*>(data), size)));
+        });
+    }
+    site->key = static_cast<char*>(MemoryContextAllocHuge(query, size > 0 ? size : 1));
+    memcpy(site->key, data, size);
+    site->size = size;
+    return site->model;
 }
 
 const ModelCache& backend_model_cache() { return cache; }

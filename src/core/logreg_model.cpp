@@ -1,0 +1,158 @@
+// Logistic regression as a model kind: options, prediction, payload, and
+// logreg_fit(label bool, features float8[] [, options]).
+//
+// Payload layout, version 1 (little-endian):
+//   u32 payload version, u64 features, f64 intercept, f64[] coefficients
+//   string options (JSON), common training summary (model.h),
+//   u64 used rows, u64 positives, string solver, i32 iterations, u8 converged, f64 gradient max
+#include <cmath>
+
+#include "logreg.h"
+
+namespace recsys {
+
+namespace {
+
+constexpr std::uint32_t kPayloadVersion = 1;
+
+std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
+    TrainingSummary summary;
+    summary.rows = rows.count + rows.skipped;
+    summary.skipped_rows = rows.skipped;
+    LogregData data{rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
+    return std::make_unique<LogregModel>(train_logreg(data, options, ctx, summary));
+}
+
+std::shared_ptr<const Model> read(const Envelope& envelope) {
+    return std::make_shared<LogregModel>(LogregModel::read(envelope));
+}
+
+ColumnSpec label_column() {
+    ColumnSpec c{"label", ColumnType::Bool};
+    c.on_null = NullRule::SkipRow;
+    return c;
+}
+
+ColumnSpec features_column() {
+    ColumnSpec c{"features", ColumnType::Float64Array};
+    c.on_null = NullRule::SkipRow;
+    c.hint = "impute or drop non-finite features first";
+    return c;
+}
+
+void check_options(const Options& o) {
+    if (o.number("l1") > 0 && o.string("solver") == "newton")
+        fail_option(*o.schema(), "solver", "\"newton\" handles no l1 penalty: use \"owlqn\" (or \"auto\")");
+    if (o.number("l1") > 0 && o.string("solver") == "lbfgs")
+        fail_option(*o.schema(), "solver", "\"lbfgs\" handles no l1 penalty: use \"owlqn\" (or \"auto\")");
+}
+
+}  // namespace
+
+const OptionSchema& logreg_option_schema() {
+    static const OptionSchema schema = {
+        "logreg_fit",
+        {
+            number_option("l2", 1e-4, 0, 1e9,
+                          "L2 penalty (l2 / 2) |beta|^2 on the mean log loss; scikit-learn's C is 1 / (l2 n)"),
+            number_option("l1", 0, 0, 1e9, "L1 penalty l1 |beta|_1 (with l2 > 0 too: elastic net)"),
+            boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
+            choice_option("solver", "auto", {"auto", "newton", "lbfgs", "owlqn"},
+                          "auto: owlqn with l1, newton up to 500 features, lbfgs beyond"),
+            number_option("tol", 1e-8, 0, 1, "stop when the largest gradient entry is below this"),
+            integer_option("max_iterations", 1000, 1, 100000, "most solver iterations"),
+            choice_option("class_weight", "none", {"none", "balanced"},
+                          "balanced: weigh each class by n / (2 n_class), as scikit-learn"),
+            number_option("negative_sample_rate", 1, 1e-9, 1,
+                          "keep each negative row with this probability; predictions are corrected back"),
+            integer_option("seed", 0, 0, 9007199254740991.0, "seed of the down-sampling of negatives"),
+        },
+        check_options,
+    };
+    return schema;
+}
+
+const ModelKind& logreg_kind() {
+    static const ModelKind kind{LogregModel::kKind, &logreg_option_schema(), {label_column(), features_column()}, fit,
+                                read};
+    return kind;
+}
+
+double LogregModel::decision(const double* x) const {
+    return intercept + Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients);
+}
+
+double LogregModel::predict(const double* x) const {
+    const double z = decision(x);
+    const double p = z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z));
+    if (negative_sample_rate >= 1) return p;
+    return p / (p + (1 - p) / negative_sample_rate);
+}
+
+std::string LogregModel::metadata_json() const {
+    JsonWriter dimensions;
+    dimensions.begin_object();
+    dimensions.key("features");
+    dimensions.integer(static_cast<long long>(feature_count()));
+    dimensions.end_object();
+    std::string training = training_summary_json(summary, [&](JsonWriter& w) {
+        w.key("used_rows");
+        w.integer(static_cast<long long>(summary.used_rows));
+        w.key("positives");
+        w.integer(static_cast<long long>(summary.positives));
+        w.key("solver");
+        w.string(summary.solver);
+        w.key("iterations");
+        w.integer(summary.iterations);
+        w.key("converged");
+        w.boolean(summary.converged);
+        w.key("gradient_max");
+        w.number(summary.gradient_max);
+    });
+    return model_metadata_json(options.to_json(), dimensions.str(), training);
+}
+
+void LogregModel::write_payload(ByteWriter& w) const {
+    w.pod<std::uint32_t>(kPayloadVersion);
+    w.pod<std::uint64_t>(feature_count());
+    w.pod<double>(intercept);
+    w.array(coefficients.data(), feature_count());
+    write_options(w, options);
+    write_training_summary(w, summary);
+    w.pod<std::uint64_t>(summary.used_rows);
+    w.pod<std::uint64_t>(summary.positives);
+    w.string(summary.solver);
+    w.pod<std::int32_t>(summary.iterations);
+    w.pod<std::uint8_t>(summary.converged ? 1 : 0);
+    w.pod<double>(summary.gradient_max);
+}
+
+LogregModel LogregModel::read(const Envelope& env) {
+    ByteReader r(env.payload, env.payload_size);
+    auto version = r.pod<std::uint32_t>("payload version");
+    if (version == 0 || version > kPayloadVersion)
+        fail(ErrorKind::InvalidInput, "logreg model payload version " + std::to_string(version) + " is not supported",
+             "upgrade the recsys extension to read models written by a newer version");
+    LogregModel m;
+    auto features = r.pod<std::uint64_t>("features");
+    m.intercept = r.pod<double>("intercept");
+    std::vector<double> coefficients;
+    r.array<double>(coefficients, std::size_t(1) << 32, "coefficients");
+    if (coefficients.size() != features) fail(ErrorKind::Corrupted, "model is inconsistent: coefficient count");
+    m.coefficients = Eigen::Map<Eigen::VectorXd>(coefficients.data(), static_cast<Eigen::Index>(features));
+    if (!std::isfinite(m.intercept) || !m.coefficients.allFinite())
+        fail(ErrorKind::Corrupted, "model is inconsistent: non-finite coefficients");
+    m.options = read_options(r, logreg_option_schema());
+    m.negative_sample_rate = m.options.number("negative_sample_rate");
+    static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
+    m.summary.used_rows = r.pod<std::uint64_t>("used rows");
+    m.summary.positives = r.pod<std::uint64_t>("positives");
+    m.summary.solver = r.string(32, "solver");
+    m.summary.iterations = r.pod<std::int32_t>("iterations");
+    m.summary.converged = r.pod<std::uint8_t>("converged") != 0;
+    m.summary.gradient_max = r.pod<double>("gradient max");
+    if (r.remaining() != 0) fail(ErrorKind::Corrupted, "model is inconsistent: trailing bytes after the payload");
+    return m;
+}
+
+}  // namespace recsys

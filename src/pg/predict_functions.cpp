@@ -1,0 +1,61 @@
+// recsys.predict(model, features float8[]) -> float8 for every kind that
+// scores a feature vector (a probability for classifiers, a value for
+// regressions). Called once per row of a scoring query: the model is looked
+// up and decoded once per call site (model_argument), and a row costs the
+// checks of its array and one dot product or forward pass.
+#include <cmath>
+
+#include "../core/model.h"
+#include "bridge.h"
+#include "model_source.h"
+#include "pg_headers.h"
+
+namespace {
+
+using namespace recsys;
+using namespace recsys::pg;
+
+const FeatureModel& feature_model(ModelHandle* handle) {
+    const Model& model = ***handle;
+    const auto* scoring = dynamic_cast<const FeatureModel*>(&model);
+    if (!scoring)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("a model of kind \"%s\" does not predict from a feature vector", model.kind()),
+                        errhint("recsys.predict takes the models of logreg_fit (and the other feature models)")));
+    return *scoring;
+}
+
+const double* checked_features(ArrayType* array, std::size_t expected) {
+    if (ARR_NDIM(array) > 1)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("features must be a one-dimensional array")));
+    int n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+    if (static_cast<std::size_t>(n) != expected)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("features has %d elements, the model was trained on %zu", n, expected)));
+    if (array_contains_nulls(array)) {
+        bits8* bitmap = ARR_NULLBITMAP(array);
+        int first = 0;
+        while (first < n && (bitmap[first / 8] & (1 << (first % 8)))) ++first;
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("features[%d] is NULL", first + 1),
+                        errhint("impute missing features the way the training rows were")));
+    }
+    const auto* x = reinterpret_cast<const double*>(ARR_DATA_PTR(array));
+    for (int i = 0; i < n; ++i)
+        if (!std::isfinite(x[i]))
+            ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("features[%d] is %g, not a finite number", i + 1,
+                                                                      x[i])));
+    return x;
+}
+
+Datum predict(FunctionCallInfo fcinfo, ModelArgument form) {
+    if (PG_ARGISNULL(1)) PG_RETURN_NULL();  // no features, no prediction
+    const FeatureModel& model = feature_model(model_argument(fcinfo, 0, form));
+    const double* x = checked_features(PG_GETARG_ARRAYTYPE_P(1), model.feature_count());
+    PG_RETURN_FLOAT8(guarded([&] { return model.predict(x); }));
+}
+
+}  // namespace
+
+extern "C" {
+RECSYS_MODEL_FUNCTION(recsys_predict, predict)
+}
