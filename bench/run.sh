@@ -13,6 +13,8 @@
 #            recsys.threads = 1 and 2 (bench/train_speed.sql) on MovieLens 100K and on generated
 #            data of 1M and 10M interactions
 #   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
+#   logreg   logreg_fit against scikit-learn's LogisticRegression(C=1) on UCI Bank Marketing: test
+#            log loss and fit time of both (bench/logreg_bank.sh)
 #   cancel   how long an als_fit statement takes to end after pg_cancel_backend, cancelled at
 #            several moments of a training on 1M interactions (bench/cancel_latency.sql)
 #
@@ -40,13 +42,13 @@ usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}
 parts=()
 for a in "$@"; do
     case "$a" in
-        all) parts+=(peak latency speed quality cancel) ;;
-        peak | latency | speed | quality | cancel) parts+=("$a") ;;
+        all) parts+=(peak latency speed quality cancel logreg) ;;
+        peak | latency | speed | quality | cancel | logreg) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, cancel, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, cancel, logreg, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency speed quality cancel)
+((${#parts[@]})) || parts=(peak latency speed quality cancel logreg)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -246,6 +248,13 @@ part_cancel() {
     sed -n 's/^CANCEL summary: /cancel /p' <<<"$out" >>"$SUMMARY"
 }
 
+part_logreg() {
+    local out
+    out=$(bash bench/logreg_bank.sh 2>&1) || { printf '%s\n' "$out"; return 1; }
+    printf '%s\n' "$out"
+    sed -n 's/^LOGREG /logreg /p' <<<"$out" >>"$SUMMARY"
+}
+
 # ------------------------------------------------------------------ main
 echo "bench/run.sh: parts ${parts[*]}; log $LOG"
 targets=()
@@ -253,7 +262,7 @@ want peak && targets+=(gemm_peak_bench)
 want latency && targets+=(serve_latency)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
-if want latency || want speed || want quality || want cancel; then
+if want latency || want speed || want quality || want cancel || want logreg; then
     ensure_extension
     say "server"
     bench_server_start
@@ -264,6 +273,7 @@ want latency && part_latency
 want speed && part_speed
 want quality && part_quality
 want cancel && part_cancel
+want logreg && part_logreg
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
 # all-cores ALS runs of each generated set: best and median of the runs.
