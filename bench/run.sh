@@ -15,6 +15,8 @@
 #   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
 #   logreg   logreg_fit against scikit-learn's LogisticRegression(C=1) on UCI Bank Marketing: test
 #            log loss and fit time of both (bench/logreg_bank.sh)
+#   predict  recsys.predict over 1M rows x 50 features next to reading the rows, and logreg_fit's
+#            throughput on them (bench/predict_speed.sql)
 #   cancel   how long an als_fit statement takes to end after pg_cancel_backend, cancelled at
 #            several moments of a training on 1M interactions (bench/cancel_latency.sql)
 #
@@ -42,13 +44,13 @@ usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}
 parts=()
 for a in "$@"; do
     case "$a" in
-        all) parts+=(peak latency speed quality cancel logreg) ;;
-        peak | latency | speed | quality | cancel | logreg) parts+=("$a") ;;
+        all) parts+=(peak latency speed quality cancel logreg predict) ;;
+        peak | latency | speed | quality | cancel | logreg | predict) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, cancel, logreg, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, cancel, logreg, predict, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency speed quality cancel logreg)
+((${#parts[@]})) || parts=(peak latency speed quality cancel logreg predict)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -255,6 +257,14 @@ part_logreg() {
     sed -n 's/^LOGREG /logreg /p' <<<"$out" >>"$SUMMARY"
 }
 
+part_predict() {
+    local out
+    bench_header "predict: scoring 1M rows, and logreg_fit throughput" "$CMD  (psql -f bench/predict_speed.sql)"
+    out=$(bench_psql -q -f bench/predict_speed.sql 2>&1) || { printf '%s\n' "$out"; return 1; }
+    printf '%s\n' "$out" | grep '^PREDICT'
+    sed -n 's/^PREDICT /predict /p' <<<"$out" >>"$SUMMARY"
+}
+
 # ------------------------------------------------------------------ main
 echo "bench/run.sh: parts ${parts[*]}; log $LOG"
 targets=()
@@ -262,7 +272,7 @@ want peak && targets+=(gemm_peak_bench)
 want latency && targets+=(serve_latency)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
-if want latency || want speed || want quality || want cancel || want logreg; then
+if want latency || want speed || want quality || want cancel || want logreg || want predict; then
     ensure_extension
     say "server"
     bench_server_start
@@ -274,6 +284,7 @@ want speed && part_speed
 want quality && part_quality
 want cancel && part_cancel
 want logreg && part_logreg
+want predict && part_predict
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
 # all-cores ALS runs of each generated set: best and median of the runs.
