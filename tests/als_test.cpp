@@ -684,5 +684,88 @@ TEST(AlsMemory, LargeBudgetIsEnough) {
     EXPECT_GT(m.users(), 0u);
 }
 
+// ---------------------------------------------------------------- (i) numbers that must not go wrong
+
+// 200 random rows of weight 1 among 20 users and 15 items, then user 5's
+// weight `w` for item 77.
+Rows rows_with_one_large_weight(float w) {
+    Rows r;
+    std::mt19937 rng(1);
+    for (int k = 0; k < 200; ++k) {
+        const auto user = static_cast<std::int64_t>(rng() % 20);
+        const auto item = static_cast<std::int64_t>(rng() % 15);
+        r.add(user, item, 1.0f);
+    }
+    r.add(5, 77, w);
+    return r;
+}
+
+Error training_error(const Rows& r, const Options& o) {
+    return error_from([&] { train(r, o); }, "the training finished");
+}
+
+TEST(AlsNumbers, ConfidenceOverflowingARealIsAnInvalidAlpha) {
+    Rows r = rows_with_one_large_weight(3e38f);
+    r.add(9, 2, 3e38f);  // as large, but after user 5 in id order
+    Error e = training_error(r, als_options({num("alpha", 2)}));
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "als_fit option \"alpha\" (2) makes the confidence 1 + alpha * weight of user 5 and item 77 overflow a real");
+    EXPECT_EQ(e.hint(), "lower alpha or scale the weights down");
+}
+
+TEST(AlsNumbers, ConfidenceJustBelowTheLargestRealIsNoAlphaError) {
+    // 1 + 1e9 * 3e29 = 3e38 < FLT_MAX: alpha is fine (whatever the solves make of it).
+    try {
+        train(rows_with_one_large_weight(3e29f), als_options({num("alpha", 1e9), num("iterations", 1)}));
+    } catch (const Error& e) {
+        EXPECT_NE(e.kind(), ErrorKind::InvalidParameter) << e.what();
+    }
+}
+
+// Huge confidences overflow the exact (Cholesky) solves: a real divergence.
+TEST(AlsNumbers, DivergedImplicitTrainingNamesTheRowAndTheLargestConfidence) {
+    Error e = training_error(rows_with_one_large_weight(1e20f),
+                             als_options({num("factors", 4), num("alpha", 1), num("cg_steps", 0),
+                                          num("regularization", 0.1)}));
+    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "als_fit training diverged: the factors of item 77 are not finite (the largest confidence, "
+              "1 + alpha * weight of user 5 and item 77, is 1e+20)");
+    EXPECT_EQ(e.hint(), "lower alpha, scale the weights down, or raise regularization");
+}
+
+TEST(AlsNumbers, DivergedExplicitTrainingNamesTheRowAndTheLargestWeight) {
+    Error e = training_error(rows_with_one_large_weight(1e20f),
+                             als_options({num("factors", 4), flag("explicit", true), num("regularization", 0.1)}));
+    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "als_fit training diverged: the factors of item 77 are not finite (the largest weight, of user 5 and "
+              "item 77, is 1e+20)");
+    EXPECT_EQ(e.hint(), "scale the weights down or raise regularization");
+}
+
+TEST(AlsNumbers, ALossThatOverflowsStopsTheTraining) {
+    // The factors stay finite, but the CG kernel's loss terms (float dot
+    // products of x with b = sum c y) do not.
+    Error e = training_error(rows_with_one_large_weight(1e15f), als_options({num("factors", 4), num("alpha", 1)}));
+    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+    EXPECT_TRUE(contains(e.what(), "als_fit training diverged: the loss of iteration ")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "1 + alpha * weight of user 5 and item 77, is 1e+15")) << e.what();
+}
+
+// No honest input leaves non-finite factors behind a finite loss (a NaN in
+// any factor reaches the loss), so the end-of-training check is tested
+// through the helper that finds the row it names.
+TEST(AlsNumbers, FirstNonFiniteRow) {
+    FactorMatrix m = FactorMatrix::Constant(5, 3, 0.5f);
+    EXPECT_EQ(first_non_finite_row(m), -1);
+    m(4, 0) = NAN;
+    EXPECT_EQ(first_non_finite_row(m), 4);
+    m(2, 2) = -INFINITY;
+    EXPECT_EQ(first_non_finite_row(m), 2);
+    EXPECT_EQ(first_non_finite_row(FactorMatrix(0, 3)), -1);
+}
+
 }  // namespace
 }  // namespace recsys

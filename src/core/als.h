@@ -126,4 +126,9 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathered, const float* confidence,
                         int cg_steps, float* x);
 
+// The index of the first row of m with a value that is not finite, or -1.
+// Training names that row when it diverges. Exposed for tests: every input
+// that diverges is caught by the loss after an iteration first.
+Eigen::Index first_non_finite_row(const FactorMatrix& m);
+
 }  // namespace recsys
