@@ -767,5 +767,29 @@ TEST(AlsNumbers, FirstNonFiniteRow) {
     EXPECT_EQ(first_non_finite_row(FactorMatrix(0, 3)), -1);
 }
 
+TEST(AlsNumbers, NonFiniteFactorsInAModelAreCorrupted) {
+    for (bool in_users : {true, false}) {
+        AlsModel m = planted_model();
+        (in_users ? m.user_factors(3, 1) : m.item_factors(7, 2)) = in_users ? INFINITY : NAN;
+        std::vector<unsigned char> bytes(m.serialized_size());
+        m.serialize(bytes.data(), bytes.size());
+        Error e = error_from([&] { AlsModel::deserialize(bytes.data(), bytes.size()); }, "non-finite factors loaded");
+        EXPECT_EQ(e.kind(), ErrorKind::Corrupted) << e.what();
+        EXPECT_EQ(std::string(e.what()), "model is inconsistent: non-finite factors");
+    }
+}
+
+TEST(AlsNumbers, FoldingInOverflowingWeightsIsADataException) {
+    const AlsModel& m = planted_model();
+    const std::vector<std::vector<double>> overflowing = {{1e300}, {1e308, 1e308} /* their sum is infinite */};
+    for (const auto& weights : overflowing) {
+        std::vector<std::int64_t> items(weights.size(), item_id(3));
+        Error e = error_from([&] { m.recommend_for_items(items, weights, query(5)); }, "NaN scores were ranked");
+        EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+        EXPECT_EQ(std::string(e.what()), "the weights of recommend_for_items make the folded-in user vector non-finite");
+        EXPECT_EQ(e.hint(), "scale the weights down");
+    }
+}
+
 }  // namespace
 }  // namespace recsys

@@ -110,6 +110,7 @@ AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
     check(strictly_ascending(m.user_ids) && strictly_ascending(m.item_ids), "ids are not sorted");
     read_matrix(r, m.user_factors, m.user_ids.size(), factors, "user factors");
     read_matrix(r, m.item_factors, m.item_ids.size(), factors, "item factors");
+    check(m.user_factors.allFinite() && m.item_factors.allFinite(), "non-finite factors");
     r.array<std::uint64_t>(m.seen_offsets, kMaxCount, "seen offsets");
     r.array<std::int32_t>(m.seen_items, kMaxCount, "seen items");
     check(m.seen_offsets.size() == m.user_ids.size() + 1 && m.seen_offsets.front() == 0 &&
