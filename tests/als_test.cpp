@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "als.h"
+#include "als_gram.h"
 #include "error.h"
 #include "test_support.h"
 
@@ -410,6 +411,78 @@ TEST(AlsTraining, SummaryIsKept) {
     EXPECT_EQ(m.summary.threads, 2);
     EXPECT_EQ(m.summary.loss.size(), 4u);
     EXPECT_GE(m.summary.seconds, 0);
+    // 400 users make two chunks of at most 256 rows, 150 items one; each
+    // Gram sum has one block of at most 8192 rows.
+    EXPECT_EQ(m.summary.user_chunks, 2u);
+    EXPECT_EQ(m.summary.item_chunks, 1u);
+    EXPECT_EQ(m.summary.user_gram_blocks, 1u);
+    EXPECT_EQ(m.summary.item_gram_blocks, 1u);
+    EXPECT_EQ(m.summary.eigensolver_fallbacks, 0u);
+}
+
+TEST(AlsTraining, ExplicitTrainingHasNoGramBlocks) {
+    AlsModel m = train(small_rows(), als_options({num("factors", 3), num("iterations", 2), flag("explicit", true)}));
+    EXPECT_EQ(m.summary.user_chunks, 2u);
+    EXPECT_EQ(m.summary.item_chunks, 1u);
+    EXPECT_EQ(m.summary.user_gram_blocks, 0u);
+    EXPECT_EQ(m.summary.item_gram_blocks, 0u);
+}
+
+// ---------------------------------------------------------------- Gram form
+
+FactorMatrix random_factors(std::uint32_t seed, int rows, int f) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal(0, 1);
+    FactorMatrix y(rows, f);
+    for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = normal(rng);
+    return y;
+}
+
+TEST(AlsGramForm, DiagonalizesFiniteFactors) {
+    FactorMatrix y = random_factors(1, 50, 4);
+    Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(4, 4);
+    StopToken stop;
+    GramForm form = gram_form(y, 0.1, true, basis, 2, stop);
+    EXPECT_TRUE(form.rotated());
+    EXPECT_FALSE(form.fell_back);
+    EXPECT_EQ(form.blocks, 1u);
+    EXPECT_FALSE(basis.isIdentity());
+}
+
+TEST(AlsGramForm, NonFiniteFactorsFallBackToTheFullMatrixAndSaySo) {
+    for (float bad : {NAN, INFINITY}) {
+        FactorMatrix y = random_factors(2, 50, 4);
+        y(17, 2) = bad;
+        const FactorMatrix before = y;
+        Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(4, 4);
+        StopToken stop;
+        GramForm form = gram_form(y, 0.1, true, basis, 2, stop);
+        EXPECT_TRUE(form.fell_back) << bad;
+        EXPECT_FALSE(form.rotated()) << bad;
+        EXPECT_EQ(form.full.rows(), 4) << bad;
+        EXPECT_TRUE(basis.isIdentity()) << "the basis moved without a rotation (" << bad << ")";
+        FactorMatrix finite_part = y, finite_before = before;
+        finite_part(17, 2) = finite_before(17, 2) = 0;
+        EXPECT_TRUE(finite_part == finite_before) << "the factors were rotated (" << bad << ")";
+    }
+}
+
+TEST(AlsGramForm, NotDiagonalizingIsNoFallback) {
+    FactorMatrix y = random_factors(3, 50, 4);
+    y(0, 0) = NAN;
+    Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(4, 4);
+    StopToken stop;
+    GramForm form = gram_form(y, 0.1, false, basis, 1, stop);
+    EXPECT_FALSE(form.fell_back);
+    EXPECT_FALSE(form.rotated());
+}
+
+TEST(AlsGramForm, BlocksOf8192Rows) {
+    EXPECT_EQ(gram_blocks(0), 0u);
+    EXPECT_EQ(gram_blocks(1), 1u);
+    EXPECT_EQ(gram_blocks(8192), 1u);
+    EXPECT_EQ(gram_blocks(8193), 2u);
+    EXPECT_EQ(gram_blocks(20000), 3u);
 }
 
 TEST(AlsTraining, OneUserOneItem) {

@@ -40,6 +40,15 @@ struct TrainingSummary {
     std::vector<double> loss;        // after each iteration
     double seconds = 0;
     int threads = 1;
+    // How the run split its work (the same for any thread count), so that a
+    // test can tell that it ran in parallel pieces: the solve chunks of the
+    // users' and the items' half-steps, the blocks of the Gram sums over the
+    // user and the item factors (0 in explicit mode, which has none), and the
+    // half-steps whose change of basis fell back to the full Gram matrix
+    // because the eigensolver did not converge (GramForm::fell_back).
+    std::uint64_t user_chunks = 0, item_chunks = 0;
+    std::uint64_t user_gram_blocks = 0, item_gram_blocks = 0;
+    std::uint64_t eigensolver_fallbacks = 0;
 };
 
 // Per-iteration progress: (iteration from 1, loss, seconds since start).

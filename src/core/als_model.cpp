@@ -1,11 +1,14 @@
 // The ALS model's payload inside the shared envelope (model_format.h).
 //
-// Payload layout, version 1 (all little-endian, arrays length-prefixed):
+// Payload layout, version 2 (all little-endian, arrays length-prefixed):
 //   u32 payload version, u32 factors
 //   options: u64 count, then (string name, f64 value) pairs
 //   i64[] user ids, i64[] item ids, f32[] user factors, f32[] item factors
 //   u64[] seen offsets, i32[] seen items, f32[] item popularity
-//   summary: u64 rows, u64 skipped rows, f64[] loss, f64 seconds, i32 threads
+//   summary: u64 rows, u64 skipped rows, f64[] loss, f64 seconds, i32 threads,
+//            u64 user chunks, u64 item chunks, u64 user Gram blocks,
+//            u64 item Gram blocks, u64 eigensolver fallbacks
+// Version 1 is the same without the five u64 after `threads`; they read as 0.
 #include <algorithm>
 
 #include "als.h"
@@ -18,8 +21,22 @@ namespace recsys {
 namespace {
 
 constexpr const char* kKind = AlsModel::kKind;
-constexpr std::uint32_t kPayloadVersion = 1;
+constexpr std::uint32_t kPayloadVersion = 2;
 constexpr std::size_t kMaxCount = std::size_t(1) << 40;
+
+// The summary's counts of how the run split its work (version 2), in
+// payload order, with their metadata keys.
+struct WorkSplitField {
+    const char* key;
+    std::uint64_t TrainingSummary::*field;
+};
+constexpr WorkSplitField kWorkSplit[] = {
+    {"user_chunks", &TrainingSummary::user_chunks},
+    {"item_chunks", &TrainingSummary::item_chunks},
+    {"user_gram_blocks", &TrainingSummary::user_gram_blocks},
+    {"item_gram_blocks", &TrainingSummary::item_gram_blocks},
+    {"eigensolver_fallbacks", &TrainingSummary::eigensolver_fallbacks},
+};
 
 void write_payload(ByteWriter& w, const AlsModel& m) {
     w.pod<std::uint32_t>(kPayloadVersion);
@@ -41,6 +58,7 @@ void write_payload(ByteWriter& w, const AlsModel& m) {
     w.array(m.summary.loss.data(), m.summary.loss.size());
     w.pod<double>(m.summary.seconds);
     w.pod<std::int32_t>(m.summary.threads);
+    for (const WorkSplitField& count : kWorkSplit) w.pod<std::uint64_t>(m.summary.*count.field);
 }
 
 void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
@@ -125,6 +143,8 @@ AlsModel AlsModel::deserialize(const unsigned char* data, std::size_t size) {
     r.array<double>(m.summary.loss, 1 << 20, "loss history");
     m.summary.seconds = r.pod<double>("seconds");
     m.summary.threads = r.pod<std::int32_t>("threads");
+    if (version >= 2)
+        for (const WorkSplitField& count : kWorkSplit) m.summary.*count.field = r.pod<std::uint64_t>(count.key);
     check(r.remaining() == 0, "trailing bytes after the payload");
     return m;
 }
@@ -159,6 +179,10 @@ std::string AlsModel::metadata_json() const {
     w.number(summary.seconds);
     w.key("threads");
     w.integer(summary.threads);
+    for (const WorkSplitField& count : kWorkSplit) {
+        w.key(count.key);
+        w.integer(static_cast<long long>(summary.*count.field));
+    }
     w.end_object();
     w.end_object();
     return w.str();

@@ -309,6 +309,8 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 
     std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
     const std::vector<std::size_t> user_chunks = chunk_bounds(data.by_user), item_chunks = chunk_bounds(data.by_item);
+    summary.user_chunks = user_chunks.size() - 1;
+    summary.item_chunks = item_chunks.size() - 1;
     // The kernel's solves can run in a rotated basis (GramForm); `basis`
     // takes the original factors to the current ones.
     const bool kernel_solves = !p.explicit_feedback && p.cg_steps > 0;
@@ -331,6 +333,9 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
         loss /= normalizer > 0 ? normalizer : 1;
         guard.check_iteration(it, loss, model.user_factors, model.item_factors);
         summary.loss.push_back(loss);
+        summary.item_gram_blocks = gram_items.blocks;  // (the same every iteration)
+        summary.user_gram_blocks = gram_users.blocks;
+        summary.eigensolver_fallbacks += gram_items.fell_back + gram_users.fell_back;
         double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
         if (ctx.progress) ctx.progress(it, loss, elapsed);
         stop.check();
