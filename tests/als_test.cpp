@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "als.h"
+#include "als_gram.h"
 #include "error.h"
 #include "test_support.h"
 
@@ -244,12 +245,13 @@ Options small_options(std::uint64_t seed) {
     return als_options({num("factors", 6), num("iterations", 4), num("seed", static_cast<double>(seed))});
 }
 
+// The same model and summary, except for the run's seconds and threads.
 void expect_identical(const AlsModel& a, const AlsModel& b) {
     EXPECT_EQ(a.user_ids, b.user_ids);
     EXPECT_EQ(a.item_ids, b.item_ids);
     EXPECT_TRUE(a.user_factors == b.user_factors) << "user factors differ";
     EXPECT_TRUE(a.item_factors == b.item_factors) << "item factors differ";
-    EXPECT_EQ(a.summary.loss, b.summary.loss);
+    expect_same_summary(a.summary, b.summary, false);
 }
 
 TEST(AlsDeterminism, SameInputSameModel) {
@@ -269,10 +271,37 @@ TEST(AlsDeterminism, RowOrderDoesNotChangeTheModel) {
     expect_identical(train(r, small_options(3)), train(r.shuffled(8), small_options(3), 2));
 }
 
-TEST(AlsDeterminism, ThreadCountDoesNotChangeLargerModels) {
-    // Enough rows that every parallel loop has several chunks.
-    const Rows& r = planted().train;
-    expect_identical(planted_model(), train(r, planted_options(), 1));
+// 20,000 users and 20,000 items with 150,000 random interactions: each half
+// has dozens of solve chunks (256 rows) and each Gram sum three blocks (8192
+// rows), so 1, 2 and 3 threads really share the work out differently. Few
+// factors and iterations keep it quick under the sanitizers.
+Rows split_rows() {
+    Rows r;
+    std::mt19937 rng(2024);
+    for (int k = 0; k < 150000; ++k) {
+        const auto user = static_cast<std::int64_t>(rng() % 20000);
+        const auto item = static_cast<std::int64_t>(rng() % 20000);
+        r.add(user, item, 1.0f + static_cast<float>(rng() % 5));
+    }
+    return r;
+}
+
+TEST(AlsDeterminism, ThreadCountDoesNotChangeAModelSplitIntoChunksAndBlocks) {
+    const Rows r = split_rows();
+    const Options o = als_options({num("factors", 4), num("iterations", 2), num("alpha", 3), num("seed", 11)});
+    const AlsModel one = train(r, o, 1);
+    // The run did split: otherwise the comparison below proves nothing.
+    EXPECT_GT(one.summary.user_chunks, 1u);
+    EXPECT_GT(one.summary.item_chunks, 1u);
+    EXPECT_GT(one.summary.user_gram_blocks, 1u);
+    EXPECT_GT(one.summary.item_gram_blocks, 1u);
+    EXPECT_EQ(one.summary.eigensolver_fallbacks, 0u);
+    for (int threads : {2, 3}) {
+        SCOPED_TRACE(testing::Message() << threads << " threads");
+        const AlsModel many = train(r, o, threads);
+        EXPECT_EQ(many.summary.threads, threads);
+        expect_identical(one, many);
+    }
 }
 
 // Trains on `users` x `items` random interactions with and without the
@@ -410,6 +439,94 @@ TEST(AlsTraining, SummaryIsKept) {
     EXPECT_EQ(m.summary.threads, 2);
     EXPECT_EQ(m.summary.loss.size(), 4u);
     EXPECT_GE(m.summary.seconds, 0);
+    // 400 users make two chunks of at most 256 rows, 150 items one; each
+    // Gram sum has one block of at most 8192 rows.
+    EXPECT_EQ(m.summary.user_chunks, 2u);
+    EXPECT_EQ(m.summary.item_chunks, 1u);
+    EXPECT_EQ(m.summary.user_gram_blocks, 1u);
+    EXPECT_EQ(m.summary.item_gram_blocks, 1u);
+    EXPECT_EQ(m.summary.eigensolver_fallbacks, 0u);
+}
+
+TEST(AlsTraining, ExplicitTrainingHasNoGramBlocks) {
+    AlsModel m = train(small_rows(), als_options({num("factors", 3), num("iterations", 2), flag("explicit", true)}));
+    EXPECT_EQ(m.summary.user_chunks, 2u);
+    EXPECT_EQ(m.summary.item_chunks, 1u);
+    EXPECT_EQ(m.summary.user_gram_blocks, 0u);
+    EXPECT_EQ(m.summary.item_gram_blocks, 0u);
+}
+
+// ---------------------------------------------------------------- Gram form
+
+FactorMatrix random_factors(std::uint32_t seed, int rows, int f) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal(0, 1);
+    FactorMatrix y(rows, f);
+    for (Eigen::Index i = 0; i < y.size(); ++i) y.data()[i] = normal(rng);
+    return y;
+}
+
+TEST(AlsGramForm, DiagonalizesFiniteFactors) {
+    FactorMatrix y = random_factors(1, 50, 4);
+    Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(4, 4);
+    StopToken stop;
+    GramForm form = gram_form(y, 0.1, true, basis, 2, stop);
+    EXPECT_TRUE(form.rotated());
+    EXPECT_FALSE(form.fell_back);
+    EXPECT_EQ(form.blocks, 1u);
+    EXPECT_FALSE(basis.isIdentity());
+}
+
+TEST(AlsGramForm, NonFiniteFactorsFallBackToTheFullMatrixAndSaySo) {
+    for (float bad : {NAN, INFINITY}) {
+        FactorMatrix y = random_factors(2, 50, 4);
+        y(17, 2) = bad;
+        const FactorMatrix before = y;
+        Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(4, 4);
+        StopToken stop;
+        GramForm form = gram_form(y, 0.1, true, basis, 2, stop);
+        EXPECT_TRUE(form.fell_back) << bad;
+        EXPECT_FALSE(form.rotated()) << bad;
+        EXPECT_EQ(form.full.rows(), 4) << bad;
+        EXPECT_TRUE(basis.isIdentity()) << "the basis moved without a rotation (" << bad << ")";
+        FactorMatrix finite_part = y, finite_before = before;
+        finite_part(17, 2) = finite_before(17, 2) = 0;
+        EXPECT_TRUE(finite_part == finite_before) << "the factors were rotated (" << bad << ")";
+    }
+}
+
+TEST(AlsGramForm, NotDiagonalizingIsNoFallback) {
+    FactorMatrix y = random_factors(3, 50, 4);
+    y(0, 0) = NAN;
+    Eigen::MatrixXd basis = Eigen::MatrixXd::Identity(4, 4);
+    StopToken stop;
+    GramForm form = gram_form(y, 0.1, false, basis, 1, stop);
+    EXPECT_FALSE(form.fell_back);
+    EXPECT_FALSE(form.rotated());
+}
+
+// The Gram sum in double, bit for bit, whatever the thread count. The
+// training test above cannot see a change in the order of its block sums:
+// float partial sums of similar size add up exactly in double, so any order
+// gives the same matrix (tried: reversing the blocks leaves every factor and
+// loss the same). Here each block of 8192 rows has its own scale, from 1e-8
+// to 1e8, so that the double sums round and their order shows.
+TEST(AlsGramForm, GramSumDoesNotDependOnTheThreadCount) {
+    FactorMatrix y = random_factors(4, 5 * 8192 + 100, 8);
+    const float scales[] = {1e8f, 1e-8f, 1.0f, 1e-4f, 1e4f, 1e-8f};
+    for (Eigen::Index r = 0; r < y.rows(); ++r) y.row(r) *= scales[r / 8192];
+    ASSERT_EQ(gram_blocks(static_cast<std::size_t>(y.rows())), 6u);
+    StopToken stop;
+    const Eigen::MatrixXd one = gram(y, 0.5, 1, stop);
+    for (int threads : {2, 3, 4}) EXPECT_TRUE(gram(y, 0.5, threads, stop) == one) << threads << " threads";
+}
+
+TEST(AlsGramForm, BlocksOf8192Rows) {
+    EXPECT_EQ(gram_blocks(0), 0u);
+    EXPECT_EQ(gram_blocks(1), 1u);
+    EXPECT_EQ(gram_blocks(8192), 1u);
+    EXPECT_EQ(gram_blocks(8193), 2u);
+    EXPECT_EQ(gram_blocks(20000), 3u);
 }
 
 TEST(AlsTraining, OneUserOneItem) {
@@ -679,6 +796,112 @@ TEST(AlsMemory, LargeBudgetIsEnough) {
     MemoryBudget budget(std::size_t(256) << 20);
     AlsModel m = train(small_rows(), small_options(1), 1, &budget);
     EXPECT_GT(m.users(), 0u);
+}
+
+// ---------------------------------------------------------------- (i) numbers that must not go wrong
+
+// 200 random rows of weight 1 among 20 users and 15 items, then user 5's
+// weight `w` for item 77.
+Rows rows_with_one_large_weight(float w) {
+    Rows r;
+    std::mt19937 rng(1);
+    for (int k = 0; k < 200; ++k) {
+        const auto user = static_cast<std::int64_t>(rng() % 20);
+        const auto item = static_cast<std::int64_t>(rng() % 15);
+        r.add(user, item, 1.0f);
+    }
+    r.add(5, 77, w);
+    return r;
+}
+
+Error training_error(const Rows& r, const Options& o) {
+    return error_from([&] { train(r, o); }, "the training finished");
+}
+
+TEST(AlsNumbers, ConfidenceOverflowingARealIsAnInvalidAlpha) {
+    Rows r = rows_with_one_large_weight(3e38f);
+    r.add(9, 2, 3e38f);  // as large, but after user 5 in id order
+    Error e = training_error(r, als_options({num("alpha", 2)}));
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidParameter) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "als_fit option \"alpha\" (2) makes the confidence 1 + alpha * weight of user 5 and item 77 overflow a real");
+    EXPECT_EQ(e.hint(), "lower alpha or scale the weights down");
+}
+
+TEST(AlsNumbers, ConfidenceJustBelowTheLargestRealIsNoAlphaError) {
+    // 1 + 1e9 * 3e29 = 3e38 < FLT_MAX: alpha is fine (whatever the solves make of it).
+    try {
+        train(rows_with_one_large_weight(3e29f), als_options({num("alpha", 1e9), num("iterations", 1)}));
+    } catch (const Error& e) {
+        EXPECT_NE(e.kind(), ErrorKind::InvalidParameter) << e.what();
+    }
+}
+
+// Huge confidences overflow the exact (Cholesky) solves: a real divergence.
+TEST(AlsNumbers, DivergedImplicitTrainingNamesTheRowAndTheLargestConfidence) {
+    Error e = training_error(rows_with_one_large_weight(1e20f),
+                             als_options({num("factors", 4), num("alpha", 1), num("cg_steps", 0),
+                                          num("regularization", 0.1)}));
+    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "als_fit training diverged: the factors of item 77 are not finite (the largest confidence, "
+              "1 + alpha * weight of user 5 and item 77, is 1e+20)");
+    EXPECT_EQ(e.hint(), "lower alpha, scale the weights down, or raise regularization");
+}
+
+TEST(AlsNumbers, DivergedExplicitTrainingNamesTheRowAndTheLargestWeight) {
+    Error e = training_error(rows_with_one_large_weight(1e20f),
+                             als_options({num("factors", 4), flag("explicit", true), num("regularization", 0.1)}));
+    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "als_fit training diverged: the factors of item 77 are not finite (the largest weight, of user 5 and "
+              "item 77, is 1e+20)");
+    EXPECT_EQ(e.hint(), "scale the weights down or raise regularization");
+}
+
+TEST(AlsNumbers, ALossThatOverflowsStopsTheTraining) {
+    // The factors stay finite, but the CG kernel's loss terms (float dot
+    // products of x with b = sum c y) do not.
+    Error e = training_error(rows_with_one_large_weight(1e15f), als_options({num("factors", 4), num("alpha", 1)}));
+    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+    EXPECT_TRUE(contains(e.what(), "als_fit training diverged: the loss of iteration ")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "1 + alpha * weight of user 5 and item 77, is 1e+15")) << e.what();
+}
+
+// No honest input leaves non-finite factors behind a finite loss (a NaN in
+// any factor reaches the loss), so the end-of-training check is tested
+// through the helper that finds the row it names.
+TEST(AlsNumbers, FirstNonFiniteRow) {
+    FactorMatrix m = FactorMatrix::Constant(5, 3, 0.5f);
+    EXPECT_EQ(first_non_finite_row(m), -1);
+    m(4, 0) = NAN;
+    EXPECT_EQ(first_non_finite_row(m), 4);
+    m(2, 2) = -INFINITY;
+    EXPECT_EQ(first_non_finite_row(m), 2);
+    EXPECT_EQ(first_non_finite_row(FactorMatrix(0, 3)), -1);
+}
+
+TEST(AlsNumbers, NonFiniteFactorsInAModelAreCorrupted) {
+    for (bool in_users : {true, false}) {
+        AlsModel m = planted_model();
+        (in_users ? m.user_factors(3, 1) : m.item_factors(7, 2)) = in_users ? INFINITY : NAN;
+        std::vector<unsigned char> bytes = to_bytes(m);
+        Error e = error_from([&] { AlsModel::deserialize(bytes.data(), bytes.size()); }, "non-finite factors loaded");
+        EXPECT_EQ(e.kind(), ErrorKind::Corrupted) << e.what();
+        EXPECT_EQ(std::string(e.what()), "model is inconsistent: non-finite factors");
+    }
+}
+
+TEST(AlsNumbers, FoldingInOverflowingWeightsIsADataException) {
+    const AlsModel& m = planted_model();
+    const std::vector<std::vector<double>> overflowing = {{1e300}, {1e308, 1e308} /* their sum is infinite */};
+    for (const auto& weights : overflowing) {
+        std::vector<std::int64_t> items(weights.size(), item_id(3));
+        Error e = error_from([&] { m.recommend_for_items(items, weights, query(5)); }, "NaN scores were ranked");
+        EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+        EXPECT_EQ(std::string(e.what()), "the weights of recommend_for_items make the folded-in user vector non-finite");
+        EXPECT_EQ(e.hint(), "scale the weights down");
+    }
 }
 
 }  // namespace

@@ -97,6 +97,22 @@ inline AlsModel::Query query(std::size_t k, bool exclude_seen = true) {
     return q;
 }
 
+// The two summaries are the same; with_timing: their seconds and threads too
+// (the only fields that may differ between runs of the same training).
+inline void expect_same_summary(const AlsTrainingSummary& a, const AlsTrainingSummary& b, bool with_timing = true) {
+    EXPECT_EQ(a.rows, b.rows);
+    EXPECT_EQ(a.skipped_rows, b.skipped_rows);
+    EXPECT_EQ(a.loss, b.loss);
+    EXPECT_EQ(a.user_chunks, b.user_chunks);
+    EXPECT_EQ(a.item_chunks, b.item_chunks);
+    EXPECT_EQ(a.user_gram_blocks, b.user_gram_blocks);
+    EXPECT_EQ(a.item_gram_blocks, b.item_gram_blocks);
+    EXPECT_EQ(a.eigensolver_fallbacks, b.eigensolver_fallbacks);
+    if (!with_timing) return;
+    EXPECT_EQ(a.seconds, b.seconds);
+    EXPECT_EQ(a.threads, b.threads);
+}
+
 // Everything a saved model keeps is the same in both.
 inline void expect_same_model(const AlsModel& a, const AlsModel& b) {
     EXPECT_EQ(a.options.to_json(), b.options.to_json());
@@ -107,11 +123,7 @@ inline void expect_same_model(const AlsModel& a, const AlsModel& b) {
     EXPECT_EQ(a.seen_offsets, b.seen_offsets);
     EXPECT_EQ(a.seen_items, b.seen_items);
     EXPECT_EQ(a.item_popularity, b.item_popularity);
-    EXPECT_EQ(a.summary.rows, b.summary.rows);
-    EXPECT_EQ(a.summary.skipped_rows, b.summary.skipped_rows);
-    EXPECT_EQ(a.summary.loss, b.summary.loss);
-    EXPECT_EQ(a.summary.seconds, b.summary.seconds);
-    EXPECT_EQ(a.summary.threads, b.summary.threads);
+    expect_same_summary(a.summary, b.summary);
 }
 
 // ---------------------------------------------------------------- errors

@@ -34,6 +34,19 @@ struct AlsParams {
     static AlsParams from(const Options& o);
 };
 
+// ALS's training summary: the common one, and how the run split its work
+// (the same for any thread count), so that a test can tell that it ran in
+// parallel pieces: the solve chunks of the users' and the items' half-steps,
+// the blocks of the Gram sums over the user and the item factors (0 in
+// explicit mode, which has none), and the half-steps whose change of basis
+// fell back to the full Gram matrix because the eigensolver did not converge
+// (GramForm::fell_back).
+struct AlsTrainingSummary : TrainingSummary {
+    std::uint64_t user_chunks = 0, item_chunks = 0;
+    std::uint64_t user_gram_blocks = 0, item_gram_blocks = 0;
+    std::uint64_t eigensolver_fallbacks = 0;
+};
+
 class AlsModel : public Model {
 public:
     static constexpr const char* kKind = "als";
@@ -46,7 +59,7 @@ public:
     std::vector<std::uint64_t> seen_offsets;       // per user, into seen_items
     std::vector<std::int32_t> seen_items;          // training items, ascending per user
     std::vector<float> item_popularity;            // users who interacted with the item
-    TrainingSummary summary;
+    AlsTrainingSummary summary;
 
     std::size_t users() const { return user_ids.size(); }
     std::size_t items() const { return item_ids.size(); }
@@ -103,5 +116,10 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 // conjugate gradient, warm-started from x. Exposed for tests.
 void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathered, const float* confidence,
                         int cg_steps, float* x);
+
+// The index of the first row of m with a value that is not finite, or -1.
+// Training names that row when it diverges. Exposed for tests: every input
+// that diverges is caught by the loss after an iteration first.
+Eigen::Index first_non_finite_row(const FactorMatrix& m);
 
 }  // namespace recsys

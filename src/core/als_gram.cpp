@@ -22,10 +22,12 @@ constexpr std::size_t kGramBlock = 8192;
 
 }  // namespace
 
+std::size_t gram_blocks(std::size_t rows) { return (rows + kGramBlock - 1) / kGramBlock; }
+
 Eigen::MatrixXd gram(const FactorMatrix& y, double reg, int threads, StopToken& stop) {
     std::size_t rows = static_cast<std::size_t>(y.rows());
     int f = static_cast<int>(y.cols());
-    std::size_t blocks = (rows + kGramBlock - 1) / kGramBlock;
+    std::size_t blocks = gram_blocks(rows);
     std::vector<Eigen::MatrixXd> partial(blocks);
     parallel_for(blocks, 1, threads, stop, [&](std::size_t b, std::size_t e, int) {
         for (std::size_t blk = b; blk < e; ++blk) {
@@ -57,10 +59,14 @@ bool diagonalizing_pays(std::size_t solved_rows, std::size_t fixed_rows, int f) 
 GramForm gram_form(FactorMatrix& y, double reg, bool diagonalize, Eigen::MatrixXd& basis, int threads,
                    StopToken& stop) {
     GramForm form;
+    form.blocks = gram_blocks(static_cast<std::size_t>(y.rows()));
     Eigen::MatrixXd g = gram(y, reg, threads, stop);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen;
     if (diagonalize) eigen.compute(g);
-    if (!diagonalize || eigen.info() != Eigen::Success) {  // (no convergence: only with non-finite factors)
+    // No convergence happens only with non-finite factors: the training's
+    // divergence check then stops it, and the summary counts the fallback.
+    form.fell_back = diagonalize && eigen.info() != Eigen::Success;
+    if (!diagonalize || form.fell_back) {
         form.full = g.cast<float>();
         return form;
     }

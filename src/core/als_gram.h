@@ -14,6 +14,9 @@ namespace recsys {
 // model does not depend on the thread count).
 Eigen::MatrixXd gram(const FactorMatrix& y, double reg, int threads, StopToken& stop);
 
+// The number of blocks gram() sums for `rows` rows.
+std::size_t gram_blocks(std::size_t rows);
+
 // Rows of m become m * rotation (rotation: f x f).
 void rotate(FactorMatrix& m, const FactorMatrix& rotation, int threads, StopToken& stop);
 
@@ -30,6 +33,10 @@ struct GramForm {
     Eigen::MatrixXf full;
     Eigen::VectorXf diagonal;  // L, when rotated
     FactorMatrix rotation;     // Q, when rotated
+    std::size_t blocks = 0;    // of the Gram sum (gram_blocks)
+    // Diagonalizing was asked for but the eigensolver did not converge
+    // (non-finite factors): `full` is used instead.
+    bool fell_back = false;
     bool rotated() const { return diagonal.size() > 0; }
 };
 

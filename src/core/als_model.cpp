@@ -1,11 +1,14 @@
 // The ALS model's payload inside the shared envelope (model_format.h).
 //
-// Payload layout, version 1 (all little-endian, arrays length-prefixed):
+// Payload layout, version 2 (all little-endian, arrays length-prefixed):
 //   u32 payload version, u32 factors
 //   options: u64 count, then (string name, f64 value) pairs
 //   i64[] user ids, i64[] item ids, f32[] user factors, f32[] item factors
 //   u64[] seen offsets, i32[] seen items, f32[] item popularity
-//   summary: u64 rows, u64 skipped rows, f64[] loss, f64 seconds, i32 threads
+//   summary: u64 rows, u64 skipped rows, f64[] loss, f64 seconds, i32 threads,
+//            u64 user chunks, u64 item chunks, u64 user Gram blocks,
+//            u64 item Gram blocks, u64 eigensolver fallbacks
+// Version 1 is the same without the five u64 after `threads`; they read as 0.
 #include <algorithm>
 
 #include "als.h"
@@ -18,8 +21,22 @@ namespace recsys {
 namespace {
 
 constexpr const char* kKind = AlsModel::kKind;
-constexpr std::uint32_t kPayloadVersion = 1;
+constexpr std::uint32_t kPayloadVersion = 2;
 constexpr std::size_t kMaxCount = std::size_t(1) << 40;
+
+// The summary's counts of how the run split its work (version 2), in
+// payload order, with their metadata keys.
+struct WorkSplitField {
+    const char* key;
+    std::uint64_t AlsTrainingSummary::*field;
+};
+constexpr WorkSplitField kWorkSplit[] = {
+    {"user_chunks", &AlsTrainingSummary::user_chunks},
+    {"item_chunks", &AlsTrainingSummary::item_chunks},
+    {"user_gram_blocks", &AlsTrainingSummary::user_gram_blocks},
+    {"item_gram_blocks", &AlsTrainingSummary::item_gram_blocks},
+    {"eigensolver_fallbacks", &AlsTrainingSummary::eigensolver_fallbacks},
+};
 
 void write_payload(ByteWriter& w, const AlsModel& m) {
     w.pod<std::uint32_t>(kPayloadVersion);
@@ -44,6 +61,7 @@ void write_payload(ByteWriter& w, const AlsModel& m) {
     w.array(m.summary.loss.data(), m.summary.loss.size());
     w.pod<double>(m.summary.seconds);
     w.pod<std::int32_t>(m.summary.threads);
+    for (const WorkSplitField& count : kWorkSplit) w.pod<std::uint64_t>(m.summary.*count.field);
 }
 
 void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
@@ -55,7 +73,7 @@ void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t c
 
 // The stored (name, value) pairs, read back through the option checks; an
 // option a later version added takes its default when reading an older model.
-Options read_options(ByteReader& r) {
+Options read_option_pairs(ByteReader& r) {
     const OptionSchema& schema = als_option_schema();
     auto n_options = r.pod<std::uint64_t>("option count");
     if (n_options > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: option count");
@@ -109,7 +127,7 @@ AlsModel AlsModel::read(const Envelope& env) {
     auto factors = r.pod<std::uint32_t>("factors");
     check(factors >= 1 && factors <= 1024, "factors out of range");
 
-    m.options = read_options(r);
+    m.options = read_option_pairs(r);
     m.params = AlsParams::from(m.options);
     check(m.params.factors == static_cast<int>(factors), "factors disagree with the options");
 
@@ -119,6 +137,7 @@ AlsModel AlsModel::read(const Envelope& env) {
     check(strictly_ascending(m.user_ids) && strictly_ascending(m.item_ids), "ids are not sorted");
     read_matrix(r, m.user_factors, m.user_ids.size(), factors, "user factors");
     read_matrix(r, m.item_factors, m.item_ids.size(), factors, "item factors");
+    check(m.user_factors.allFinite() && m.item_factors.allFinite(), "non-finite factors");
     r.array<std::uint64_t>(m.seen_offsets, kMaxCount, "seen offsets");
     r.array<std::int32_t>(m.seen_items, kMaxCount, "seen items");
     check(m.seen_offsets.size() == m.user_ids.size() + 1 && m.seen_offsets.front() == 0 &&
@@ -133,6 +152,8 @@ AlsModel AlsModel::read(const Envelope& env) {
     r.array<double>(m.summary.loss, 1 << 20, "loss history");
     m.summary.seconds = r.pod<double>("seconds");
     m.summary.threads = r.pod<std::int32_t>("threads");
+    if (version >= 2)
+        for (const WorkSplitField& count : kWorkSplit) m.summary.*count.field = r.pod<std::uint64_t>(count.key);
     check(r.remaining() == 0, "trailing bytes after the payload");
     return m;
 }
@@ -150,6 +171,10 @@ std::string AlsModel::metadata_json() const {
     std::string training = training_summary_json(summary, [&](JsonWriter& w) {
         w.key("interactions");
         w.integer(static_cast<long long>(seen_items.size()));
+        for (const WorkSplitField& count : kWorkSplit) {
+            w.key(count.key);
+            w.integer(static_cast<long long>(summary.*count.field));
+        }
     });
     return model_metadata_json(options.to_json(), dimensions.str(), training);
 }

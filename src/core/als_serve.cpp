@@ -160,6 +160,11 @@ std::vector<Scored> AlsModel::recommend_for_items(const std::vector<std::int64_t
         b += c * y;
     }
     Eigen::VectorXf x = a.ldlt().solve(b);
+    // Huge weights overflow the floats of the solve: NaN scores would rank
+    // arbitrarily, so say so instead.
+    if (!x.allFinite())
+        fail(ErrorKind::DataException, "the weights of recommend_for_items make the folded-in user vector non-finite",
+             "scale the weights down");
     return rank_for_vector(x.data(), excluded, q);
 }
 

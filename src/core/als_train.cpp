@@ -3,11 +3,13 @@
 #include <Eigen/Cholesky>
 #include <chrono>
 #include <cmath>
+#include <string>
 
 #include "als.h"
 #include "als_gram.h"
 #include "als_kernel.h"
 #include "huge_pages.h"
+#include "json.h"
 #include "parallel.h"
 
 namespace recsys {
@@ -56,6 +58,77 @@ void random_init(FactorMatrix& m, std::uint64_t seed, std::uint64_t side, int th
             }
     });
 }
+
+// c = 1 + alpha w, in float as the solves compute it.
+float implicit_confidence(const AlsParams& p, float w) { return 1.0f + static_cast<float>(p.alpha) * w; }
+
+// Keeps the numbers of a training inside the floats, or stops it with an
+// error that says which user or item went wrong and why. Too large a weight
+// is the usual cause: it makes its confidence (implicit) or its rating
+// (explicit), and so the solves' sums, huge; the errors name the largest.
+class NumericGuard {
+public:
+    NumericGuard(const Interactions& data, const AlsParams& p) : data_(data), p_(p) {
+        const SparseRows& rows = data.by_user;
+        for (std::size_t u = 0; u < rows.rows(); ++u)
+            for (std::uint64_t j = rows.offsets[u]; j < rows.offsets[u + 1]; ++j)
+                if (rows.values[j] > largest_) {
+                    largest_ = rows.values[j];
+                    largest_user_ = data.user_ids[u];
+                    largest_item_ = data.item_ids[static_cast<std::size_t>(rows.columns[j])];
+                }
+    }
+
+    // Before training: the solves compute every confidence in float.
+    void check_confidence() const {
+        if (p_.explicit_feedback || std::isfinite(implicit_confidence(p_, largest_))) return;
+        fail(ErrorKind::InvalidParameter,
+             "als_fit option \"alpha\" (" + json_number(p_.alpha) + ") makes the confidence 1 + alpha * weight of " +
+                 largest_pair() + " overflow a real",
+             "lower alpha or scale the weights down");
+    }
+
+    // After an iteration: a loss that is not finite means the factors are
+    // not, or soon will not be.
+    void check_iteration(int iteration, double loss, const FactorMatrix& users, const FactorMatrix& items) const {
+        if (std::isfinite(loss)) return;
+        check_factors(users, items);
+        fail_diverged("the loss of iteration " + std::to_string(iteration) + " is not finite");
+    }
+
+    // Names the first user, then item, whose factors are not finite.
+    void check_factors(const FactorMatrix& users, const FactorMatrix& items) const {
+        const Eigen::Index user = first_non_finite_row(users);
+        if (user >= 0)
+            fail_diverged("the factors of user " + std::to_string(data_.user_ids[static_cast<std::size_t>(user)]) +
+                          " are not finite");
+        const Eigen::Index item = first_non_finite_row(items);
+        if (item >= 0)
+            fail_diverged("the factors of item " + std::to_string(data_.item_ids[static_cast<std::size_t>(item)]) +
+                          " are not finite");
+    }
+
+private:
+    std::string largest_pair() const {
+        return "user " + std::to_string(largest_user_) + " and item " + std::to_string(largest_item_);
+    }
+
+    [[noreturn]] void fail_diverged(const std::string& what) const {
+        const std::string cause =
+            p_.explicit_feedback
+                ? "the largest weight, of " + largest_pair() + ", is " + message_number(largest_)
+                : "the largest confidence, 1 + alpha * weight of " + largest_pair() + ", is " +
+                      message_number(1.0 + p_.alpha * largest_);
+        fail(ErrorKind::DataException, "als_fit training diverged: " + what + " (" + cause + ")",
+             p_.explicit_feedback ? "scale the weights down or raise regularization"
+                                  : "lower alpha, scale the weights down, or raise regularization");
+    }
+
+    const Interactions& data_;
+    const AlsParams& p_;
+    float largest_ = -INFINITY;  // the first of the largest weights, and whose it is
+    std::int64_t largest_user_ = 0, largest_item_ = 0;
+};
 
 // Per-thread scratch for the row solves, kept for the whole training (the
 // kernel's is several MB: allocating and zeroing it per half-step would
@@ -122,7 +195,7 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
             for (Eigen::Index j = 0; j < nz; ++j) {
                 gathered.row(j) = side.y.row(side.rows.columns[begin + static_cast<std::uint64_t>(j)]);
                 float w = side.rows.values[begin + static_cast<std::uint64_t>(j)];
-                s.confidence[j] = p.explicit_feedback ? w : 1.0f + static_cast<float>(p.alpha) * w;
+                s.confidence[j] = p.explicit_feedback ? w : implicit_confidence(p, w);
             }
             auto c = s.confidence.head(nz);
             if (p.explicit_feedback) {
@@ -153,6 +226,13 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
 }
 
 }  // namespace
+
+Eigen::Index first_non_finite_row(const FactorMatrix& m) {
+    if (m.allFinite()) return -1;  // the usual case: one vectorized pass
+    for (Eigen::Index r = 0; r < m.rows(); ++r)
+        if (!m.row(r).allFinite()) return r;
+    return -1;
+}
 
 void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathered, const float* confidence,
                         int cg_steps, float* x_ptr) {
@@ -185,7 +265,9 @@ void solve_implicit_row(const Eigen::MatrixXf& gram, const FactorMatrix& gathere
 }
 
 AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const float* weights, std::size_t n,
-                   const Options& options, TrainingSummary summary, TrainContext& ctx) {
+                   const Options& options, TrainingSummary base, TrainContext& ctx) {
+    AlsTrainingSummary summary;
+    static_cast<TrainingSummary&>(summary) = base;
     auto started = Clock::now();
     MemoryBudget unlimited;
     MemoryBudget& budget = ctx.budget ? *ctx.budget : unlimited;
@@ -199,6 +281,8 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     const AlsParams& p = model.params;
 
     Interactions data = build_interactions(users, items, weights, n, budget, stop, threads);
+    const NumericGuard guard(data, p);
+    guard.check_confidence();
     std::size_t n_users = data.user_ids.size(), n_items = data.item_ids.size();
     budget.reserve((n_users + n_items) * static_cast<std::size_t>(p.factors) * sizeof(float), "ALS factors");
 
@@ -227,6 +311,8 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
 
     std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
     const std::vector<std::size_t> user_chunks = chunk_bounds(data.by_user), item_chunks = chunk_bounds(data.by_item);
+    summary.user_chunks = user_chunks.size() - 1;
+    summary.item_chunks = item_chunks.size() - 1;
     // The kernel's solves can run in a rotated basis (GramForm); `basis`
     // takes the original factors to the current ones.
     const bool kernel_solves = !p.explicit_feedback && p.cg_steps > 0;
@@ -247,7 +333,11 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
         // The item-side terms include reg*|y|^2; add reg*|x|^2 for the users.
         loss += p.regularization * static_cast<double>(model.user_factors.squaredNorm());
         loss /= normalizer > 0 ? normalizer : 1;
+        guard.check_iteration(it, loss, model.user_factors, model.item_factors);
         summary.loss.push_back(loss);
+        summary.item_gram_blocks = gram_items.blocks;  // (the same every iteration)
+        summary.user_gram_blocks = gram_users.blocks;
+        summary.eigensolver_fallbacks += gram_items.fell_back + gram_users.fell_back;
         double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
         if (ctx.progress) ctx.progress(it, loss, elapsed);
         stop.check();
@@ -258,6 +348,7 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
         rotate(model.user_factors, back, threads, stop);
         rotate(model.item_factors, back, threads, stop);
     }
+    guard.check_factors(model.user_factors, model.item_factors);
 
     model.item_popularity.resize(n_items);
     for (std::size_t i = 0; i < n_items; ++i)

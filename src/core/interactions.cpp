@@ -1,6 +1,7 @@
 #include "interactions.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <numeric>
 
 #include "huge_pages.h"
@@ -35,6 +36,16 @@ std::vector<std::uint64_t> index_ids(const std::int64_t* raw, std::size_t n, std
         order[i] = pairs[i].row;
     }
     return order;
+}
+
+// Duplicate weights are summed in double and stored as float: a sum beyond
+// FLT_MAX would become infinity and poison every solve of its user and item.
+void check_weight_sum(double sum, std::int64_t user_id, std::int64_t item_id) {
+    if (sum > FLT_MAX)
+        fail(ErrorKind::DataException,
+             "als_fit weights of user " + std::to_string(user_id) + " and item " + std::to_string(item_id) +
+                 " add up to " + message_number(sum) + ", more than a real (float4) can hold",
+             "scale the weights down (for example minutes instead of seconds) or clamp them");
 }
 
 }  // namespace
@@ -113,6 +124,7 @@ Interactions build_interactions(const std::int64_t* users, const std::int64_t* i
             if (run.size() > 1) std::sort(run.begin(), run.end());
             double sum = 0;
             for (float w : run) sum += w;
+            check_weight_sum(sum, out.user_ids[u], out.item_ids[static_cast<std::size_t>(item)]);
             by_user.columns.push_back(item);
             by_user.values.push_back(static_cast<float>(sum));
         }
