@@ -214,10 +214,9 @@ TEST(Interactions, DuplicateSumBeyondARealIsADataExceptionNamingThePair) {
     r.add(5, 3, 1.0f);
     r.add(5, 77, 3.4e38f);  // 6.8e38 in all: finite in double, infinite as a float
     Error e = error_from([&] { build(r); }, "a sum beyond FLT_MAX was stored");
-    EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
-    EXPECT_EQ(std::string(e.what()),
-              "als_fit weights of user 5 and item 77 add up to 6.8e+38, more than a real (float4) can hold");
-    EXPECT_EQ(e.hint(), "scale the weights down (for example minutes instead of seconds) or clamp them");
+    expect_error(e, ErrorKind::DataException,
+                 "als_fit weights of user 5 and item 77 add up to 6.8e+38, more than a real (float4) can hold",
+                 "scale the weights down (for example minutes instead of seconds) or clamp them");
 }
 
 TEST(Interactions, DuplicateSumOfExactlyTheLargestRealIsKept) {

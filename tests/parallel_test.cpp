@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
@@ -144,7 +146,40 @@ TEST(ParallelFor, WorkersRunWithSignalsBlocked) {
     EXPECT_FALSE(sigismember(&mine, SIGINT));
 }
 
-TEST(AvailableCores, AtLeastOne) { EXPECT_GE(available_cores(), 1); }
+TEST(AvailableCores, AtLeastOneAndNoMoreThanTheMachineHas) {
+    EXPECT_GE(available_cores(), 1);
+    EXPECT_LE(static_cast<unsigned>(available_cores()), std::max(1u, std::thread::hardware_concurrency()));
+}
+
+TEST(AvailableCores, CgroupV2QuotaRoundsUp) {
+    EXPECT_EQ(cores_from_cgroup_v2("max 100000\n"), 0);  // no limit
+    EXPECT_EQ(cores_from_cgroup_v2("150000 100000\n"), 2);
+    EXPECT_EQ(cores_from_cgroup_v2("100000 100000"), 1);
+    EXPECT_EQ(cores_from_cgroup_v2("400000 100000\n"), 4);
+    EXPECT_EQ(cores_from_cgroup_v2("400001 100000\n"), 5);
+    EXPECT_EQ(cores_from_cgroup_v2("1000 100000\n"), 1);  // a sliver of a CPU is still one core
+    EXPECT_EQ(cores_from_cgroup_v2("9223372036854775807 1\n"), INT_MAX);
+}
+
+TEST(AvailableCores, CgroupV2TextThatIsNoQuotaIsNoLimit) {
+    for (const char* text : {"", "\n", "max", "150000", "150000 0", "-150000 100000", "1.5 1", "150000x 100000"})
+        EXPECT_EQ(cores_from_cgroup_v2(text), 0) << '"' << text << '"';
+}
+
+TEST(AvailableCores, CgroupV1QuotaRoundsUp) {
+    EXPECT_EQ(cores_from_cgroup_v1("-1\n", "100000\n"), 0);  // no limit
+    EXPECT_EQ(cores_from_cgroup_v1("150000\n", "100000\n"), 2);
+    EXPECT_EQ(cores_from_cgroup_v1("250000", "100000"), 3);
+    EXPECT_EQ(cores_from_cgroup_v1("50000\n", "100000\n"), 1);
+    EXPECT_EQ(cores_from_cgroup_v1("200000\n", "50000\n"), 4);
+}
+
+TEST(AvailableCores, CgroupV1TextThatIsNoQuotaIsNoLimit) {
+    EXPECT_EQ(cores_from_cgroup_v1("", ""), 0);  // no cgroup v1 files
+    EXPECT_EQ(cores_from_cgroup_v1("150000\n", ""), 0);
+    EXPECT_EQ(cores_from_cgroup_v1("150000\n", "0\n"), 0);
+    EXPECT_EQ(cores_from_cgroup_v1("max\n", "100000\n"), 0);
+}
 
 }  // namespace
 }  // namespace recsys

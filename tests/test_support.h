@@ -141,6 +141,13 @@ Error error_from(F&& f, const std::string& failure) {
     return Error(ErrorKind::Internal, "no error");
 }
 
+// e is an error of `kind` with exactly this message and hint.
+inline void expect_error(const Error& e, ErrorKind kind, const std::string& message, const std::string& hint = {}) {
+    EXPECT_EQ(e.kind(), kind) << e.what();
+    EXPECT_EQ(std::string(e.what()), message);
+    EXPECT_EQ(e.hint(), hint);
+}
+
 inline bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }

@@ -2,7 +2,6 @@
 // a SQLSTATE (see src/pg/bridge.cpp); the core itself never sees PostgreSQL.
 #pragma once
 
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -36,14 +35,6 @@ struct Cancelled {};
 
 [[noreturn]] inline void fail(ErrorKind kind, const std::string& message, std::string hint = {}) {
     throw Error(kind, message, std::move(hint));
-}
-
-// A number for an error message, to three significant digits ("6.8e+38",
-// "0.25"): enough to see its magnitude (json_number gives exact values).
-inline std::string message_number(double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", v);
-    return text;
 }
 
 }  // namespace recsys

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "huge_pages.h"
+#include "json.h"
 #include "parallel.h"
 #include "radix_sort.h"
 

@@ -17,6 +17,12 @@ std::string json_number(double v) {
     return buf;
 }
 
+std::string message_number(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", v);
+    return text;
+}
+
 void JsonWriter::separate() {
     if (need_comma_) out_ += ',';
 }

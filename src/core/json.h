@@ -9,6 +9,12 @@ namespace recsys {
 // Non-finite values are written as null (JSON has no NaN).
 std::string json_number(double v);
 
+// A number for an error message, to three significant digits ("6.8e+38",
+// "0.25"): enough to see its magnitude where json_number's exact digits
+// would only hide it. (Defined in json.cpp, not inline: the glue includes
+// the core's headers after PostgreSQL's, which redefine snprintf.)
+std::string message_number(double v);
+
 class JsonWriter {
 public:
     void begin_object() { open('{'); }

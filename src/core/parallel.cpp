@@ -4,11 +4,15 @@
 #include <sched.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <exception>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -31,9 +35,32 @@ private:
     sigset_t old_;
 };
 
-}  // namespace
+// A whole decimal number with optional surrounding blanks; false otherwise.
+bool parse_integer(const std::string& text, long long& value) {
+    std::istringstream in(text);
+    in >> std::noskipws >> std::ws >> value;
+    if (in.fail()) return false;
+    in >> std::ws;
+    return in.eof();
+}
 
-int available_cores() {
+// Cores for a quota of `quota` microseconds of CPU time every `period`:
+// ceil(quota / period), at least 1; 0 (no limit) unless both are positive.
+int cores_from_quota(long long quota, long long period) {
+    if (quota <= 0 || period <= 0) return 0;
+    const long long cores = quota / period + (quota % period != 0);
+    return static_cast<int>(std::min<long long>(cores, INT_MAX));
+}
+
+// The file's text, or "" when it cannot be read (no such cgroup version).
+std::string read_small_file(const char* path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int affinity_cores() {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) {
         int n = CPU_COUNT(&set);
@@ -41,6 +68,38 @@ int available_cores() {
     }
     unsigned n = std::thread::hardware_concurrency();
     return n > 0 ? static_cast<int>(n) : 1;
+}
+
+// A container sees its own cgroup at the root of /sys/fs/cgroup: cpu.max
+// under cgroup v2, cpu/cpu.cfs_{quota,period}_us under v1. 0: no quota.
+int cgroup_quota_cores() {
+    const std::string cpu_max = read_small_file("/sys/fs/cgroup/cpu.max");
+    if (!cpu_max.empty()) return cores_from_cgroup_v2(cpu_max);
+    return cores_from_cgroup_v1(read_small_file("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+                                read_small_file("/sys/fs/cgroup/cpu/cpu.cfs_period_us"));
+}
+
+}  // namespace
+
+int cores_from_cgroup_v2(const std::string& cpu_max) {
+    std::istringstream in(cpu_max);
+    std::string quota, period;
+    in >> quota >> period;
+    long long q = 0, p = 0;
+    if (!parse_integer(quota, q) || !parse_integer(period, p)) return 0;  // "max": no limit
+    return cores_from_quota(q, p);
+}
+
+int cores_from_cgroup_v1(const std::string& cfs_quota_us, const std::string& cfs_period_us) {
+    long long q = 0, p = 0;
+    if (!parse_integer(cfs_quota_us, q) || !parse_integer(cfs_period_us, p)) return 0;
+    return cores_from_quota(q, p);  // a quota of -1: no limit
+}
+
+int available_cores() {
+    const int cores = affinity_cores();
+    const int quota = cgroup_quota_cores();
+    return quota > 0 ? std::min(cores, quota) : cores;
 }
 
 void parallel_for(std::size_t n, std::size_t chunk, int threads, StopToken& stop,

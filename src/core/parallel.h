@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 
 #include "stop.h"
 
@@ -20,7 +21,17 @@ namespace recsys {
 void parallel_for(std::size_t n, std::size_t chunk, int threads, StopToken& stop,
                   const std::function<void(std::size_t, std::size_t, int)>& body);
 
-// Number of cores this process may run on (at least 1).
+// Number of cores this process may use (at least 1): the CPUs of its
+// affinity mask, fewer if its container's CPU quota (cgroup v2 or v1) allows
+// fewer; a quota of 1.5 CPUs counts as 2 cores.
 int available_cores();
+
+// The cores a cgroup v2 `cpu.max` ("150000 100000": 1.5 CPUs) allows,
+// rounded up, at least 1; 0 for no limit ("max 100000") or unreadable text.
+int cores_from_cgroup_v2(const std::string& cpu_max);
+
+// The same from cgroup v1's `cpu.cfs_quota_us` ("-1": no limit) and
+// `cpu.cfs_period_us`.
+int cores_from_cgroup_v1(const std::string& cfs_quota_us, const std::string& cfs_period_us);
 
 }  // namespace recsys
