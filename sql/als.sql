@@ -40,13 +40,53 @@ FROM (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iteration
       FROM (SELECT * FROM watch ORDER BY user_id, item_id) o) a,
      (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "regularization": 1}') AS model
       FROM (SELECT * FROM watch ORDER BY item_id DESC, user_id DESC) o) b;
--- threads do not change the model
+-- threads do not change the model: on data where both half-steps split into
+-- many solve chunks and both Gram sums into several blocks (20,000 users and
+-- 20,000 items; model_info says how the run split its work)
+CREATE TABLE wide_watch AS
+SELECT (g * 7919 % 20011) AS user_id, (g * 104729 % 20021) AS item_id, (1 + g % 3)::float8 AS weight
+FROM generate_series(1::bigint, 150000) g;
+CREATE TEMP TABLE by_threads (threads int, model bytea);
+SET recsys.max_threads = 3;  -- (its default is this machine's cores)
 SET recsys.threads = 1;
-CREATE TEMP TABLE one_thread AS SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "regularization": 1}') AS model FROM watch;
+INSERT INTO by_threads SELECT 1, recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 2, "seed": 1}') FROM wide_watch;
+SET recsys.threads = 2;
+INSERT INTO by_threads SELECT 2, recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 2, "seed": 1}') FROM wide_watch;
+SET recsys.threads = 3;
+INSERT INTO by_threads SELECT 3, recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 2, "seed": 1}') FROM wide_watch;
 RESET recsys.threads;
-SELECT (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(o.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(m.model)) AS same_with_one_thread
-FROM one_thread o, m;
+RESET recsys.max_threads;
+SELECT threads,
+       (recsys.model_info(model)->'metadata'->'training'->>'threads')::int AS used,
+       (recsys.model_info(model)->'metadata'->'training'->>'user_chunks')::int > 1 AS users_split,
+       (recsys.model_info(model)->'metadata'->'training'->>'item_chunks')::int > 1 AS items_split,
+       (recsys.model_info(model)->'metadata'->'training'->>'user_gram_blocks')::int > 1 AS user_gram_split,
+       (recsys.model_info(model)->'metadata'->'training'->>'item_gram_blocks')::int > 1 AS item_gram_split
+FROM by_threads ORDER BY threads;
+SELECT b.threads,
+       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(a.model)) =
+       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(b.model)) AS same_user_factors,
+       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(a.model)) =
+       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(b.model)) AS same_item_factors,
+       ((recsys.model_info(a.model) #- '{metadata,training,seconds}') #- '{metadata,training,threads}') =
+       ((recsys.model_info(b.model) #- '{metadata,training,seconds}') #- '{metadata,training,threads}') AS same_info
+FROM by_threads a, by_threads b WHERE a.threads = 1 AND b.threads > 1 ORDER BY b.threads;
+-- recsys.max_threads: the default is the cores this server may use; only a
+-- superuser sets it, and recsys.threads above it is lowered to it
+SELECT current_setting('recsys.max_threads')::int >= 1 AS has_cores,
+       current_setting('recsys.threads') = current_setting('recsys.max_threads') AS threads_default;
+SET recsys.max_threads = 1;
+SET recsys.threads = 8;
+SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 1}'))
+       ->'metadata'->'training'->'threads' AS used_threads FROM watch;
+RESET recsys.threads;
+RESET recsys.max_threads;
+CREATE ROLE recsys_plain_user;
+SET ROLE recsys_plain_user;
+SET recsys.max_threads = 64;
+SET recsys.threads = 2;
+RESET ROLE;
+DROP ROLE recsys_plain_user;
 -- a different seed gives different factors
 SELECT (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(m.model)) <>
        (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(
