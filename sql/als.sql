@@ -68,8 +68,9 @@ SELECT b.threads,
        (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(b.model)) AS same_user_factors,
        (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(a.model)) =
        (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(b.model)) AS same_item_factors,
-       ((recsys.model_info(a.model) #- '{metadata,training,seconds}') #- '{metadata,training,threads}') =
-       ((recsys.model_info(b.model) #- '{metadata,training,seconds}') #- '{metadata,training,threads}') AS same_info
+       (recsys.model_info(a.model) #- '{metadata,training,seconds}' #- '{metadata,training,threads}') - 'size_bytes' =
+       (recsys.model_info(b.model) #- '{metadata,training,seconds}' #- '{metadata,training,threads}') - 'size_bytes'
+         AS same_info  -- (the size holds the seconds' digits)
 FROM by_threads a, by_threads b WHERE a.threads = 1 AND b.threads > 1 ORDER BY b.threads;
 -- recsys.max_threads: the default is the cores this server may use; only a
 -- superuser sets it, and recsys.threads above it is lowered to it

@@ -8,6 +8,18 @@ SELECT recsys.model_info(overlay(model placing '\xff'::bytea from length(model) 
 SELECT * FROM m, recsys.recommend(overlay(model placing '\x00'::bytea from 200 for 1), 1);
 -- a newer format version
 SELECT recsys.model_info(overlay(model placing '\x09000000'::bytea from 9 for 4)) FROM m;
+-- numbers that must not go silently wrong: weights that add up past a real,
+-- a confidence 1 + alpha * weight that overflows, a training that diverges
+SELECT recsys.als_fit(u, i, w, '{}') FROM (VALUES (5::bigint, 77::bigint, 3e38::float8), (5, 77, 3e38), (6, 78, 1)) v(u, i, w);
+SELECT recsys.als_fit(u, i, w, '{"alpha": 2}') FROM (VALUES (5::bigint, 77::bigint, 3e38::float8), (6, 78, 1)) v(u, i, w);
+SELECT recsys.als_fit(u, i, CASE WHEN u = 5 AND i = 77 THEN 1e20 ELSE 1 END, '{"cg_steps": 0}')
+FROM (SELECT (g % 40)::bigint AS u, (70 + g % 13)::bigint AS i FROM generate_series(1, 400) g) v;
+DO $$
+BEGIN
+  PERFORM recsys.als_fit(u, i, w, '{"alpha": 2}') FROM (VALUES (5::bigint, 77::bigint, 3e38::float8)) v(u, i, w);
+EXCEPTION WHEN invalid_parameter_value THEN
+  RAISE NOTICE 'caught 22023: %', SQLERRM;
+END $$;
 -- memory cap: 53200 with a hint
 SET recsys.max_memory = '1MB';
 SELECT recsys.als_fit(g, g % 1000, 1.0, '{}') FROM generate_series(1, 100000) g;
