@@ -94,6 +94,43 @@ CREATE AGGREGATE recsys.logreg_fit(label bool, features float8[]) (
     DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
+-- ---------------------------------------------------------------- classification metrics
+-- Aggregates over (score or prediction, label) rows: they compose with any
+-- query and GROUP BY (model version, day, country). A NULL in a row leaves the
+-- row out, as avg() does; no rows give NULL.
+CREATE FUNCTION recsys.statistic_number(internal) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_statistic_number' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.statistic_json(internal) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'recsys_statistic_json' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.auc_collect(internal, float8, bool) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_auc_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.logloss_collect(internal, float8, bool) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_logloss_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.ranking_loss_collect(internal, float8, bool) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_ranking_loss_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.classification_report_collect(internal, bool, bool) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_classification_report_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE recsys.auc(score float8, label bool) (
+    SFUNC = recsys.auc_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.statistic_number, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.logloss(p float8, label bool) (
+    SFUNC = recsys.logloss_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.statistic_number, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.ranking_loss(score float8, label bool) (
+    SFUNC = recsys.ranking_loss_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.statistic_number, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.classification_report(predicted bool, label bool) (
+    SFUNC = recsys.classification_report_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.statistic_json, PARALLEL = SAFE
+);
+
 -- ---------------------------------------------------------------- scoring
 -- The model's prediction for one feature vector: a probability for
 -- classifiers (logreg), a value for regressions. NULL features give NULL.

@@ -39,7 +39,9 @@ ColumnSpec weight_column() {
 
 const ModelKind& als_kind() {
     static const ModelKind kind{
-        AlsModel::kKind, &als_option_schema(), {id_column("user_id"), id_column("item_id"), weight_column()}, fit, read,
+        {AlsModel::kKind, "als_fit", &als_option_schema(), {id_column("user_id"), id_column("item_id"), weight_column()}},
+        fit,
+        read,
     };
     return kind;
 }

@@ -73,8 +73,8 @@ const OptionSchema& logreg_option_schema() {
 }
 
 const ModelKind& logreg_kind() {
-    static const ModelKind kind{LogregModel::kKind, &logreg_option_schema(), {label_column(), features_column()}, fit,
-                                read};
+    static const ModelKind kind{
+        {LogregModel::kKind, "logreg_fit", &logreg_option_schema(), {label_column(), features_column()}}, fit, read};
     return kind;
 }
 

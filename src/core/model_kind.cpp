@@ -17,7 +17,7 @@ const std::vector<const ModelKind*>& model_kinds() {
 
 const ModelKind& model_kind(const std::string& name) {
     for (const ModelKind* kind : model_kinds())
-        if (kind->name == name) return *kind;
+        if (kind->aggregate.name == name) return *kind;
     fail(ErrorKind::InvalidInput, "unknown model kind \"" + name + "\"",
          "the model was written by a newer recsys, or is not a recsys model");
 }

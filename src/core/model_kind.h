@@ -21,9 +21,9 @@
 namespace recsys {
 
 struct ModelKind {
-    std::string name;               // "als": the model's kind; its aggregate is <name>_fit
-    const OptionSchema* options;    // its options (schema.function is "<name>_fit")
-    std::vector<ColumnSpec> columns;  // the aggregate's data arguments, in order
+    // name: the model's kind ("als"); function: its aggregate "<name>_fit";
+    // options: its schema; columns: the aggregate's data arguments.
+    AggregateKind aggregate;
     // Trains on the collected rows. Rows skipped by the host are in rows.skipped.
     std::unique_ptr<Model> (*fit)(const TrainingRows& rows, const Options& options, TrainContext& ctx);
     // Reads a model of this kind (the envelope is verified; its payload is the kind's).

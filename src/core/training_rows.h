@@ -8,7 +8,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
+
+#include "options.h"
 
 namespace recsys {
 
@@ -69,5 +72,18 @@ struct TrainingRows {
     std::uint64_t skipped = 0;     // rows skipped by a NullRule::SkipRow column
     std::vector<ColumnView> columns;  // in the kind's column order
 };
+
+// What a row-collecting aggregate is: a model kind's training aggregate
+// (model_kind.h) or a statistic over rows (statistic_kind.h). The host
+// collects its columns and checks its options the same way for both.
+struct AggregateKind {
+    std::string name;                 // the key of the kind (stored in a parallel worker's state)
+    std::string function;             // the SQL aggregate, named in messages ("als_fit", "auc")
+    const OptionSchema* options;      // null: the aggregate takes no options
+    std::vector<ColumnSpec> columns;  // its data arguments, in order
+};
+
+// The aggregate kind of a model or statistic named `name`; InvalidInput otherwise.
+const AggregateKind& aggregate_kind(const std::string& name);
 
 }  // namespace recsys

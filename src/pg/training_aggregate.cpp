@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "../core/statistic_kind.h"
 #include "bridge.h"
 #include "memory_claim.h"
 #include "owned.h"
@@ -28,7 +29,7 @@ struct Column {
 };
 
 struct TrainingState {
-    const ModelKind* kind;
+    const AggregateKind* kind;
     uint64 count;
     uint64 capacity;
     uint64 skipped;       // rows skipped by a NULL in a SkipRow column
@@ -39,7 +40,7 @@ struct TrainingState {
     MemoryClaim* claim;   // the bytes of the columns, against recsys.max_memory
 };
 
-const char* function_name(const ModelKind& kind) { return kind.options->function.c_str(); }
+const char* function_name(const AggregateKind& kind) { return kind.function.c_str(); }
 int column_count(const TrainingState* s) { return static_cast<int>(s->kind->columns.size()); }
 
 uint64 row_bytes(const TrainingState* s) {
@@ -58,7 +59,7 @@ MemoryContext aggregate_context(FunctionCallInfo fcinfo) {
 // The most data columns a kind may have (a row is read into a stack array).
 constexpr int kMaxColumns = 8;
 
-TrainingState* new_state(MemoryContext context, const ModelKind& kind) {
+TrainingState* new_state(MemoryContext context, const AggregateKind& kind) {
     if (kind.columns.size() > kMaxColumns) elog(ERROR, "recsys: kind %s has too many columns", kind.name.c_str());
     auto* s = static_cast<TrainingState*>(MemoryContextAllocZero(context, sizeof(TrainingState)));
     s->kind = &kind;
@@ -140,7 +141,7 @@ bool same_options(const Jsonb* a, const Jsonb* b) {
     return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
 }
 
-[[noreturn]] void options_differ(const ModelKind& kind) {
+[[noreturn]] void options_differ(const AggregateKind& kind) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%s options differ between rows of one aggregate", function_name(kind)),
                     errhint("pass the same options value for every row, e.g. a constant")));
@@ -155,8 +156,8 @@ char* options_text(const Jsonb* options) {
 // after collecting millions of rows) and keeps them; later rows must pass
 // the same value.
 void take_options(TrainingState* s, FunctionCallInfo fcinfo, int argno, MemoryContext context) {
-    const ModelKind& kind = *s->kind;
-    if (argno >= PG_NARGS()) {
+    const AggregateKind& kind = *s->kind;
+    if (argno >= PG_NARGS() || !kind.options) {
         s->options_checked = true;
         return;
     }
@@ -190,7 +191,7 @@ struct Value {
 };
 
 // "user_id 5 and item_id 77": the identifying columns of the row, for messages.
-char* row_identity(const ModelKind& kind, FunctionCallInfo fcinfo) {
+char* row_identity(const AggregateKind& kind, FunctionCallInfo fcinfo) {
     StringInfoData out;
     initStringInfo(&out);
     for (std::size_t c = 0; c < kind.columns.size(); ++c) {
@@ -211,7 +212,7 @@ char* row_identity(const ModelKind& kind, FunctionCallInfo fcinfo) {
 }
 
 // " of user_id 5 and item_id 77", or "" for a kind without identifying columns.
-char* of_row(const ModelKind& kind, FunctionCallInfo fcinfo) {
+char* of_row(const AggregateKind& kind, FunctionCallInfo fcinfo) {
     char* identity = row_identity(kind, fcinfo);
     return identity[0] ? psprintf(" of %s", identity) : identity;
 }
@@ -224,7 +225,7 @@ const char* allowed_range(const ColumnSpec& spec) {
     return "a finite number";
 }
 
-void check_number(const ModelKind& kind, const ColumnSpec& spec, double v, const char* element,
+void check_number(const AggregateKind& kind, const ColumnSpec& spec, double v, const char* element,
                   FunctionCallInfo fcinfo) {
     if (std::isfinite(v) && v >= spec.min && v <= spec.max) {
         if (spec.type != ColumnType::Float32 || std::fabs(v) <= FLT_MAX) return;
@@ -239,7 +240,7 @@ void check_number(const ModelKind& kind, const ColumnSpec& spec, double v, const
                     spec.hint ? errhint("%s", spec.hint) : 0));
 }
 
-Value read_array(const ModelKind& kind, const ColumnSpec& spec, const Column& column, int argno,
+Value read_array(const AggregateKind& kind, const ColumnSpec& spec, const Column& column, int argno,
                  FunctionCallInfo fcinfo) {
     ArrayType* array = PG_GETARG_ARRAYTYPE_P(argno);
     const char* fn = function_name(kind);
@@ -271,7 +272,7 @@ Value read_array(const ModelKind& kind, const ColumnSpec& spec, const Column& co
 }
 
 // Reads column c of the row; null = true when the row is to be skipped.
-Value read_value(const ModelKind& kind, const Column& column, int c, FunctionCallInfo fcinfo) {
+Value read_value(const AggregateKind& kind, const Column& column, int c, FunctionCallInfo fcinfo) {
     const ColumnSpec& spec = kind.columns[c];
     const int argno = c + 1;
     Value v{};
@@ -361,7 +362,7 @@ void report_progress(const char* function, int iteration, double loss, double se
 
 }  // namespace
 
-Datum collect_training_row(FunctionCallInfo fcinfo, const ModelKind& kind) {
+Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
     MemoryContext context = aggregate_context(fcinfo);
     auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     if (!s) {
@@ -388,6 +389,10 @@ Datum collect_training_row(FunctionCallInfo fcinfo, const ModelKind& kind) {
     for (int c = 0; c < columns; ++c) store(s, c, values[c]);
     s->count++;
     PG_RETURN_POINTER(s);
+}
+
+const AggregateKind& statistic_aggregate(const char* name) {
+    return *guarded([&] { return &statistic_kind(name).aggregate; });
 }
 
 }  // namespace recsys::pg
@@ -462,7 +467,7 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
     p += h.columns * sizeof(uint32);
     char name[65];
     memcpy(name, p, h.kind_size), name[h.kind_size] = '\0', p += h.kind_size;
-    const ModelKind* kind = guarded([&] { return &model_kind(name); });
+    const AggregateKind* kind = guarded([&] { return &aggregate_kind(name); });
     if (kind->columns.size() != h.columns) invalid();
     TrainingState* s = new_state(context, *kind);
     for (uint32 c = 0; c < h.columns; ++c) memcpy(&s->columns[c].width, widths + c, sizeof(uint32));
@@ -490,8 +495,8 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
     if (s->count == 0) PG_RETURN_NULL();
-    const ModelKind& kind = *s->kind;
-    const char* function = function_name(kind);
+    const ModelKind& kind = guarded([&]() -> const ModelKind& { return model_kind(s->kind->name); });
+    const char* function = function_name(*s->kind);
     char* options = options_text(s->options);
     const int threads = recsys::pg::threads();
     const bool report = progress();
@@ -512,7 +517,7 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
             ctx.progress = [function](int iteration, double loss, double seconds) {
                 report_progress(function, iteration, loss, seconds);
             };
-        model->reset(kind.fit(rows_of(s), parse_options(options, *kind.options), ctx).release());
+        model->reset(kind.fit(rows_of(s), parse_options(options, *kind.aggregate.options), ctx).release());
     });
     auto* size = new_owned<SerializedSize>();
     guarded([&] { size->reset(new SerializedSize(measure_model(**model))); });
@@ -527,6 +532,32 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
     model->release();
     size->release();
     PG_RETURN_BYTEA_P(out);
+}
+
+// The finals of the statistics: a number (NULL where undefined) or a jsonb.
+PG_FUNCTION_INFO_V1(recsys_statistic_number);
+PG_FUNCTION_INFO_V1(recsys_statistic_json);
+
+Datum recsys_statistic_number(PG_FUNCTION_ARGS) {
+    aggregate_context(fcinfo);
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
+    if (s->count == 0) PG_RETURN_NULL();
+    double value = guarded([&] { return statistic_kind(s->kind->name).number(rows_of(s)); });
+    if (std::isnan(value)) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(value);
+}
+
+Datum recsys_statistic_json(PG_FUNCTION_ARGS) {
+    aggregate_context(fcinfo);
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
+    if (s->count == 0) PG_RETURN_NULL();
+    auto* json = new_owned<std::string>();
+    guarded([&] { json->reset(new std::string(statistic_kind(s->kind->name).json(rows_of(s)))); });
+    Datum result = DirectFunctionCall1(jsonb_in, CStringGetDatum((*json)->c_str()));
+    json->release();
+    return result;
 }
 
 }  // extern "C"

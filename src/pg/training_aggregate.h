@@ -1,8 +1,9 @@
-// The training aggregate of every model kind: <kind>_fit(columns..., options
-// jsonb) -> bytea. One implementation of collect (typed columns, NULL rules,
-// value checks, growth under the backend-wide memory claim), combine,
-// serialize, deserialize and the final call to the kind's fit; a kind's glue
-// file only names its ModelKind:
+// The aggregates that collect rows: every model kind's training aggregate,
+// <kind>_fit(columns..., options jsonb) -> bytea, and the statistics over rows
+// (auc, logloss, ...). One implementation of collect (typed columns, NULL
+// rules, value checks, growth under the backend-wide memory claim), combine,
+// serialize, deserialize, and the finals: the kind's fit, or the statistic.
+// A kind's glue file only names its kind:
 //
 //   extern "C" { RECSYS_TRAINING_AGGREGATE(recsys_als_collect, recsys::als_kind) }
 //
@@ -11,15 +12,29 @@
 #pragma once
 
 #include "../core/model_kind.h"
+#include "../core/statistic_kind.h"
 #include "pg_headers.h"
 
 namespace recsys::pg {
 
 // The transition function: arguments (state, the kind's columns..., [options]).
-Datum collect_training_row(FunctionCallInfo fcinfo, const ModelKind& kind);
+Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind);
+
+// The statistic named `name`, found once (an unknown name is an ERROR).
+const AggregateKind& statistic_aggregate(const char* name);
 
 }  // namespace recsys::pg
 
+// The transition function of a model kind's <kind>_fit aggregate.
 #define RECSYS_TRAINING_AGGREGATE(SYMBOL, KIND) \
     PG_FUNCTION_INFO_V1(SYMBOL);                \
-    Datum SYMBOL(PG_FUNCTION_ARGS) { return recsys::pg::collect_training_row(fcinfo, KIND()); }
+    Datum SYMBOL(PG_FUNCTION_ARGS) { return recsys::pg::collect_row(fcinfo, KIND().aggregate); }
+
+// The transition function of a statistic's aggregate.
+#define RECSYS_STATISTIC_AGGREGATE(SYMBOL, NAME)                                  \
+    PG_FUNCTION_INFO_V1(SYMBOL);                                                  \
+    Datum SYMBOL(PG_FUNCTION_ARGS) {                                              \
+        static const recsys::AggregateKind* kind = nullptr;                      \
+        if (!kind) kind = &recsys::pg::statistic_aggregate(NAME);                 \
+        return recsys::pg::collect_row(fcinfo, *kind);                            \
+    }

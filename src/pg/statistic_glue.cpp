@@ -1,0 +1,12 @@
+// The statistics over rows: auc(score, label), logloss(p, label),
+// ranking_loss(score, label), classification_report(predicted, label).
+// Their rows are collected by the shared aggregate; the math is in
+// src/core/statistic_kind.cpp.
+#include "training_aggregate.h"
+
+extern "C" {
+RECSYS_STATISTIC_AGGREGATE(recsys_auc_collect, "auc")
+RECSYS_STATISTIC_AGGREGATE(recsys_logloss_collect, "logloss")
+RECSYS_STATISTIC_AGGREGATE(recsys_ranking_loss_collect, "ranking_loss")
+RECSYS_STATISTIC_AGGREGATE(recsys_classification_report_collect, "classification_report")
+}

@@ -1,0 +1,82 @@
+// The classification statistics against hand-computed values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "statistic_kind.h"
+
+namespace recsys {
+namespace {
+
+// bool storage for the statistics, which read plain bool arrays
+struct Labels {
+    std::vector<char> v;
+    const bool* data() const { return reinterpret_cast<const bool*>(v.data()); }
+};
+
+TEST(Auc, TiesCountHalf) {
+    // positives {0.4, 0.8}, negatives {0.1, 0.4}: pairs 1 + 0.5 + 1 + 1 of 4
+    std::vector<double> s = {0.1, 0.4, 0.4, 0.8};
+    Labels y{{0, 1, 0, 1}};
+    EXPECT_DOUBLE_EQ(auc(s.data(), y.data(), 4), 0.875);
+    EXPECT_DOUBLE_EQ(ranking_loss(s.data(), y.data(), 4), 0.125);
+}
+
+TEST(Auc, PerfectReversedAndConstantScores) {
+    std::vector<double> s = {1, 2, 3, 4};
+    EXPECT_DOUBLE_EQ(auc(s.data(), Labels{{0, 0, 1, 1}}.data(), 4), 1.0);
+    EXPECT_DOUBLE_EQ(auc(s.data(), Labels{{1, 1, 0, 0}}.data(), 4), 0.0);
+    std::vector<double> same = {5, 5, 5, 5};
+    EXPECT_DOUBLE_EQ(auc(same.data(), Labels{{0, 1, 0, 1}}.data(), 4), 0.5);
+}
+
+TEST(Auc, OneClassIsUndefined) {
+    std::vector<double> s = {1, 2};
+    EXPECT_TRUE(std::isnan(auc(s.data(), Labels{{1, 1}}.data(), 2)));
+    EXPECT_TRUE(std::isnan(auc(s.data(), Labels{{0, 0}}.data(), 2)));
+}
+
+TEST(Auc, MatchesCountingPairsOnRandomScoresWithTies) {
+    std::mt19937 rng(3);
+    std::vector<double> s;
+    Labels y;
+    for (int i = 0; i < 500; ++i) {
+        s.push_back(static_cast<double>(rng() % 20));  // many ties
+        y.v.push_back(rng() % 3 == 0);
+    }
+    double pairs = 0, good = 0;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        for (std::size_t j = 0; j < s.size(); ++j)
+            if (y.v[i] && !y.v[j]) {
+                pairs += 1;
+                good += s[i] > s[j] ? 1 : s[i] == s[j] ? 0.5 : 0;
+            }
+    EXPECT_NEAR(auc(s.data(), y.data(), s.size()), good / pairs, 1e-12);
+}
+
+TEST(LogLoss, MeanOfTheNegativeLogLikelihoodClipped) {
+    std::vector<double> p = {0.8, 0.3, 0.0};
+    Labels y{{1, 0, 0}};
+    EXPECT_NEAR(log_loss(p.data(), y.data(), 3), -(std::log(0.8) + std::log(0.7) + std::log1p(-1e-15)) / 3, 1e-15);
+    std::vector<double> wrong = {0.0};
+    EXPECT_NEAR(log_loss(wrong.data(), Labels{{1}}.data(), 1), -std::log(1e-15), 1e-9) << "clipped, not infinite";
+}
+
+TEST(ClassificationReport, CountsAndRatios) {
+    Labels predicted{{0, 0, 1, 1, 0}}, actual{{0, 1, 0, 1, 1}};
+    EXPECT_EQ(classification_report(predicted.data(), actual.data(), 5),
+              R"({"precision":0.5,"recall":0.3333333333333333,"f1":0.4,"accuracy":0.4,)"
+              R"("support":{"positive":3,"negative":2},"confusion_matrix":[[1,1],[2,1]],"tp":1,"fp":1,"tn":1,"fn":2})");
+}
+
+TEST(ClassificationReport, NoPredictedPositivesGiveZeroPrecision) {
+    Labels predicted{{0, 0}}, actual{{1, 0}};
+    std::string r = classification_report(predicted.data(), actual.data(), 2);
+    EXPECT_NE(r.find(R"("precision":0,)"), std::string::npos) << r;
+    EXPECT_NE(r.find(R"("f1":0,)"), std::string::npos) << r;
+}
+
+}  // namespace
+}  // namespace recsys
