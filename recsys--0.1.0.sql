@@ -131,6 +131,18 @@ CREATE AGGREGATE recsys.classification_report(predicted bool, label bool) (
     DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.statistic_json, PARALLEL = SAFE
 );
 
+-- Curves as rows (threshold, x, y), from arrays a query aggregates:
+--   SELECT c.* FROM (SELECT array_agg(p) s, array_agg(watched) l FROM scored) a, recsys.roc_curve(a.s, a.l) c;
+CREATE FUNCTION recsys.roc_curve(scores float8[], labels bool[])
+    RETURNS TABLE(threshold float8, x float8, y float8)
+    AS 'MODULE_PATHNAME', 'recsys_roc_curve' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+CREATE FUNCTION recsys.precision_recall_curve(scores float8[], labels bool[])
+    RETURNS TABLE(threshold float8, x float8, y float8)
+    AS 'MODULE_PATHNAME', 'recsys_precision_recall_curve' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+CREATE FUNCTION recsys.calibration_curve(p float8[], labels bool[], bins int DEFAULT 10)
+    RETURNS TABLE(threshold float8, x float8, y float8)
+    AS 'MODULE_PATHNAME', 'recsys_calibration_curve' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+
 -- ---------------------------------------------------------------- scoring
 -- The model's prediction for one feature vector: a probability for
 -- classifiers (logreg), a value for regressions. NULL features give NULL.

@@ -39,3 +39,25 @@ RESET parallel_setup_cost;
 SELECT recsys.auc(recsys.predict(r.model, i.features), i.watched) > 0.7 AS auc_above_chance,
        recsys.logloss(recsys.predict(r.model, i.features), i.watched) < 0.6 AS logloss_below_prior
 FROM impressions i, ranker r GROUP BY r.model;
+-- curves as rows a BI tool plots: (threshold, x, y)
+SELECT * FROM recsys.roc_curve(ARRAY[0.1, 0.4, 0.4, 0.8], ARRAY[false, true, false, true]);
+SELECT * FROM recsys.precision_recall_curve(ARRAY[0.1, 0.4, 0.4, 0.8], ARRAY[false, true, false, true]);
+SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.15, 0.4, 0.8, 0.95], ARRAY[false, true, false, true, true], 4);
+-- straight from a query: the ROC curve of the ranker, and its area by the trapezoid rule equals auc()
+WITH curve AS (
+  SELECT c.* FROM (SELECT array_agg(recsys.predict(r.model, i.features)) AS s, array_agg(i.watched) AS l
+                   FROM impressions i, ranker r) a, recsys.roc_curve(a.s, a.l) c
+)
+SELECT count(*) > 100 AS points,
+       abs(sum((x - px) * (y + py) / 2) -
+           (SELECT recsys.auc(recsys.predict(r.model, i.features), i.watched) FROM impressions i, ranker r)) < 1e-9
+         AS area_is_auc
+FROM (SELECT x, y, lag(x) OVER (ORDER BY threshold DESC) AS px, lag(y) OVER (ORDER BY threshold DESC) AS py FROM curve) t
+WHERE px IS NOT NULL;
+-- errors
+SELECT * FROM recsys.roc_curve(ARRAY[0.1, 0.2], ARRAY[true]);
+SELECT * FROM recsys.roc_curve(ARRAY[0.1, NULL], ARRAY[true, false]);
+SELECT * FROM recsys.roc_curve(ARRAY[0.1, 'NaN'], ARRAY[true, false]);
+SELECT * FROM recsys.calibration_curve(ARRAY[1.5], ARRAY[true]);
+SELECT * FROM recsys.calibration_curve(ARRAY[0.5], ARRAY[true], 0);
+SELECT count(*) AS one_class_roc FROM recsys.roc_curve(ARRAY[0.1, 0.2], ARRAY[true, true]);

@@ -80,3 +80,42 @@ TEST(ClassificationReport, NoPredictedPositivesGiveZeroPrecision) {
 
 }  // namespace
 }  // namespace recsys
+
+namespace recsys {
+namespace {
+
+TEST(Curves, RocAndPrecisionRecallByHand) {
+    std::vector<double> s = {0.1, 0.4, 0.4, 0.8};
+    Labels y{{0, 1, 0, 1}};
+    std::vector<CurvePoint> roc = roc_curve(s.data(), y.data(), 4);
+    ASSERT_EQ(roc.size(), 4u);
+    EXPECT_TRUE(std::isinf(roc[0].threshold));
+    EXPECT_EQ(roc[1].threshold, 0.8);
+    EXPECT_DOUBLE_EQ(roc[1].x, 0);
+    EXPECT_DOUBLE_EQ(roc[1].y, 0.5);
+    EXPECT_DOUBLE_EQ(roc[2].x, 0.5);
+    EXPECT_DOUBLE_EQ(roc[2].y, 1);
+    // the trapezoids under the ROC curve add up to the AUC
+    double area = 0;
+    for (std::size_t i = 1; i < roc.size(); ++i) area += (roc[i].x - roc[i - 1].x) * (roc[i].y + roc[i - 1].y) / 2;
+    EXPECT_DOUBLE_EQ(area, auc(s.data(), y.data(), 4));
+    std::vector<CurvePoint> pr = precision_recall_curve(s.data(), y.data(), 4);
+    ASSERT_EQ(pr.size(), 3u);
+    EXPECT_DOUBLE_EQ(pr[1].x, 1);
+    EXPECT_DOUBLE_EQ(pr[1].y, 2.0 / 3);
+    EXPECT_TRUE(roc_curve(s.data(), Labels{{1, 1, 1, 1}}.data(), 4).empty());
+}
+
+TEST(Curves, CalibrationBinsByHand) {
+    std::vector<double> p = {0.1, 0.15, 0.4, 0.8, 0.95, 1.0};
+    Labels y{{0, 1, 0, 1, 1, 1}};
+    std::vector<CurvePoint> c = calibration_curve(p.data(), y.data(), 6, 4);
+    ASSERT_EQ(c.size(), 3u);
+    EXPECT_DOUBLE_EQ(c[0].x, 0.125);
+    EXPECT_DOUBLE_EQ(c[0].y, 0.5);
+    EXPECT_DOUBLE_EQ(c[2].threshold, 1.0);
+    EXPECT_DOUBLE_EQ(c[2].x, (0.8 + 0.95 + 1.0) / 3) << "p = 1 falls in the last bin";
+}
+
+}  // namespace
+}  // namespace recsys

@@ -89,6 +89,70 @@ std::string classification_report(const bool* predicted, const bool* labels, std
 
 namespace {
 
+// Calls point(threshold, true positives, false positives) after each group of
+// equal scores, from the highest score down.
+template <typename Point>
+void sweep_thresholds(const double* scores, const bool* labels, std::size_t n, Point&& point) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+    double tp = 0, fp = 0;
+    for (std::size_t i = 0; i < n;) {
+        const double threshold = scores[order[i]];
+        for (; i < n && scores[order[i]] == threshold; ++i) (labels[order[i]] ? tp : fp) += 1;
+        point(threshold, tp, fp);
+    }
+}
+
+double positives_of(const bool* labels, std::size_t n) {
+    double p = 0;
+    for (std::size_t i = 0; i < n; ++i) p += labels[i];
+    return p;
+}
+
+}  // namespace
+
+std::vector<CurvePoint> roc_curve(const double* scores, const bool* labels, std::size_t n) {
+    const double positives = positives_of(labels, n), negatives = static_cast<double>(n) - positives;
+    std::vector<CurvePoint> out;
+    if (positives == 0 || negatives == 0) return out;
+    out.push_back({INFINITY, 0, 0});
+    sweep_thresholds(scores, labels, n, [&](double t, double tp, double fp) {
+        out.push_back({t, fp / negatives, tp / positives});
+    });
+    return out;
+}
+
+std::vector<CurvePoint> precision_recall_curve(const double* scores, const bool* labels, std::size_t n) {
+    const double positives = positives_of(labels, n);
+    std::vector<CurvePoint> out;
+    if (positives == 0) return out;
+    sweep_thresholds(scores, labels, n, [&](double t, double tp, double fp) {
+        out.push_back({t, tp / positives, tp / (tp + fp)});
+    });
+    return out;
+}
+
+std::vector<CurvePoint> calibration_curve(const double* p, const bool* labels, std::size_t n, int bins) {
+    if (bins < 1) fail(ErrorKind::InvalidParameter, "bins must be at least 1, got " + std::to_string(bins));
+    std::vector<double> count(static_cast<std::size_t>(bins)), sum_p(count.size()), positive(count.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!(p[i] >= 0 && p[i] <= 1))
+            fail(ErrorKind::DataException, "p " + json_number(p[i]) + " is not a probability in [0, 1]");
+        std::size_t b = std::min(count.size() - 1, static_cast<std::size_t>(p[i] * bins));
+        count[b] += 1;
+        sum_p[b] += p[i];
+        positive[b] += labels[i];
+    }
+    std::vector<CurvePoint> out;
+    for (std::size_t b = 0; b < count.size(); ++b)
+        if (count[b] > 0)
+            out.push_back({static_cast<double>(b + 1) / bins, sum_p[b] / count[b], positive[b] / count[b]});
+    return out;
+}
+
+namespace {
+
 ColumnSpec column(const char* name, ColumnType type, double min = -std::numeric_limits<double>::max(),
                   double max = std::numeric_limits<double>::max()) {
     ColumnSpec c{name, type};

@@ -33,4 +33,20 @@ double ranking_loss(const double* scores, const bool* labels, std::size_t n);
 // predicted against actual labels, as a JSON object.
 std::string classification_report(const bool* predicted, const bool* labels, std::size_t n);
 
+// Curves as points a BI tool plots: (threshold, x, y).
+struct CurvePoint {
+    double threshold, x, y;
+};
+// ROC: x = false positive rate, y = true positive rate, one point per
+// distinct score from the highest down, after a first (inf, 0, 0). Empty
+// without both classes.
+std::vector<CurvePoint> roc_curve(const double* scores, const bool* labels, std::size_t n);
+// Precision-recall: x = recall, y = precision, one point per distinct score
+// from the highest down. Empty without positives.
+std::vector<CurvePoint> precision_recall_curve(const double* scores, const bool* labels, std::size_t n);
+// Calibration (reliability): `bins` equal-width bins of p in [0, 1]; per
+// non-empty bin, threshold = its upper edge, x = the mean predicted p,
+// y = the fraction of positives.
+std::vector<CurvePoint> calibration_curve(const double* p, const bool* labels, std::size_t n, int bins);
+
 }  // namespace recsys

@@ -45,4 +45,8 @@ ArrayView<double> float8_array(FunctionCallInfo fcinfo, int argno, const char* n
     return array_argument<double>(fcinfo, argno, name, FLOAT8OID, present);
 }
 
+ArrayView<bool> bool_array(FunctionCallInfo fcinfo, int argno, const char* name, bool* present) {
+    return array_argument<bool>(fcinfo, argno, name, BOOLOID, present);
+}
+
 }  // namespace recsys::pg

@@ -22,5 +22,6 @@ int positive_k(FunctionCallInfo fcinfo, int argno);
 // NULL array argument gives {nullptr, 0} with *present = false.
 ArrayView<std::int64_t> bigint_array(FunctionCallInfo fcinfo, int argno, const char* name, bool* present = nullptr);
 ArrayView<double> float8_array(FunctionCallInfo fcinfo, int argno, const char* name, bool* present = nullptr);
+ArrayView<bool> bool_array(FunctionCallInfo fcinfo, int argno, const char* name, bool* present = nullptr);
 
 }  // namespace recsys::pg
