@@ -49,6 +49,13 @@ double sigmoid(double z) {
     return e / (1 + e);
 }
 
+// Blocks evaluated in one round: as many as fit 32 MB of partial Hessians,
+// from 1 to 64. It depends on p only, never on the thread count.
+std::size_t round_blocks(std::size_t p) {
+    const std::size_t hessian_bytes = (p + 1) * (p + 1) * sizeof(double);
+    return std::clamp<std::size_t>((std::size_t(32) << 20) / hessian_bytes, 1, 64);
+}
+
 // The rows the solver sees: features (n x p), labels and weights.
 struct Problem {
     Eigen::Map<const RowMatrix> x;
@@ -68,50 +75,62 @@ struct Evaluation {
     Eigen::MatrixXd hessian;  // only when asked
 };
 
-Evaluation evaluate(const Problem& pr, const Eigen::VectorXd& theta, bool with_hessian, int threads,
-                    StopToken& stop) {
-    const std::size_t p = pr.p(), n = pr.n(), blocks = (n + kBlockRows - 1) / kBlockRows;
+// The unscaled sums of rows [blk * kBlockRows, ...) of one block.
+void evaluate_block(const Problem& pr, const Eigen::VectorXd& theta, std::size_t blk, bool with_hessian,
+                    Evaluation& e) {
+    const std::size_t p = pr.p(), n = pr.n();
     const auto beta = theta.head(static_cast<Eigen::Index>(p));
     const double b = pr.intercept ? theta[static_cast<Eigen::Index>(p)] : 0.0;
-    std::vector<Evaluation> partial(blocks);
-    parallel_for(blocks, 1, threads, stop, [&](std::size_t first, std::size_t last, int) {
-        for (std::size_t blk = first; blk < last; ++blk) {
-            const Eigen::Index begin = static_cast<Eigen::Index>(blk * kBlockRows);
-            const Eigen::Index rows = static_cast<Eigen::Index>(std::min(kBlockRows, n - blk * kBlockRows));
-            const auto xb = pr.x.middleRows(begin, rows);
-            Eigen::VectorXd z = xb * beta;
-            Eigen::VectorXd r(rows), d(rows);
-            double loss = 0;
-            for (Eigen::Index i = 0; i < rows; ++i) {
-                const double zi = z[i] + b, yi = pr.y[static_cast<std::size_t>(begin + i)],
-                             wi = pr.w[static_cast<std::size_t>(begin + i)], s = sigmoid(zi);
-                loss += wi * (softplus(zi) - yi * zi);
-                r[i] = wi * (s - yi);
-                d[i] = wi * s * (1 - s);
-            }
-            Evaluation& e = partial[blk];
-            e.loss = loss;
-            e.gradient.resize(static_cast<Eigen::Index>(p + 1));
-            e.gradient.head(static_cast<Eigen::Index>(p)).noalias() = xb.transpose() * r;
-            e.gradient[static_cast<Eigen::Index>(p)] = r.sum();
-            if (with_hessian) {
-                const Eigen::Index q = static_cast<Eigen::Index>(p);
-                e.hessian.resize(q + 1, q + 1);
-                RowMatrix weighted = d.asDiagonal() * xb;
-                e.hessian.topLeftCorner(q, q).noalias() = xb.transpose() * weighted;
-                e.hessian.col(q).head(q) = weighted.colwise().sum().transpose();
-                e.hessian.row(q).head(q) = e.hessian.col(q).head(q).transpose();
-                e.hessian(q, q) = d.sum();
-            }
-        }
-    });
+    const Eigen::Index begin = static_cast<Eigen::Index>(blk * kBlockRows);
+    const Eigen::Index rows = static_cast<Eigen::Index>(std::min(kBlockRows, n - blk * kBlockRows));
+    const auto xb = pr.x.middleRows(begin, rows);
+    Eigen::VectorXd z = xb * beta;
+    Eigen::VectorXd r(rows), d(rows);
+    double loss = 0;
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        const double zi = z[i] + b, yi = pr.y[static_cast<std::size_t>(begin + i)],
+                     wi = pr.w[static_cast<std::size_t>(begin + i)], s = sigmoid(zi);
+        loss += wi * (softplus(zi) - yi * zi);
+        r[i] = wi * (s - yi);
+        d[i] = wi * s * (1 - s);
+    }
+    e.loss = loss;
+    e.gradient.resize(static_cast<Eigen::Index>(p + 1));
+    e.gradient.head(static_cast<Eigen::Index>(p)).noalias() = xb.transpose() * r;
+    e.gradient[static_cast<Eigen::Index>(p)] = r.sum();
+    if (with_hessian) {
+        const Eigen::Index q = static_cast<Eigen::Index>(p);
+        e.hessian.resize(q + 1, q + 1);
+        RowMatrix weighted = d.asDiagonal() * xb;
+        e.hessian.topLeftCorner(q, q).noalias() = xb.transpose() * weighted;
+        e.hessian.col(q).head(q) = weighted.colwise().sum().transpose();
+        e.hessian.row(q).head(q) = e.hessian.col(q).head(q).transpose();
+        e.hessian(q, q) = d.sum();
+    }
+}
+
+Evaluation evaluate(const Problem& pr, const Eigen::VectorXd& theta, bool with_hessian, int threads,
+                    StopToken& stop) {
+    const std::size_t p = pr.p(), blocks = (pr.n() + kBlockRows - 1) / kBlockRows;
+    const auto beta = theta.head(static_cast<Eigen::Index>(p));
     Evaluation total;
     total.gradient = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p + 1));
-    if (with_hessian) total.hessian = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p + 1), static_cast<Eigen::Index>(p + 1));
-    for (const Evaluation& e : partial) {  // in block order
-        total.loss += e.loss;
-        total.gradient += e.gradient;
-        if (with_hessian) total.hessian += e.hessian;
+    if (with_hessian)
+        total.hessian = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p + 1), static_cast<Eigen::Index>(p + 1));
+    // Rounds of blocks, so that the partial sums held at once stay bounded (a
+    // p x p Hessian each); they are added in block order.
+    const std::size_t per_round = round_blocks(p);
+    std::vector<Evaluation> partial(std::min(blocks, per_round));
+    for (std::size_t round = 0; round < blocks; round += per_round) {
+        const std::size_t in_round = std::min(per_round, blocks - round);
+        parallel_for(in_round, 1, threads, stop, [&](std::size_t first, std::size_t last, int) {
+            for (std::size_t k = first; k < last; ++k) evaluate_block(pr, theta, round + k, with_hessian, partial[k]);
+        });
+        for (std::size_t k = 0; k < in_round; ++k) {
+            total.loss += partial[k].loss;
+            total.gradient += partial[k].gradient;
+            if (with_hessian) total.hessian += partial[k].hessian;
+        }
     }
     const double inv = 1 / pr.total_weight;
     total.loss = total.loss * inv + 0.5 * pr.l2 * beta.squaredNorm();
@@ -292,7 +311,8 @@ LogregModel train_logreg(const LogregData& data, const Options& options, TrainCo
     } else {
         for (std::size_t i = 0; i < n; ++i) labels.push_back(data.y[i] ? 1 : 0);
     }
-    budget.reserve(n * 2 * sizeof(double) + (p + 1) * (p + 1) * sizeof(double) * (ctx.threads + 2),
+    budget.reserve(n * 2 * sizeof(double) + (p + 1) * (p + 1) * sizeof(double) * (round_blocks(p) + 2) +
+                       kBlockRows * p * sizeof(double) * static_cast<std::size_t>(std::max(ctx.threads, 1)),
                    "logreg_fit solver");
     summary.used_rows = n;
     for (double y : labels) summary.positives += y > 0;

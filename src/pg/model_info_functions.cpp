@@ -7,22 +7,13 @@
 #include "model_source.h"
 #include "owned.h"
 #include "pg_headers.h"
+#include "rows.h"
 #include "settings.h"
 
 namespace {
 
 using namespace recsys;
 using namespace recsys::pg;
-
-// JSON text made by `make` (C++), returned as jsonb.
-template <typename Make>
-Datum jsonb_from(Make&& make) {
-    auto* json = new_owned<std::string>();
-    guarded([&] { json->reset(new std::string(make())); });
-    Datum result = DirectFunctionCall1(jsonb_in, CStringGetDatum((*json)->c_str()));
-    json->release();
-    return result;
-}
 
 Datum info_of(bytea* bytes) {
     return jsonb_from([&] {

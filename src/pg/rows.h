@@ -1,6 +1,11 @@
-// Rows of a set-returning function, materialized into a tuplestore.
+// Results of functions: rows of a set-returning function (materialized into
+// a tuplestore), real[] arrays, and jsonb made from C++ JSON text.
 #pragma once
 
+#include <string>
+
+#include "bridge.h"
+#include "owned.h"
 #include "pg_headers.h"
 
 namespace recsys::pg {
@@ -17,5 +22,15 @@ private:
 
 // A real[] of n floats.
 Datum float4_array(const float* values, int n);
+
+// The JSON text that `make` returns (C++, run guarded), as a jsonb Datum.
+template <typename Make>
+Datum jsonb_from(Make&& make) {
+    auto* json = new_owned<std::string>();
+    guarded([&] { json->reset(new std::string(make())); });
+    Datum result = DirectFunctionCall1(jsonb_in, CStringGetDatum((*json)->c_str()));
+    json->release();
+    return result;
+}
 
 }  // namespace recsys::pg

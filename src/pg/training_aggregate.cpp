@@ -17,6 +17,7 @@
 #include "bridge.h"
 #include "memory_claim.h"
 #include "owned.h"
+#include "rows.h"
 #include "settings.h"
 
 namespace recsys::pg {
@@ -354,6 +355,13 @@ TrainingRows rows_of(const TrainingState* s) {
     return rows;
 }
 
+// The state a final function works on, or null for no rows (the result is NULL then).
+TrainingState* finished_state(FunctionCallInfo fcinfo) {
+    aggregate_context(fcinfo);
+    auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
+    return s && s->count > 0 ? s : nullptr;
+}
+
 void report_progress(const char* function, int iteration, double loss, double seconds) {
     call_postgres([&] {
         ereport(NOTICE, (errmsg("%s iteration %d: loss %.6g, %.2f s", function, iteration, loss, seconds)));
@@ -491,10 +499,8 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_training_final(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
-    if (s->count == 0) PG_RETURN_NULL();
+    TrainingState* s = finished_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
     const ModelKind& kind = guarded([&]() -> const ModelKind& { return model_kind(s->kind->name); });
     const char* function = function_name(*s->kind);
     char* options = options_text(s->options);
@@ -539,25 +545,17 @@ PG_FUNCTION_INFO_V1(recsys_statistic_number);
 PG_FUNCTION_INFO_V1(recsys_statistic_json);
 
 Datum recsys_statistic_number(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
-    if (s->count == 0) PG_RETURN_NULL();
+    TrainingState* s = finished_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
     double value = guarded([&] { return statistic_kind(s->kind->name).number(rows_of(s)); });
     if (std::isnan(value)) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(value);
 }
 
 Datum recsys_statistic_json(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
-    if (s->count == 0) PG_RETURN_NULL();
-    auto* json = new_owned<std::string>();
-    guarded([&] { json->reset(new std::string(statistic_kind(s->kind->name).json(rows_of(s)))); });
-    Datum result = DirectFunctionCall1(jsonb_in, CStringGetDatum((*json)->c_str()));
-    json->release();
-    return result;
+    TrainingState* s = finished_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    return jsonb_from([&] { return statistic_kind(s->kind->name).json(rows_of(s)); });
 }
 
 }  // extern "C"
