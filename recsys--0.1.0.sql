@@ -94,6 +94,23 @@ CREATE AGGREGATE recsys.logreg_fit(label bool, features float8[]) (
     DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
+-- Linear regression: linreg_fit(y, features [, options]). It keeps a QR
+-- factor of the rows, not the rows: any number of rows in (p + 2)^2 numbers.
+CREATE FUNCTION recsys.linreg_collect(internal, float8, float8[], jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_linreg_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.linreg_collect(internal, float8, float8[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_linreg_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE recsys.linreg_fit(y float8, features float8[], options jsonb) (
+    SFUNC = recsys.linreg_collect, STYPE = internal, SSPACE = 1048576,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.linreg_fit(y float8, features float8[]) (
+    SFUNC = recsys.linreg_collect, STYPE = internal, SSPACE = 1048576,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
+);
+
 -- ---------------------------------------------------------------- classification metrics
 -- Aggregates over (score or prediction, label) rows: they compose with any
 -- query and GROUP BY (model version, day, country). A NULL in a row leaves the
@@ -150,6 +167,15 @@ CREATE FUNCTION recsys.predict(model bytea, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- The terms of a linear model (linreg, logreg): feature 0 is the intercept;
+-- standard error, t statistic and p-value where the fit has them (OLS).
+CREATE FUNCTION recsys.coefficients(model bytea)
+    RETURNS TABLE(feature int, name text, coefficient float8, std_error float8, t_stat float8, p_value float8)
+    AS 'MODULE_PATHNAME', 'recsys_coefficients' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+CREATE FUNCTION recsys.coefficients(name text)
+    RETURNS TABLE(feature int, name text, coefficient float8, std_error float8, t_stat float8, p_value float8)
+    AS 'MODULE_PATHNAME', 'recsys_coefficients_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 20;
 
 -- ---------------------------------------------------------------- serving
 CREATE FUNCTION recsys.recommend(model bytea, user_id bigint, k int DEFAULT 10, exclude_seen bool DEFAULT true,

@@ -19,6 +19,7 @@ deps=(
   "libeigen3-dev:/usr/include/eigen3/Eigen/Core"
   "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
   "liblbfgs-dev:/usr/include/lbfgs.h"
+  "libboost-dev:/usr/include/boost/math/distributions/students_t.hpp"
   "zlib1g-dev:/usr/include/zlib.h"
   "libgtest-dev:/usr/include/gtest/gtest.h"
   "libpq-dev:/usr/include/postgresql/libpq-fe.h"

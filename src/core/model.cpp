@@ -47,7 +47,7 @@ std::string model_info_json(const unsigned char* data, std::size_t size) {
 }
 
 std::string model_metadata_json(const std::string& options, const std::string& dimensions,
-                                const std::string& training) {
+                                const std::string& training, const std::string& statistics) {
     JsonWriter w;
     w.begin_object();
     w.key("options");
@@ -56,6 +56,10 @@ std::string model_metadata_json(const std::string& options, const std::string& d
     w.raw(dimensions);
     w.key("training");
     w.raw(training);
+    if (!statistics.empty()) {
+        w.key("statistics");
+        w.raw(statistics);
+    }
     w.end_object();
     return w.str();
 }

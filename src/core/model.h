@@ -58,9 +58,10 @@ std::shared_ptr<const Model> load_model(const unsigned char* data, std::size_t s
 std::string model_info_json(const unsigned char* data, std::size_t size);
 
 // The metadata object every kind writes: {"options": ..., "dimensions": ...,
-// "training": ...}, each argument a JSON object's text.
+// "training": ...[, "statistics": ...]}, each argument a JSON object's text
+// (statistics: what the fit tells of the data, e.g. OLS's R²; "" for none).
 std::string model_metadata_json(const std::string& options, const std::string& dimensions,
-                                const std::string& training);
+                                const std::string& training, const std::string& statistics = "");
 
 // model_info's "training": the summary every kind keeps (rows, skipped_rows,
 // loss, seconds, threads), with the kind's own fields written by `extra`.

@@ -1,6 +1,7 @@
 #include "model_kind.h"
 
 #include "als_kind.h"
+#include "linreg.h"
 #include "logreg.h"
 #include "error.h"
 
@@ -11,6 +12,7 @@ const std::vector<const ModelKind*>& model_kinds() {
     static const std::vector<const ModelKind*> kinds = {
         &als_kind(),
         &logreg_kind(),
+        &linreg_kind(),
     };
     return kinds;
 }

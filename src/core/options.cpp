@@ -38,6 +38,7 @@ std::string expected(const OptionSpec& s) {
         case OptionType::Boolean: return "a boolean";
         case OptionType::String: return s.choices.empty() ? "a string" : "one of " + quoted_choices(s);
         case OptionType::IntegerList: return "an array of integers " + range(s);
+        case OptionType::StringList: return "an array of strings";
         case OptionType::Object: return "a JSON object";
     }
     return "?";
@@ -105,6 +106,14 @@ OptionValue checked(const json& v, const OptionSpec& s, const OptionSchema& sche
             }
             out.json = v.dump();
             break;
+        case OptionType::StringList:
+            if (!v.is_array()) wrong_type();
+            for (const auto& e : v) {
+                if (!e.is_string()) wrong_type();
+                out.strings.push_back(e.get<std::string>());
+            }
+            out.json = v.dump();
+            break;
         case OptionType::Object:
             if (!v.is_object()) wrong_type();
             out.json = v.dump();
@@ -156,6 +165,9 @@ OptionSpec integer_list_option(std::string name, std::vector<std::int64_t> fallb
 }
 OptionSpec object_option(std::string name, std::string help) {
     return spec(std::move(name), OptionType::Object, "{}", 0, 0, std::move(help));
+}
+OptionSpec string_list_option(std::string name, std::string help) {
+    return spec(std::move(name), OptionType::StringList, "[]", 0, 0, std::move(help));
 }
 OptionSpec optional_string_option(std::string name, std::string help) {
     OptionSpec s = spec(std::move(name), OptionType::String, "null", 0, 0, std::move(help));
@@ -222,6 +234,10 @@ bool Options::boolean(const std::string& name) const { return value(name, Option
 const std::string& Options::string(const std::string& name) const { return value(name, OptionType::String).text; }
 const std::vector<std::int64_t>& Options::integers(const std::string& name) const {
     return value(name, OptionType::IntegerList).integers;
+}
+
+const std::vector<std::string>& Options::strings(const std::string& name) const {
+    return value(name, OptionType::StringList).strings;
 }
 
 const std::string& Options::json(const std::string& name) const { return any(name).json; }

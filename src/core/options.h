@@ -25,6 +25,7 @@ enum class OptionType {
     Boolean,
     String,       // one of `choices` (any string when there are none)
     IntegerList,  // an array of whole numbers, each in [min, max] (e.g. hidden layer sizes)
+    StringList,   // an array of strings (e.g. feature names)
     Object,       // a JSON object, checked by the kind (e.g. per-column settings)
 };
 
@@ -46,6 +47,8 @@ OptionSpec choice_option(std::string name, std::string fallback, std::vector<std
 OptionSpec integer_list_option(std::string name, std::vector<std::int64_t> fallback, double min, double max,
                                std::string help);
 OptionSpec object_option(std::string name, std::string help);
+// An array of strings, empty by default.
+OptionSpec string_list_option(std::string name, std::string help);
 // An option with no default: null unless given (a string, or null).
 OptionSpec optional_string_option(std::string name, std::string help);
 
@@ -60,6 +63,7 @@ struct OptionValue {
     bool boolean = false;
     std::string text;
     std::vector<std::int64_t> integers;
+    std::vector<std::string> strings;
 };
 
 struct OptionSchema {
@@ -77,6 +81,7 @@ public:
     bool boolean(const std::string& name) const;
     const std::string& string(const std::string& name) const;
     const std::vector<std::int64_t>& integers(const std::string& name) const;
+    const std::vector<std::string>& strings(const std::string& name) const;
     // Any value as JSON text (how objects are read).
     const std::string& json(const std::string& name) const;
     bool is_null(const std::string& name) const;

@@ -71,6 +71,25 @@ struct TrainingRows {
     std::size_t count = 0;         // rows collected
     std::uint64_t skipped = 0;     // rows skipped by a NullRule::SkipRow column
     std::vector<ColumnView> columns;  // in the kind's column order
+    // A summarizing kind's summary of every row (RowSummary): its fit sees
+    // no rows (count 0, the columns' widths set), only this.
+    const double* summary = nullptr;
+    std::size_t summary_size = 0;
+};
+
+// A kind that keeps a fixed-size summary of its rows instead of the rows
+// (OLS's QR factor of the data): the host collects rows into a small
+// buffer and folds every full buffer into the summary, so the state does not
+// grow with the input, and a parallel worker hands over its summary, which
+// merges into another. The summary is an array of doubles the host owns
+// (zeroed when created) and serializes as it is.
+struct RowSummary {
+    // Doubles in the summary, from the columns' widths (`shape` has no rows).
+    std::size_t (*size)(const TrainingRows& shape);
+    // Adds `rows` to the summary.
+    void (*fold)(const TrainingRows& rows, double* summary);
+    // Adds the summary `from` of other rows (of the same shape) to `into`.
+    void (*merge)(double* into, const double* from, const TrainingRows& shape);
 };
 
 // What a row-collecting aggregate is: a model kind's training aggregate
@@ -81,6 +100,7 @@ struct AggregateKind {
     std::string function;             // the SQL aggregate, named in messages ("als_fit", "auc")
     const OptionSchema* options;      // null: the aggregate takes no options
     std::vector<ColumnSpec> columns;  // its data arguments, in order
+    const RowSummary* summary = nullptr;  // set: the kind keeps a summary, not the rows
 };
 
 // The aggregate kind of a model or statistic named `name`; InvalidInput otherwise.

@@ -38,11 +38,22 @@ struct TrainingState {
     Jsonb* options;       // NULL for the form without options
     bool options_checked;
     bool serialized;      // a parallel worker's partial state, handed over as one bytea
-    MemoryClaim* claim;   // the bytes of the columns, against recsys.max_memory
+    MemoryClaim* claim;   // the bytes of the columns and summary, against recsys.max_memory
+    // A summarizing kind's (RowSummary): summary_size doubles, null until
+    // rows are first folded into it; `count` rows wait in the columns.
+    double* summary;
+    uint64 summary_size;
+    uint64 summarized;    // rows folded into the summary
 };
+
+// Rows a summarizing kind's state buffers before folding them into its summary.
+constexpr uint64 kSummaryBufferRows = 1024;
 
 const char* function_name(const AggregateKind& kind) { return kind.function.c_str(); }
 int column_count(const TrainingState* s) { return static_cast<int>(s->kind->columns.size()); }
+
+bool has_rows(const TrainingState* s) { return s->count + s->summarized > 0; }
+uint64 summary_bytes(const TrainingState* s) { return s->summary_size * sizeof(double); }
 
 uint64 row_bytes(const TrainingState* s) {
     uint64 bytes = 0;
@@ -76,13 +87,13 @@ TrainingState* new_state(MemoryContext context, const AggregateKind& kind) {
 // Layout of a serialized state: a header, the kind name, the options, then
 // each column's bytes. One bytea holds at most 1 GB.
 struct SerialHeader {
-    uint64 count, skipped, options_size, kind_size;
+    uint64 count, skipped, options_size, kind_size, summary_size, summarized;
     uint32 options_checked, columns;
 };
 
 uint64 serialized_size(const TrainingState* s, uint64 rows) {
     return VARHDRSZ + sizeof(SerialHeader) + sizeof(uint32) * column_count(s) + s->kind->name.size() +
-           (s->options ? VARSIZE(s->options) : 0) + rows * row_bytes(s);
+           (s->options ? VARSIZE(s->options) : 0) + summary_bytes(s) + rows * row_bytes(s);
 }
 
 // Whether this call builds a partial state that will be serialized (a
@@ -110,12 +121,13 @@ void reserve(TrainingState* s, uint64 needed, MemoryContext context) {
     uint64 capacity = s->capacity ? s->capacity : 1024;
     while (capacity < needed) capacity *= 2;
     // Doubling must not overshoot the limit when the rows themselves fit.
-    uint64 limit_rows = per_row ? claimable_bytes(s->claim) / per_row : capacity;
+    const uint64 claimable = claimable_bytes(s->claim);
+    uint64 limit_rows = per_row ? (claimable > summary_bytes(s) ? claimable - summary_bytes(s) : 0) / per_row : capacity;
     if (capacity > limit_rows) capacity = needed > limit_rows ? needed : limit_rows;
     char what[128];
     snprintf(what, sizeof what, "%s input of %llu rows", function_name(*s->kind),
              static_cast<unsigned long long>(needed));
-    set_claim(s->claim, capacity * per_row, what);
+    set_claim(s->claim, capacity * per_row + summary_bytes(s), what);
     for (int c = 0; c < column_count(s); ++c) {
         Size bytes = capacity * column_bytes_per_row(s->kind->columns[c].type, s->columns[c].width);
         if (bytes == 0) bytes = 1;
@@ -131,8 +143,54 @@ void release_rows(TrainingState* s) {
         if (s->columns[c].data) pfree(s->columns[c].data);
         s->columns[c].data = nullptr;
     }
-    s->count = s->capacity = 0;
+    if (s->summary) pfree(s->summary);
+    s->summary = nullptr;
+    s->count = s->capacity = s->summary_size = s->summarized = 0;
     set_claim(s->claim, 0, function_name(*s->kind));
+}
+
+// ---------------------------------------------------------------- summary
+
+// The columns (and summary) as the core sees them.
+TrainingRows rows_of(const TrainingState* s) {
+    TrainingRows rows;
+    rows.count = s->count;
+    rows.skipped = s->skipped;
+    for (int c = 0; c < column_count(s); ++c)
+        rows.columns.push_back({s->kind->columns[c].type, s->columns[c].data, s->columns[c].width});
+    rows.summary = s->summary;
+    rows.summary_size = s->summary_size;
+    return rows;
+}
+
+// The shape of a state's rows, without rows (for RowSummary's size and merge).
+TrainingRows shape_of(const TrainingState* s) {
+    TrainingRows shape = rows_of(s);
+    shape.count = 0;
+    return shape;
+}
+
+// Creates a summarizing kind's (zeroed) summary once the rows' widths are known.
+void create_summary(TrainingState* s, MemoryContext context) {
+    if (s->summary) return;
+    const uint64 size = guarded([&] { return s->kind->summary->size(shape_of(s)); });
+    char what[128];
+    snprintf(what, sizeof what, "%s summary of %llu numbers", function_name(*s->kind),
+             static_cast<unsigned long long>(size));
+    set_claim(s->claim, s->capacity * row_bytes(s) + size * sizeof(double), what);
+    s->summary = static_cast<double*>(MemoryContextAllocHuge(context, size * sizeof(double)));
+    memset(s->summary, 0, size * sizeof(double));
+    s->summary_size = size;
+}
+
+// Folds the buffered rows into the summary; the buffer is reused.
+void fold_rows(TrainingState* s, MemoryContext context) {
+    create_summary(s, context);
+    if (s->count == 0) return;
+    const TrainingRows rows = rows_of(s);
+    guarded([&] { s->kind->summary->fold(rows, s->summary); });
+    s->summarized += s->count;
+    s->count = 0;
 }
 
 // ---------------------------------------------------------------- options
@@ -317,13 +375,11 @@ void store(TrainingState* s, int c, const Value& v) {
 // ---------------------------------------------------------------- combine
 
 void append(TrainingState* to, const TrainingState* from, MemoryContext context) {
-    if (from->count == 0) {
-        to->skipped += from->skipped;
-        return;
-    }
+    to->skipped += from->skipped;
+    if (!has_rows(from)) return;
     for (int c = 0; c < column_count(to); ++c) {
         uint32 a = to->columns[c].width, b = from->columns[c].width;
-        if (a != b && to->count == 0) {  // no rows yet: take the other's widths
+        if (a != b && !has_rows(to)) {  // no rows yet: take the other's widths
             release_rows(to);
             for (int k = 0; k < column_count(to); ++k) to->columns[k].width = from->columns[k].width;
             break;
@@ -340,26 +396,22 @@ void append(TrainingState* to, const TrainingState* from, MemoryContext context)
         if (from->count) memcpy(to->columns[c].data + to->count * bytes, from->columns[c].data, from->count * bytes);
     }
     to->count += from->count;
-    to->skipped += from->skipped;
+    if (from->summary) {
+        create_summary(to, context);
+        const TrainingRows shape = shape_of(to);
+        guarded([&] { to->kind->summary->merge(to->summary, from->summary, shape); });
+        to->summarized += from->summarized;
+    }
+    if (to->kind->summary && to->count >= kSummaryBufferRows) fold_rows(to, context);
 }
 
 // ---------------------------------------------------------------- final
-
-// The columns as the core sees them.
-TrainingRows rows_of(const TrainingState* s) {
-    TrainingRows rows;
-    rows.count = s->count;
-    rows.skipped = s->skipped;
-    for (int c = 0; c < column_count(s); ++c)
-        rows.columns.push_back({s->kind->columns[c].type, s->columns[c].data, s->columns[c].width});
-    return rows;
-}
 
 // The state a final function works on, or null for no rows (the result is NULL then).
 TrainingState* finished_state(FunctionCallInfo fcinfo) {
     aggregate_context(fcinfo);
     auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
-    return s && s->count > 0 ? s : nullptr;
+    return s && has_rows(s) ? s : nullptr;
 }
 
 void report_progress(const char* function, int iteration, double loss, double seconds) {
@@ -396,6 +448,7 @@ Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
     reserve(s, s->count + 1, context);
     for (int c = 0; c < columns; ++c) store(s, c, values[c]);
     s->count++;
+    if (kind.summary && s->count >= kSummaryBufferRows) fold_rows(s, context);
     PG_RETURN_POINTER(s);
 }
 
@@ -448,12 +501,19 @@ Datum recsys_training_serialize(PG_FUNCTION_ARGS) {
     bytea* out = static_cast<bytea*>(palloc(size));
     SET_VARSIZE(out, size);
     char* p = VARDATA(out);
-    SerialHeader h{s->count, s->skipped, s->options ? VARSIZE(s->options) : 0, s->kind->name.size(),
-                   s->options_checked, static_cast<uint32>(column_count(s))};
+    SerialHeader h{s->count,
+                   s->skipped,
+                   s->options ? VARSIZE(s->options) : 0,
+                   s->kind->name.size(),
+                   s->summary_size,
+                   s->summarized,
+                   s->options_checked,
+                   static_cast<uint32>(column_count(s))};
     memcpy(p, &h, sizeof h), p += sizeof h;
     for (int c = 0; c < column_count(s); ++c) memcpy(p, &s->columns[c].width, sizeof(uint32)), p += sizeof(uint32);
     memcpy(p, s->kind->name.data(), h.kind_size), p += h.kind_size;
     if (h.options_size) memcpy(p, s->options, h.options_size), p += h.options_size;
+    if (h.summary_size) memcpy(p, s->summary, summary_bytes(s)), p += summary_bytes(s);
     for (int c = 0; c < column_count(s); ++c) {
         uint64 bytes = s->count * column_bytes_per_row(s->kind->columns[c].type, s->columns[c].width);
         if (bytes) memcpy(p, s->columns[c].data, bytes), p += bytes;
@@ -479,15 +539,23 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
     if (kind->columns.size() != h.columns) invalid();
     TrainingState* s = new_state(context, *kind);
     for (uint32 c = 0; c < h.columns; ++c) memcpy(&s->columns[c].width, widths + c, sizeof(uint32));
-    if (h.options_size > static_cast<uint64>(end - p) || (h.count && row_bytes(s) &&
-                                                          h.count > (static_cast<uint64>(end - p) - h.options_size) / row_bytes(s)))
-        invalid();
-    if (static_cast<uint64>(end - p) != h.options_size + h.count * row_bytes(s)) invalid();
+    const uint64 left = static_cast<uint64>(end - p);
+    if (h.options_size > left || h.summary_size > (left - h.options_size) / sizeof(double)) invalid();
+    const uint64 summary_size = h.summary_size * sizeof(double);
+    if (h.count && row_bytes(s) && h.count > (left - h.options_size - summary_size) / row_bytes(s)) invalid();
+    if (left != h.options_size + summary_size + h.count * row_bytes(s)) invalid();
+    if (h.summary_size && !kind->summary) invalid();
     s->skipped = h.skipped;
     s->options_checked = h.options_checked != 0;
     if (h.options_size) {
         s->options = static_cast<Jsonb*>(MemoryContextAlloc(context, h.options_size));
         memcpy(s->options, p, h.options_size), p += h.options_size;
+    }
+    if (h.summary_size) {
+        create_summary(s, context);
+        if (s->summary_size != h.summary_size) invalid();
+        memcpy(s->summary, p, summary_size), p += summary_size;
+        s->summarized = h.summarized;
     }
     reserve(s, h.count, context);
     for (uint32 c = 0; c < h.columns; ++c) {
@@ -501,6 +569,7 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
 Datum recsys_training_final(PG_FUNCTION_ARGS) {
     TrainingState* s = finished_state(fcinfo);
     if (!s) PG_RETURN_NULL();
+    if (s->kind->summary) fold_rows(s, aggregate_context(fcinfo));
     const ModelKind& kind = guarded([&]() -> const ModelKind& { return model_kind(s->kind->name); });
     const char* function = function_name(*s->kind);
     char* options = options_text(s->options);
@@ -508,7 +577,7 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
     const bool report = progress();
     const std::size_t limit = claimable_bytes(s->claim);  // the limit less the other live states
     const char* hint = max_memory_hint();
-    const uint64 input_bytes = s->count * row_bytes(s);
+    const uint64 input_bytes = s->count * row_bytes(s) + summary_bytes(s);
 
     auto* model = new_owned<Model>();
     guarded([&] {

@@ -1,0 +1,152 @@
+// Linear regression as a model kind: options, the summarizing aggregate's
+// columns, payload and metadata of linreg_fit(y float8, features float8[] [, options]).
+//
+// Payload layout, version 1 (little-endian):
+//   u32 payload version, u64 features, f64 intercept, f64[] coefficients,
+//   f64[] standard errors (intercept first), f64 x 8 statistics (LinregStatistics, in order),
+//   string options (JSON), common training summary (model.h), string solver, i32 iterations, u8 converged
+#include <cmath>
+
+#include "linreg.h"
+
+namespace recsys {
+
+namespace {
+
+constexpr std::uint32_t kPayloadVersion = 1;
+
+std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
+    TrainingSummary summary;
+    summary.rows = static_cast<std::uint64_t>(rows.summary[0]) + rows.skipped;
+    summary.skipped_rows = rows.skipped;
+    return std::make_unique<LinregModel>(fit_linreg(rows.summary, rows.columns[1].width, options, ctx, summary));
+}
+
+std::shared_ptr<const Model> read(const Envelope& envelope) {
+    return std::make_shared<LinregModel>(LinregModel::read(envelope));
+}
+
+ColumnSpec target_column() {
+    ColumnSpec c{"y", ColumnType::Float64};
+    c.on_null = NullRule::SkipRow;
+    return c;
+}
+
+ColumnSpec features_column() {
+    ColumnSpec c{"features", ColumnType::Float64Array};
+    c.on_null = NullRule::SkipRow;
+    c.hint = "impute or drop non-finite features first";
+    return c;
+}
+
+// The statistics in payload order.
+double* statistic_fields(LinregStatistics& s, std::size_t i) {
+    double* fields[] = {&s.r_squared,          &s.adj_r_squared,    &s.f_statistic, &s.f_p_value,
+                        &s.residual_std_error, &s.condition_number, &s.df_residual, &s.df_model};
+    return fields[i];
+}
+constexpr std::size_t kStatistics = 8;
+const char* const kStatisticNames[kStatistics] = {"r_squared",          "adj_r_squared",    "f_statistic",
+                                                  "f_p_value",          "residual_std_error", "condition_number",
+                                                  "df_residual",        "df_model"};
+
+}  // namespace
+
+const OptionSchema& linreg_option_schema() {
+    static const OptionSchema schema = {
+        "linreg_fit",
+        {
+            number_option("l2", 0, 0, 1e12,
+                          "ridge penalty (l2 / 2) |beta|^2 on (1/2n) |y - b - X beta|^2; Ridge(alpha) is l2 = alpha / n"),
+            number_option("l1", 0, 0, 1e12, "lasso penalty l1 |beta|_1 (with l2 too: elastic net)"),
+            boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
+            number_option("tol", 1e-10, 0, 1,
+                          "elastic net: stop when the optimality conditions hold to this, relative to max |X'y| / n"),
+            integer_option("max_iterations", 100000, 1, 100000000, "elastic net: most coordinate descent sweeps"),
+            feature_names_option(),
+        },
+        nullptr,
+    };
+    return schema;
+}
+
+const ModelKind& linreg_kind() {
+    static const ModelKind kind{{LinregModel::kKind,
+                                 "linreg_fit",
+                                 &linreg_option_schema(),
+                                 {target_column(), features_column()},
+                                 &linreg_summary()},
+                                fit,
+                                read};
+    return kind;
+}
+
+std::string LinregModel::metadata_json() const {
+    JsonWriter dimensions;
+    dimensions.begin_object();
+    dimensions.key("features");
+    dimensions.integer(static_cast<long long>(feature_count()));
+    dimensions.end_object();
+    std::string training = training_summary_json(summary, [&](JsonWriter& w) {
+        w.key("solver");
+        w.string(summary.solver);
+        w.key("iterations");
+        w.integer(summary.iterations);
+        w.key("converged");
+        w.boolean(summary.converged);
+    });
+    JsonWriter statistics;
+    statistics.begin_object();
+    LinregStatistics s = this->statistics;
+    for (std::size_t i = 0; i < kStatistics; ++i) {
+        statistics.key(kStatisticNames[i]);
+        statistics.number(*statistic_fields(s, i));
+    }
+    statistics.end_object();
+    return model_metadata_json(options.to_json(), dimensions.str(), training, statistics.str());
+}
+
+void LinregModel::write_payload(ByteWriter& w) const {
+    w.pod<std::uint32_t>(kPayloadVersion);
+    w.pod<std::uint64_t>(feature_count());
+    w.pod<double>(intercept);
+    w.array(coefficients.data(), feature_count());
+    w.array(std_errors.data(), feature_count() + 1);
+    LinregStatistics s = statistics;
+    for (std::size_t i = 0; i < kStatistics; ++i) w.pod<double>(*statistic_fields(s, i));
+    write_options(w, options);
+    write_training_summary(w, summary);
+    w.string(summary.solver);
+    w.pod<std::int32_t>(summary.iterations);
+    w.pod<std::uint8_t>(summary.converged ? 1 : 0);
+}
+
+LinregModel LinregModel::read(const Envelope& env) {
+    ByteReader r(env.payload, env.payload_size);
+    auto version = r.pod<std::uint32_t>("payload version");
+    if (version == 0 || version > kPayloadVersion)
+        fail(ErrorKind::InvalidInput, "linreg model payload version " + std::to_string(version) + " is not supported",
+             "upgrade the recsys extension to read models written by a newer version");
+    LinregModel m;
+    auto features = r.pod<std::uint64_t>("features");
+    m.intercept = r.pod<double>("intercept");
+    std::vector<double> values;
+    r.array<double>(values, std::size_t(1) << 32, "coefficients");
+    if (values.size() != features) fail(ErrorKind::Corrupted, "model is inconsistent: coefficient count");
+    m.coefficients = Eigen::Map<Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(features));
+    r.array<double>(values, std::size_t(1) << 32, "standard errors");
+    if (values.size() != features + 1) fail(ErrorKind::Corrupted, "model is inconsistent: standard error count");
+    m.std_errors = Eigen::Map<Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(features + 1));
+    if (!std::isfinite(m.intercept) || !m.coefficients.allFinite())
+        fail(ErrorKind::Corrupted, "model is inconsistent: non-finite coefficients");
+    for (std::size_t i = 0; i < kStatistics; ++i) *statistic_fields(m.statistics, i) = r.pod<double>("statistics");
+    m.options = read_options(r, linreg_option_schema());
+    static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
+    m.summary.solver = r.string(32, "solver");
+    m.summary.iterations = r.pod<std::int32_t>("iterations");
+    m.summary.converged = r.pod<std::uint8_t>("converged") != 0;
+    if (r.remaining() != 0) fail(ErrorKind::Corrupted, "model is inconsistent: trailing bytes after the payload");
+    return m;
+}
+
+}  // namespace recsys

@@ -1,0 +1,52 @@
+// recsys.coefficients(model) -> table(feature, name, coefficient, std_error,
+// t_stat, p_value): the terms of any linear model kind (LinearModel), the
+// intercept as feature 0; what a fit does not have is NULL.
+#include <cmath>
+
+#include "../core/coefficients.h"
+#include "bridge.h"
+#include "model_source.h"
+#include "owned.h"
+#include "pg_headers.h"
+#include "rows.h"
+
+namespace {
+
+using namespace recsys;
+using namespace recsys::pg;
+
+Datum number_or_null(double v, bool* null) {
+    *null = std::isnan(v);
+    return Float8GetDatum(*null ? 0 : v);
+}
+
+Datum coefficients(FunctionCallInfo fcinfo, ModelArgument form) {
+    const Model& model = ***model_argument(fcinfo, 0, form);
+    const auto* linear = dynamic_cast<const LinearModel*>(&model);
+    if (!linear)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("a model of kind \"%s\" has no coefficients", model.kind()),
+                        errhint("recsys.coefficients lists the terms of linreg_fit and logreg_fit models")));
+    using Table = std::vector<CoefficientRow>;
+    auto* table = new_owned<Table>();
+    guarded([&] { table->reset(new Table(linear->coefficient_table())); });
+    RowWriter rows(fcinfo);
+    for (const CoefficientRow& row : **table) {
+        bool nulls[6] = {false, false, false, false, false, false};
+        Datum values[6] = {Int32GetDatum(row.feature),
+                           CStringGetTextDatum(row.name.c_str()),
+                           number_or_null(row.coefficient, &nulls[2]),
+                           number_or_null(row.std_error, &nulls[3]),
+                           number_or_null(row.t_stat, &nulls[4]),
+                           number_or_null(row.p_value, &nulls[5])};
+        rows.put(values, nulls);
+    }
+    table->release();
+    return (Datum)0;
+}
+
+}  // namespace
+
+extern "C" {
+RECSYS_MODEL_FUNCTION(recsys_coefficients, coefficients)
+}
