@@ -23,7 +23,7 @@ GLUE_OBJS   = src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg
               src/pg/rows.o src/pg/settings.o src/pg/statistic_glue.o src/pg/training_aggregate.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup options als parallel serving registry cache logreg classification metrics evaluation errors
+REGRESS     = setup options als parallel serving registry cache logreg linreg classification two_stage metrics evaluation errors
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

@@ -76,3 +76,8 @@ SELECT recsys.model_info(p.model)->'metadata'->'options' = recsys.model_info(r.m
        abs(recsys.predict(p.model, ARRAY[0.3, 0.2, 0.1]) - recsys.predict(r.model, ARRAY[0.3, 0.2, 0.1])) < 1e-9
          AS same_predictions
 FROM parallel_ranker p, ranker r;
+-- its terms, named by the option feature_names (the log-odds; no tests for a penalized fit)
+SELECT feature, name, round(coefficient::numeric, 1) AS coefficient, std_error IS NULL AS no_std_error
+FROM recsys.coefficients((SELECT recsys.logreg_fit(watched, features, '{"feature_names": ["x1", "x2", "noise"]}')
+                          FROM impressions))
+ORDER BY feature;

@@ -27,6 +27,15 @@ std::vector<std::string> term_names(const Options& options, std::size_t p) {
     return names;
 }
 
+std::vector<CoefficientRow> coefficient_rows(const Options& options, double intercept, const double* coefficients,
+                                             std::size_t p) {
+    const auto names = term_names(options, p);
+    std::vector<CoefficientRow> rows;
+    if (options.boolean("fit_intercept")) rows.push_back({0, names[0], intercept});
+    for (std::size_t j = 0; j < p; ++j) rows.push_back({static_cast<int>(j + 1), names[j + 1], coefficients[j]});
+    return rows;
+}
+
 void check_feature_names(const Options& options, std::size_t p) {
     const std::size_t given = options.strings("feature_names").size();
     if (given != 0 && given != p)

@@ -33,6 +33,11 @@ OptionSpec feature_names_option();
 // feature_names (which must have p names) or x1, x2, ...
 std::vector<std::string> term_names(const Options& options, std::size_t p);
 
+// The terms of a model with these options (feature_names, fit_intercept),
+// without tests: the intercept (left out without one), then each feature.
+std::vector<CoefficientRow> coefficient_rows(const Options& options, double intercept, const double* coefficients,
+                                             std::size_t p);
+
 // Checks feature_names against the p features the rows have (an
 // InvalidParameter error naming the option otherwise).
 void check_feature_names(const Options& options, std::size_t p);

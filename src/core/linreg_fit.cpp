@@ -63,6 +63,11 @@ Factor data_factor(const double* summary, std::size_t p, bool intercept) {
 // OLS needs full column rank: names the first column that is a linear
 // combination of those before it.
 void check_rank(const Factor& f, const std::vector<std::string>& names) {
+    if (f.n < static_cast<double>(f.q))
+        fail(ErrorKind::DataException,
+             "linreg_fit has " + std::to_string(static_cast<long long>(f.n)) + " rows: least squares with " +
+                 std::to_string(f.q) + " terms needs at least " + std::to_string(f.q),
+             "train on more rows, or fit with \"l2\" > 0 (ridge)");
     for (Eigen::Index j = 0; j < f.q; ++j) {
         const double norm = f.r.col(j).head(j + 1).norm();
         if (std::fabs(f.r(j, j)) > kRankTolerance * norm) continue;
@@ -230,17 +235,12 @@ double LinregModel::predict(const double* x) const {
 }
 
 std::vector<CoefficientRow> LinregModel::coefficient_table() const {
-    const auto names = term_names(options, feature_count());
-    const double df = statistics.df_residual;
-    std::vector<CoefficientRow> rows;
-    for (std::size_t j = 0; j <= feature_count(); ++j) {
-        CoefficientRow row{static_cast<int>(j), names[j], j == 0 ? intercept : coefficients(static_cast<Eigen::Index>(j - 1))};
-        row.std_error = std_errors(static_cast<Eigen::Index>(j));
+    std::vector<CoefficientRow> rows = coefficient_rows(options, intercept, coefficients.data(), feature_count());
+    for (CoefficientRow& row : rows) {
+        row.std_error = std_errors(row.feature);
         row.t_stat = row.coefficient / row.std_error;
-        row.p_value = t_test_p_value(row.t_stat, df);
-        rows.push_back(row);
+        row.p_value = t_test_p_value(row.t_stat, statistics.df_residual);
     }
-    if (!options.boolean("fit_intercept")) rows.erase(rows.begin());
     return rows;
 }
 

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 
+#include "coefficients.h"
 #include "model.h"
 #include "model_format.h"
 #include "model_kind.h"
@@ -39,7 +40,7 @@ struct LogregSummary : TrainingSummary {
     double gradient_max = 0;  // largest |gradient| entry at the end (the subgradient's with l1)
 };
 
-class LogregModel : public FeatureModel {
+class LogregModel : public LinearModel {
 public:
     static constexpr const char* kKind = "logreg";
     const char* kind() const override { return kKind; }
@@ -55,6 +56,8 @@ public:
     double predict(const double* x) const override;
     // b + x . beta, uncorrected.
     double decision(const double* x) const;
+    // The intercept and coefficients (of the log-odds), without tests.
+    std::vector<CoefficientRow> coefficient_table() const override;
 
     std::size_t memory_bytes() const override { return sizeof(*this) + feature_count() * sizeof(double); }
     std::string metadata_json() const override;

@@ -19,6 +19,7 @@ std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, Tra
     TrainingSummary summary;
     summary.rows = rows.count + rows.skipped;
     summary.skipped_rows = rows.skipped;
+    check_feature_names(options, rows.columns[1].width);
     LogregData data{rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
     return std::make_unique<LogregModel>(train_logreg(data, options, ctx, summary));
 }
@@ -66,6 +67,7 @@ const OptionSchema& logreg_option_schema() {
             number_option("negative_sample_rate", 1, 1e-9, 1,
                           "keep each negative row with this probability; predictions are corrected back"),
             integer_option("seed", 0, 0, 9007199254740991.0, "seed of the down-sampling of negatives"),
+            feature_names_option(),
         },
         check_options,
     };
@@ -80,6 +82,10 @@ const ModelKind& logreg_kind() {
 
 double LogregModel::decision(const double* x) const {
     return intercept + Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients);
+}
+
+std::vector<CoefficientRow> LogregModel::coefficient_table() const {
+    return coefficient_rows(options, intercept, coefficients.data(), feature_count());
 }
 
 double LogregModel::predict(const double* x) const {
