@@ -10,6 +10,11 @@
 //
 //   serve_latency --model bench_serving --calls 2000 --clients 1 --k 100
 //
+// --query SQL times any query instead, prepared the same way with the user id
+// as its only parameter ($1, bigint), reading every value of every row: the
+// two-stage recommendation (bench/two_stage_setup.sql), for example.
+//   serve_latency --model bench_serving --query 'SELECT * FROM bench_recommend_ranked($1)'
+//
 // Connection: libpq's environment (PGHOST, PGPORT, PGUSER, PGDATABASE, ...) or --dsn.
 // See bench/README.md.
 #include <libpq-fe.h>
@@ -45,6 +50,7 @@ struct Config {
     int warmup = 50;  // per client
     std::uint64_t seed = 42;
     bool exclude_seen = true;
+    std::string query;  // --query: this SQL, $1 = the user id, instead of recommend()
 };
 
 [[noreturn]] void usage(const char* msg) {
@@ -52,7 +58,7 @@ struct Config {
     std::fprintf(stderr,
                  "usage: serve_latency [--model NAME] [--users N | --user-range LO:HI] [--calls N]\n"
                  "                     [--clients N] [--k N] [--warmup N] [--seed N] [--include-seen]\n"
-                 "                     [--dsn CONNINFO]\n"
+                 "                     [--query SQL] [--dsn CONNINFO]\n"
                  "  --model NAME       registered model (recsys.models name), default bench_serving\n"
                  "  --users N          draw users from the first N ids of recsys.user_factors(NAME); 0 = all (default)\n"
                  "  --user-range LO:HI draw user ids uniformly from [LO, HI] instead (no query)\n"
@@ -61,6 +67,9 @@ struct Config {
                  "  --k N              recommendations per call (default 100)\n"
                  "  --warmup N         untimed calls per client first (default 50)\n"
                  "  --include-seen     pass exclude_seen => false (default: the function's default, true)\n"
+                 "  --query SQL        time this SQL instead of recommend(): prepared once per client, $1 is the\n"
+                 "                     user id (bigint), every value of every row is read; users still come\n"
+                 "                     from --model (or --user-range); not with --k or --include-seen\n"
                  "  --dsn CONNINFO     libpq connection string (default: PG* environment variables)\n");
     std::exit(2);
 }
@@ -96,11 +105,17 @@ Config parse_args(int argc, char** argv) {
         else if (a == "--warmup") c.warmup = static_cast<int>(parse_long(value(), "--warmup"));
         else if (a == "--seed") c.seed = static_cast<std::uint64_t>(parse_long(value(), "--seed"));
         else if (a == "--include-seen") c.exclude_seen = false;
+        else if (a == "--query") c.query = value();
         else if (a == "--dsn") c.dsn = value();
         else if (a == "-h" || a == "--help") usage(nullptr);
         else usage(("unknown argument " + a).c_str());
     }
     if (c.calls < 1 || c.clients < 1 || c.k < 1 || c.warmup < 0 || c.users < 0) usage("values must be positive");
+    if (!c.query.empty()) {
+        for (int i = 1; i < argc; ++i)
+            if (std::string(argv[i]) == "--k" || std::string(argv[i]) == "--include-seen")
+                usage("--query takes the user id only: write k and the other arguments in its SQL");
+    }
     return c;
 }
 
@@ -192,7 +207,10 @@ void run_client(const Config& c, const std::vector<long long>& users, int index,
     bool arrived = false;
     try {
         Connection db(c.dsn);
-        Result prep(PQprepare(db.conn, "rec",
+        const bool custom = !c.query.empty();
+        const Oid int8_type[1] = {20};  // INT8OID: $1 of --query is the user id
+        Result prep(custom ? PQprepare(db.conn, "rec", c.query.c_str(), 1, int8_type)
+                           : PQprepare(db.conn, "rec",
                               c.exclude_seen
                                   ? "SELECT item_id, score, rank FROM recsys.recommend($1::text, $2::bigint, $3::int)"
                                   : "SELECT item_id, score, rank FROM recsys.recommend($1::text, $2::bigint, $3::int, "
@@ -208,15 +226,23 @@ void run_client(const Config& c, const std::vector<long long>& users, int index,
             long long user = users.empty() ? in_range(rng) : users[pick(rng)];
             std::string u = std::to_string(user);
             const char* params[3] = {c.model.c_str(), u.c_str(), k.c_str()};
+            const char* user_param[1] = {u.c_str()};
             auto t0 = Clock::now();
-            Result r(PQexecPrepared(db.conn, "rec", 3, params, nullptr, nullptr, 0), db.conn, PGRES_TUPLES_OK,
-                     "recommend");
+            Result r(custom ? PQexecPrepared(db.conn, "rec", 1, user_param, nullptr, nullptr, 0)
+                            : PQexecPrepared(db.conn, "rec", 3, params, nullptr, nullptr, 0),
+                     db.conn, PGRES_TUPLES_OK, custom ? "query" : "recommend");
             int n = PQntuples(r.res);
             double sum = 0;
-            for (int i = 0; i < n; ++i) {
-                sum += std::atof(PQgetvalue(r.res, i, 1));
-                sum += static_cast<double>(std::atoll(PQgetvalue(r.res, i, 0)) & 1);
-                sum += std::atoi(PQgetvalue(r.res, i, 2));
+            if (custom) {
+                int fields = PQnfields(r.res);
+                for (int i = 0; i < n; ++i)
+                    for (int f = 0; f < fields; ++f) sum += std::atof(PQgetvalue(r.res, i, f));
+            } else {
+                for (int i = 0; i < n; ++i) {
+                    sum += std::atof(PQgetvalue(r.res, i, 1));
+                    sum += static_cast<double>(std::atoll(PQgetvalue(r.res, i, 0)) & 1);
+                    sum += std::atoi(PQgetvalue(r.res, i, 2));
+                }
             }
             auto t1 = Clock::now();
             if (record) {
@@ -290,8 +316,12 @@ int main(int argc, char** argv) {
     for (double v : all) mean += v;
     mean /= static_cast<double>(all.size());
 
-    std::printf("serve_latency: model %s, k %d, %d client(s) x %ld calls (+%d warm-up each), users drawn from ",
-                c.model.c_str(), c.k, c.clients, c.calls, c.warmup);
+    if (c.query.empty())
+        std::printf("serve_latency: model %s, k %d, %d client(s) x %ld calls (+%d warm-up each), users drawn from ",
+                    c.model.c_str(), c.k, c.clients, c.calls, c.warmup);
+    else
+        std::printf("serve_latency: query %s\n  %d client(s) x %ld calls (+%d warm-up each), users drawn from ",
+                    c.query.c_str(), c.clients, c.calls, c.warmup);
     if (users.empty()) std::printf("[%ld, %ld]\n", c.range_lo, c.range_hi);
     else std::printf("%zu ids of the model\n", users.size());
     std::printf("  calls %zu, rows %ld (%.1f per call), checksum %.6g\n", all.size(), rows,
@@ -300,9 +330,13 @@ int main(int argc, char** argv) {
                 percentile(all, 0.90), percentile(all, 0.99), all.back(), mean);
     std::printf("  throughput: %.1f calls/s over %.2f s\n", static_cast<double>(all.size()) / wall, wall);
     // One machine-readable line for scripts.
-    std::printf("RESULT clients=%d k=%d calls=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f "
-                "calls_per_s=%.1f\n",
-                c.clients, c.k, all.size(), percentile(all, 0.50), percentile(all, 0.90), percentile(all, 0.99),
+    // (with --query: rows per call in place of k)
+    std::printf(c.query.empty() ? "RESULT clients=%d k=%.0f calls=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f "
+                                  "mean_ms=%.3f calls_per_s=%.1f\n"
+                                : "RESULT clients=%d rows_per_call=%.1f calls=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
+                                  "max_ms=%.3f mean_ms=%.3f calls_per_s=%.1f\n",
+                c.clients, c.query.empty() ? static_cast<double>(c.k) : static_cast<double>(rows) / static_cast<double>(all.size()),
+                all.size(), percentile(all, 0.50), percentile(all, 0.90), percentile(all, 0.99),
                 all.back(), mean, static_cast<double>(all.size()) / wall);
     return 0;
 }

@@ -4,6 +4,7 @@
 // and merged equals the summary of all rows at once, errors, and the payload.
 #include <gtest/gtest.h>
 
+#include <Eigen/Cholesky>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
