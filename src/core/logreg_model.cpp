@@ -7,6 +7,7 @@
 //   u64 used rows, u64 positives, string solver, i32 iterations, u8 converged, f64 gradient max
 #include <cmath>
 
+#include "binary_labels.h"
 #include "logreg.h"
 
 namespace recsys {
@@ -25,19 +26,6 @@ std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, Tra
 
 std::shared_ptr<const Model> read(const Envelope& envelope) {
     return std::make_shared<LogregModel>(LogregModel::read(envelope));
-}
-
-ColumnSpec label_column() {
-    ColumnSpec c{"label", ColumnType::Bool};
-    c.on_null = NullRule::SkipRow;
-    return c;
-}
-
-ColumnSpec features_column() {
-    ColumnSpec c{"features", ColumnType::Float64Array};
-    c.on_null = NullRule::SkipRow;
-    c.hint = "impute or drop non-finite features first";
-    return c;
 }
 
 void check_options(const Options& o) {
@@ -61,11 +49,9 @@ const OptionSchema& logreg_option_schema() {
                           "auto: owlqn with l1, newton up to 500 features, lbfgs beyond"),
             number_option("tol", 1e-8, 0, 1, "stop when the largest gradient entry is below this"),
             integer_option("max_iterations", 1000, 1, 100000, "most solver iterations"),
-            choice_option("class_weight", "none", {"none", "balanced"},
-                          "balanced: weigh each class by n / (2 n_class), as scikit-learn"),
-            number_option("negative_sample_rate", 1, 1e-9, 1,
-                          "keep each negative row with this probability; predictions are corrected back"),
-            integer_option("seed", 0, 0, 9007199254740991.0, "seed of the down-sampling of negatives"),
+            class_weight_option(),
+            negative_sample_rate_option(),
+            seed_option("seed of the down-sampling of negatives"),
         },
         check_options,
     };
@@ -83,10 +69,7 @@ double LogregModel::decision(const double* x) const {
 }
 
 double LogregModel::predict(const double* x) const {
-    const double z = decision(x);
-    const double p = z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z));
-    if (negative_sample_rate >= 1) return p;
-    return p / (p + (1 - p) / negative_sample_rate);
+    return corrected_probability(sigmoid(decision(x)), negative_sample_rate);
 }
 
 std::string LogregModel::metadata_json() const {

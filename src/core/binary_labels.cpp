@@ -1,0 +1,61 @@
+#include "binary_labels.h"
+
+#include <cstring>
+
+#include "random.h"
+
+namespace recsys {
+
+ColumnSpec label_column() {
+    ColumnSpec c{"label", ColumnType::Bool};
+    c.on_null = NullRule::SkipRow;
+    return c;
+}
+
+ColumnSpec features_column() {
+    ColumnSpec c{"features", ColumnType::Float64Array};
+    c.on_null = NullRule::SkipRow;
+    c.hint = "impute or drop non-finite features first";
+    return c;
+}
+
+OptionSpec class_weight_option() {
+    return choice_option("class_weight", "none", {"none", "balanced"},
+                         "balanced: weigh each class by n / (2 n_class), as scikit-learn");
+}
+
+OptionSpec negative_sample_rate_option() {
+    return number_option("negative_sample_rate", 1, 1e-9, 1,
+                         "keep each negative row with this probability; predictions are corrected back");
+}
+
+OptionSpec seed_option(std::string help) { return integer_option("seed", 0, 0, 9007199254740991.0, std::move(help)); }
+
+bool keep_negative(const double* x, std::size_t p, std::uint64_t seed, double rate) {
+    std::uint64_t h = splitmix64(seed);
+    for (std::size_t j = 0; j < p; ++j) {
+        std::uint64_t bits;
+        std::memcpy(&bits, x + j, sizeof bits);
+        h = splitmix64(h ^ bits);
+    }
+    return static_cast<double>(h >> 11) * 0x1.0p-53 < rate;
+}
+
+std::vector<std::size_t> kept_rows(const bool* y, const double* x, std::size_t n, std::size_t p,
+                                   std::uint64_t seed, double rate) {
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < n; ++i)
+        if (y[i] || keep_negative(x + i * p, p, seed, rate)) rows.push_back(i);
+    return rows;
+}
+
+ClassWeights class_weights(const std::string& mode, std::size_t n, std::size_t positives) {
+    ClassWeights w;
+    if (mode != "balanced") return w;
+    const double pos = static_cast<double>(positives), neg = static_cast<double>(n) - pos;
+    w.positive = pos > 0 ? n / (2 * pos) : 0;
+    w.negative = neg > 0 ? n / (2 * neg) : 0;
+    return w;
+}
+
+}  // namespace recsys
