@@ -2,6 +2,7 @@
 
 #include "als_kind.h"
 #include "logreg.h"
+#include "mlp.h"
 #include "error.h"
 
 namespace recsys {
@@ -11,6 +12,7 @@ const std::vector<const ModelKind*>& model_kinds() {
     static const std::vector<const ModelKind*> kinds = {
         &als_kind(),
         &logreg_kind(),
+        &mlp_kind(),
     };
     return kinds;
 }
