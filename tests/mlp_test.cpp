@@ -346,6 +346,13 @@ TEST(MlpModel, CorruptedPayloadsAreErrors) {
                      });
                  }, "zero scale"),
                  ErrorKind::Corrupted, "model is inconsistent: non-finite or non-positive standardization");
+    expect_error(error_from([&] {
+                     read_edited(m, [&](std::vector<unsigned char>& p) {
+                         const std::uint64_t features = std::uint64_t(1) << 32;
+                         std::memcpy(&p[4], &features, sizeof features);
+                     });
+                 }, "feature count"),
+                 ErrorKind::Corrupted, "model is inconsistent: means count");
     // The layer list says [8] but the weights are of [4].
     MlpModel wrong = m;
     wrong.options = mlp_options({{"hidden_layers", "[8]"}});

@@ -180,9 +180,10 @@ MlpModel MlpModel::read(const Envelope& env) {
     std::vector<float> params;
     r.array<float>(params, std::size_t(1) << 34, "parameters");
     m.options = read_options(r, mlp_option_schema());
-    m.network = MlpNetwork<float>(mlp_layer_sizes(features, m.options.integers("hidden_layers")));
-    if (params.size() != static_cast<std::size_t>(m.network.params.size()))
-        fail(ErrorKind::Corrupted, "model is inconsistent: parameter count");
+    // The count is checked before the network is allocated from the sizes.
+    std::vector<std::size_t> sizes = mlp_layer_sizes(features, m.options.integers("hidden_layers"));
+    if (params.size() != mlp_parameter_count(sizes)) fail(ErrorKind::Corrupted, "model is inconsistent: parameter count");
+    m.network = MlpNetwork<float>(std::move(sizes));
     m.network.params = Eigen::Map<MlpVector<float>>(params.data(), m.network.params.size());
     if (!m.mean.allFinite() || !m.scale.allFinite() || (m.scale.array() <= 0).any())
         fail(ErrorKind::Corrupted, "model is inconsistent: non-finite or non-positive standardization");

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "binary_labels.h"
+#include "huge_pages.h"
 #include "parallel.h"
 #include "random.h"
 
@@ -67,7 +68,8 @@ MlpRows prepare_mlp_rows(const MlpData& data, const Options& options, int thread
                          StopToken& stop) {
     const auto seed = static_cast<std::uint64_t>(options.integer("seed"));
     const double rate = options.number("negative_sample_rate");
-    budget.reserve(2 * data.n * sizeof(std::size_t), "mlp_fit row selection");
+    // The rows used, and (with the validation split) its class lists and parts.
+    budget.reserve(3 * data.n * sizeof(std::size_t), "mlp_fit row selection");
     std::vector<std::size_t> used;
     if (rate < 1) {
         used = kept_rows(data.y, data.x, data.n, data.p, seed, rate);
@@ -100,6 +102,9 @@ MlpRows prepare_mlp_rows(const MlpData& data, const Options& options, int thread
     const std::size_t n = order.size();
     budget.reserve(n * (data.p + 2) * sizeof(float), "mlp_fit standardized rows");
     rows.x.resize(p, static_cast<Eigen::Index>(n));
+    // Fewer page faults while filling it, fewer TLB misses when the batches
+    // gather its columns in shuffled order.
+    advise_huge_pages(rows.x.data(), static_cast<std::size_t>(rows.x.size()) * sizeof(float));
     rows.y.resize(n);
     rows.w.resize(n);
     for (std::size_t k = 0; k < n; ++k) rows.positives += data.y[order[k]];

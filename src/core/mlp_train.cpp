@@ -121,16 +121,19 @@ MlpModel train_mlp(const MlpData& data, const Options& options, TrainContext& ct
     model.mean = std::move(rows.mean);
     model.scale = std::move(rows.scale);
 
-    model.network = MlpNetwork<float>(mlp_layer_sizes(data.p, options.integers("hidden_layers")));
-    MlpNetwork<float>& net = model.network;
+    // The network, its gradient, Adam's two moments and the best epoch's
+    // copy; the shuffled order; the batch and the workspaces of the passes.
+    const std::vector<std::size_t> sizes = mlp_layer_sizes(data.p, options.integers("hidden_layers"));
     const std::size_t batch = std::min<std::size_t>(static_cast<std::size_t>(options.integer("batch_size")), rows.train);
     std::size_t units = 0;
-    for (std::size_t l = 1; l < net.sizes.size(); ++l) units += net.sizes[l];
+    for (std::size_t l = 1; l < sizes.size(); ++l) units += sizes[l];
     const std::size_t spaces_count = early_stopping ? static_cast<std::size_t>(threads) : 0;
-    budget.reserve(static_cast<std::size_t>(net.params.size()) * sizeof(float) * 5 +
-                       rows.train * sizeof(std::size_t) + batch * (data.p + 2) * sizeof(float) +
+    budget.reserve(mlp_parameter_count(sizes) * sizeof(float) * 5 + rows.train * sizeof(std::size_t) +
+                       batch * (data.p + 2) * sizeof(float) +
                        2 * units * sizeof(float) * (batch + spaces_count * kChunkRows),
                    "mlp_fit network");
+    model.network = MlpNetwork<float>(sizes);
+    MlpNetwork<float>& net = model.network;
     initialize(net, seed);
 
     Adam adam{options.number("learning_rate"), options.number("beta1"), options.number("beta2"),
@@ -141,7 +144,8 @@ MlpModel train_mlp(const MlpData& data, const Options& options, TrainContext& ct
     MlpWorkspace<float> ws(net.sizes, batch);
     MlpMatrix<float> xb(static_cast<Eigen::Index>(data.p), static_cast<Eigen::Index>(batch));
     std::vector<float> yb(batch), wb(batch);
-    std::vector<MlpWorkspace<float>> spaces(spaces_count, MlpWorkspace<float>(net.sizes, kChunkRows));
+    std::vector<MlpWorkspace<float>> spaces;
+    for (std::size_t t = 0; t < spaces_count; ++t) spaces.emplace_back(net.sizes, kChunkRows);
     std::vector<double> sums((summary.validation_rows + kChunkRows - 1) / kChunkRows);
     std::vector<std::size_t> order(rows.train);
     for (std::size_t i = 0; i < rows.train; ++i) order[i] = i;
