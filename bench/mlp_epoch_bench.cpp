@@ -35,15 +35,22 @@ Args parse(int argc, char** argv) {
     Args a;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string s = argv[i], v = argv[i + 1];
-        if (s == "--rows") a.rows = std::strtoull(v.c_str(), nullptr, 10);
-        else if (s == "--features") a.features = std::strtoull(v.c_str(), nullptr, 10);
-        else if (s == "--epochs") a.epochs = std::atoi(v.c_str());
-        else if (s == "--threads") a.threads = std::atoi(v.c_str());
-        else if (s == "--batch") a.batch = std::atoi(v.c_str());
-        else if (s == "--hidden") a.hidden = v;
+        if (s == "--rows")
+            a.rows = std::strtoull(v.c_str(), nullptr, 10);
+        else if (s == "--features")
+            a.features = std::strtoull(v.c_str(), nullptr, 10);
+        else if (s == "--epochs")
+            a.epochs = std::atoi(v.c_str());
+        else if (s == "--threads")
+            a.threads = std::atoi(v.c_str());
+        else if (s == "--batch")
+            a.batch = std::atoi(v.c_str());
+        else if (s == "--hidden")
+            a.hidden = v;
         else {
-            std::fprintf(stderr, "usage: mlp_epoch_bench [--rows N] [--features P] [--epochs E] [--threads T] "
-                                 "[--hidden 64,32] [--batch 200]\n");
+            std::fprintf(stderr,
+                         "usage: mlp_epoch_bench [--rows N] [--features P] [--epochs E] [--threads T] "
+                         "[--hidden 64,32] [--batch 200]\n");
             std::exit(2);
         }
     }
@@ -79,8 +86,7 @@ int main(int argc, char** argv) {
     std::vector<double> at, cpu;
     recsys::MemoryBudget unlimited;
     recsys::StopToken never;
-    recsys::TrainContext ctx{a.threads, &unlimited, &never,
-                             [&](int epoch, double loss, double seconds) {
+    recsys::TrainContext ctx{a.threads, &unlimited, &never, [&](int epoch, double loss, double seconds) {
                                  at.push_back(seconds);
                                  cpu.push_back(static_cast<double>(std::clock()) / CLOCKS_PER_SEC);
                                  std::printf("epoch %d: loss %.6f at %.3f s\n", epoch, loss, seconds);
@@ -91,7 +97,8 @@ int main(int argc, char** argv) {
     const double total = std::chrono::duration<double>(Clock::now() - t0).count();
 
     std::printf("mlp_epoch_bench: %zu rows x %zu features, hidden [%s], batch %d, %d thread(s), %zu parameters\n",
-                a.rows, a.features, a.hidden.c_str(), a.batch, a.threads, static_cast<std::size_t>(m.network.params.size()));
+                a.rows, a.features, a.hidden.c_str(), a.batch, a.threads,
+                static_cast<std::size_t>(m.network.params.size()));
     // Epoch 1's time includes preparing the rows; later epochs are the loop alone.
     double best = 1e300, best_cpu = 1e300;
     for (std::size_t k = 1; k < at.size(); ++k) {
@@ -99,9 +106,10 @@ int main(int argc, char** argv) {
         best_cpu = std::min(best_cpu, cpu[k] - cpu[k - 1]);
     }
     if (at.size() > 1)
-        std::printf("seconds per epoch: %.3f wall, %.3f CPU (best of %zu), %.0f rows/s; "
-                    "first epoch with preparation: %.3f s\n",
-                    best, best_cpu, at.size() - 1, a.rows / best, at[0]);
+        std::printf(
+            "seconds per epoch: %.3f wall, %.3f CPU (best of %zu), %.0f rows/s; "
+            "first epoch with preparation: %.3f s\n",
+            best, best_cpu, at.size() - 1, a.rows / best, at[0]);
     std::printf("total %.3f s\n", total);
     std::vector<double> scores(held_out);
     for (std::size_t i = 0; i < held_out; ++i) scores[i] = m.predict(&x[(a.rows + i) * a.features]);

@@ -21,13 +21,7 @@ namespace {
 
 using namespace recsys::test;
 
-struct Data {
-    std::vector<char> y;  // bool storage the training reads as bool
-    std::vector<double> x;
-    std::size_t n, p;
-    MlpData view() const { return {reinterpret_cast<const bool*>(y.data()), x.data(), n, p}; }
-    const double* row(std::size_t i) const { return &x[i * p]; }
-};
+using Data = LabeledData;
 
 // XOR of the signs of the first two features (flipped with probability
 // `noise`), p - 2 noise features after them.
@@ -39,24 +33,6 @@ Data xor_data(std::size_t n, std::size_t p, double noise, std::uint32_t seed) {
         for (std::size_t j = 0; j < p; ++j) d.x.push_back(uniform(rng));
         bool y = d.x[i * p] * d.x[i * p + 1] > 0;
         d.y.push_back(uniform(rng) < 2 * noise - 1 ? !y : y);
-    }
-    return d;
-}
-
-// A logistic signal on the first two features with the given intercept (a
-// low base rate for a negative one).
-Data logistic_data(std::size_t n, std::size_t p, double intercept, std::uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> normal(0, 1);
-    std::uniform_real_distribution<double> uniform(0, 1);
-    Data d{{}, {}, n, p};
-    for (std::size_t i = 0; i < n; ++i) {
-        double z = intercept;
-        for (std::size_t j = 0; j < p; ++j) {
-            d.x.push_back(normal(rng));
-            if (j < 2) z += (j ? -1.0 : 1.5) * d.x.back();
-        }
-        d.y.push_back(uniform(rng) < 1 / (1 + std::exp(-z)));
     }
     return d;
 }
@@ -138,7 +114,8 @@ TEST(MlpGradient, MatchesFiniteDifferencesForEveryWeightAndBias) {
             const double down = mlp_loss_gradient(net, x, y.data(), w.data(), l2, ws, unused);
             net.params[k] = saved;
             const double numeric = (up - down) / (2 * h);
-            const double relative = std::fabs(numeric - gradient[k]) / std::max(std::fabs(numeric) + std::fabs(gradient[k]), 1e-8);
+            const double relative =
+                std::fabs(numeric - gradient[k]) / std::max(std::fabs(numeric) + std::fabs(gradient[k]), 1e-8);
             EXPECT_LT(relative, 1e-6) << "parameter " << k << " of " << net.params.size() << ", " << hidden.size()
                                       << " hidden layers: numeric " << numeric << ", analytic " << gradient[k];
         }
@@ -154,28 +131,31 @@ TEST(MlpTraining, LearnsXorWhereLogisticRegressionCannot) {
     MemoryBudget unlimited;
     StopToken never;
     TrainContext ctx{1, &unlimited, &never, nullptr};
-    LogregModel linear = train_logreg({d.view().y, d.x.data(), d.n, d.p}, parse_options("{}", logreg_option_schema()),
-                                      ctx, TrainingSummary{});
+    LogregModel linear = train_logreg(d.view(), parse_options("{}", logreg_option_schema()), ctx, TrainingSummary{});
     EXPECT_LT(auc_of(linear, test), 0.6) << "no linear model sees XOR";
     EXPECT_EQ(m.summary.epochs, static_cast<int>(m.summary.loss.size()));
     EXPECT_LT(m.summary.loss.back(), 0.5 * m.summary.loss.front());
 }
 
 TEST(MlpTraining, WithoutHiddenLayersItIsLogisticRegression) {
-    Data d = logistic_data(2000, 4, -0.5, 3);
-    MlpModel m = train(d, {{"hidden_layers", "[]"}, num("l2", 0), num("batch_size", 2000), num("epochs", 3000),
-                           num("learning_rate", 0.05), num("tol", 0)});
+    Data d = logistic_rows(2000, 4, 2, -0.5, 3);
+    MlpModel m = train(d, {{"hidden_layers", "[]"},
+                           num("l2", 0),
+                           num("batch_size", 2000),
+                           num("epochs", 3000),
+                           num("learning_rate", 0.05),
+                           num("tol", 0)});
     MemoryBudget unlimited;
     StopToken never;
     TrainContext ctx{1, &unlimited, &never, nullptr};
-    LogregModel lr = train_logreg({d.view().y, d.x.data(), d.n, d.p}, parse_options("{\"l2\": 0}", logreg_option_schema()),
-                                  ctx, TrainingSummary{});
+    LogregModel lr =
+        train_logreg(d.view(), parse_options("{\"l2\": 0}", logreg_option_schema()), ctx, TrainingSummary{});
     EXPECT_EQ(m.network.sizes, (std::vector<std::size_t>{4, 1}));
     for (std::size_t i = 0; i < 50; ++i) EXPECT_NEAR(m.predict(d.row(i)), lr.predict(d.row(i)), 2e-3) << "row " << i;
 }
 
 TEST(MlpTraining, StopsAsScikitLearnWhenTheLossStopsImproving) {
-    Data d = logistic_data(1000, 3, 0, 4);
+    Data d = logistic_rows(1000, 3, 2, 0, 4);
     // No epoch improves on the first by tol = 1e9: n_iter_no_change + 1 more epochs run.
     MlpModel m = train(d, {num("tol", 1e9), num("n_iter_no_change", 3)});
     EXPECT_EQ(m.summary.epochs, 5);
@@ -186,9 +166,12 @@ TEST(MlpTraining, StopsAsScikitLearnWhenTheLossStopsImproving) {
 }
 
 TEST(MlpTraining, EarlyStoppingKeepsTheBestValidationEpoch) {
-    Data d = logistic_data(3000, 30, 0, 5);  // few rows, many noise features: it overfits
-    MlpModel m = train(d, {flag("early_stopping", true), num("validation_fraction", 0.2), {"hidden_layers", "[128]"},
-                           num("learning_rate", 0.01), num("l2", 0)});
+    Data d = logistic_rows(3000, 30, 2, 0, 5);  // few rows, many noise features: it overfits
+    MlpModel m = train(d, {flag("early_stopping", true),
+                           num("validation_fraction", 0.2),
+                           {"hidden_layers", "[128]"},
+                           num("learning_rate", 0.01),
+                           num("l2", 0)});
     EXPECT_TRUE(m.summary.stopped_early);
     const std::size_t positives = std::count(d.y.begin(), d.y.end(), 1);
     const auto held = [](std::size_t rows) { return static_cast<std::size_t>(std::ceil(0.2 * rows - 1e-9)); };
@@ -203,7 +186,7 @@ TEST(MlpTraining, EarlyStoppingKeepsTheBestValidationEpoch) {
 // ---------------------------------------------------------------- inputs
 
 TEST(MlpTraining, StandardizationIsKeptInTheModelAndApplied) {
-    Data d = logistic_data(3000, 3, 0, 6);
+    Data d = logistic_rows(3000, 3, 2, 0, 6);
     for (std::size_t i = 0; i < d.n; ++i) d.x[i * d.p + 2] = 4.0;  // a constant feature
     Data shifted = d;
     for (std::size_t i = 0; i < d.n; ++i) shifted.x[i * d.p] = 1000 * d.x[i * d.p] + 5;
@@ -224,7 +207,7 @@ TEST(MlpTraining, StandardizationIsKeptInTheModelAndApplied) {
 }
 
 TEST(MlpTraining, DownSampledNegativesAreCorrectedBackToTheBaseRate) {
-    Data d = logistic_data(40000, 4, -3.5, 7);  // about 5 % positives
+    Data d = logistic_rows(40000, 4, 2, -3.5, 7);  // about 5 % positives
     double base = 0;
     for (char y : d.y) base += y;
     base /= d.n;
@@ -244,21 +227,21 @@ TEST(MlpTraining, DownSampledNegativesAreCorrectedBackToTheBaseRate) {
 
 TEST(MlpTraining, BadInputsAreErrorsNotCrashes) {
     Data none{{}, {}, 0, 3};
-    expect_error(error_from([&] { train(none, {}); }, "no rows"), ErrorKind::InvalidParameter,
-                 "mlp_fit kept no rows", "raise negative_sample_rate");
-    Data d = logistic_data(500, 3, 0, 8);
+    expect_error(error_from([&] { train(none, {}); }, "no rows"), ErrorKind::InvalidParameter, "mlp_fit kept no rows",
+                 "raise negative_sample_rate");
+    Data d = logistic_rows(500, 3, 2, 0, 8);
     d.x[7] = NAN;
     EXPECT_EQ(error_from([&] { train(d, {num("epochs", 2)}); }, "NaN input").kind(), ErrorKind::DataException);
-    Data one = logistic_data(1, 3, 0, 9);
+    Data one = logistic_rows(1, 3, 2, 0, 9);
     EXPECT_EQ(error_from([&] { train(one, {flag("early_stopping", true)}); }, "one row").kind(),
               ErrorKind::InvalidParameter);
     MemoryBudget small(1 << 20);
-    Data big = logistic_data(20000, 20, 0, 10);
+    Data big = logistic_rows(20000, 20, 2, 0, 10);
     EXPECT_EQ(error_from([&] { train(big, {}, 2, &small); }, "over budget").kind(), ErrorKind::OutOfMemory);
 }
 
 TEST(MlpTraining, CancelStopsTraining) {
-    Data d = logistic_data(5000, 5, 0, 11);
+    Data d = logistic_rows(5000, 5, 2, 0, 11);
     MemoryBudget unlimited;
     StopToken stop([] { return true; });
     TrainContext ctx{2, &unlimited, &stop, nullptr};
@@ -268,7 +251,7 @@ TEST(MlpTraining, CancelStopsTraining) {
 // ---------------------------------------------------------------- determinism
 
 TEST(MlpTraining, SeedFixesTheModelWhateverTheThreadCount) {
-    Data d = logistic_data(9000, 6, -1, 12);  // more than one chunk of 4096 rows
+    Data d = logistic_rows(9000, 6, 2, -1, 12);  // more than one chunk of 4096 rows
     const std::vector<OptionArg> o = {num("epochs", 4), flag("early_stopping", true), num("seed", 3),
                                       num("negative_sample_rate", 0.5)};
     MlpModel one = train(d, o, 1), two = train(d, o, 2), three = train(d, o, 3);
@@ -277,8 +260,8 @@ TEST(MlpTraining, SeedFixesTheModelWhateverTheThreadCount) {
     EXPECT_EQ(one.summary.loss, two.summary.loss);
     EXPECT_EQ(one.summary.validation_loss, three.summary.validation_loss);
     EXPECT_TRUE(one.mean == two.mean && one.scale == two.scale);
-    MlpModel other = train(d, {num("epochs", 4), flag("early_stopping", true), num("seed", 4),
-                               num("negative_sample_rate", 0.5)});
+    MlpModel other =
+        train(d, {num("epochs", 4), flag("early_stopping", true), num("seed", 4), num("negative_sample_rate", 0.5)});
     EXPECT_FALSE(one.network.params == other.network.params);
     EXPECT_NE(one.summary.used_rows, other.summary.used_rows);
 }
@@ -286,7 +269,7 @@ TEST(MlpTraining, SeedFixesTheModelWhateverTheThreadCount) {
 // ---------------------------------------------------------------- payload
 
 TEST(MlpModel, PayloadRoundTripIsExact) {
-    Data d = logistic_data(1000, 4, 0, 13);
+    Data d = logistic_rows(1000, 4, 2, 0, 13);
     MlpModel m = train(d, {num("epochs", 5), num("negative_sample_rate", 0.5), flag("early_stopping", true)});
     std::vector<unsigned char> bytes = to_bytes(m);
     std::shared_ptr<const Model> back = load_model(bytes.data(), bytes.size());
@@ -317,8 +300,20 @@ void read_edited(const MlpModel& m, Edit edit) {
     MlpModel::read(env);
 }
 
+// Reading m's payload with `edit` applied gives a Corrupted error with this message.
+template <class Edit>
+void expect_corrupted(const MlpModel& m, Edit edit, const std::string& message) {
+    expect_error(error_from([&] { read_edited(m, edit); }, message), ErrorKind::Corrupted, message);
+}
+
+// Writes v at byte `at` of the payload.
+template <class T>
+auto overwrite(std::size_t at, T v) {
+    return [at, v](std::vector<unsigned char>& p) { std::memcpy(&p[at], &v, sizeof v); };
+}
+
 TEST(MlpModel, CorruptedPayloadsAreErrors) {
-    Data d = logistic_data(300, 3, 0, 14);
+    Data d = logistic_rows(300, 3, 2, 0, 14);
     MlpModel m = train(d, {num("epochs", 2), {"hidden_layers", "[4]"}});
     EXPECT_NO_THROW(read_edited(m, [](std::vector<unsigned char>&) {}));
     std::vector<unsigned char> whole;
@@ -328,36 +323,20 @@ TEST(MlpModel, CorruptedPayloadsAreErrors) {
                              "truncated at " + std::to_string(cut));
         EXPECT_EQ(e.kind(), ErrorKind::Corrupted) << e.what();
     }
-    expect_error(error_from([&] { read_edited(m, [](std::vector<unsigned char>& p) { p.push_back(0); }); }, "trailing"),
-                 ErrorKind::Corrupted, "model is inconsistent: trailing bytes after the payload");
-    // The first weight: after version, features, means and scales (each array with its count).
-    const std::size_t weight = 4 + 8 + 2 * (8 + 3 * 8) + 8;
-    expect_error(error_from([&] {
-                     read_edited(m, [&](std::vector<unsigned char>& p) {
-                         const float nan = NAN;
-                         std::memcpy(&p[weight], &nan, sizeof nan);
-                     });
-                 }, "NaN weight"),
-                 ErrorKind::Corrupted, "model is inconsistent: non-finite weights");
-    expect_error(error_from([&] {
-                     read_edited(m, [&](std::vector<unsigned char>& p) {
-                         const double zero = 0;
-                         std::memcpy(&p[4 + 8 + 8 + 3 * 8 + 8], &zero, sizeof zero);  // the first scale
-                     });
-                 }, "zero scale"),
-                 ErrorKind::Corrupted, "model is inconsistent: non-finite or non-positive standardization");
-    expect_error(error_from([&] {
-                     read_edited(m, [&](std::vector<unsigned char>& p) {
-                         const std::uint64_t features = std::uint64_t(1) << 32;
-                         std::memcpy(&p[4], &features, sizeof features);
-                     });
-                 }, "feature count"),
-                 ErrorKind::Corrupted, "model is inconsistent: means count");
+    expect_corrupted(
+        m, [](std::vector<unsigned char>& p) { p.push_back(0); },
+        "model is inconsistent: trailing bytes after the payload");
+    // Offsets: u32 version, u64 features, then the means and scales, each a
+    // u64 count and 3 doubles, then the weights' count and the first weight.
+    const std::size_t scale = 4 + 8 + (8 + 3 * 8) + 8, weight = 4 + 8 + 2 * (8 + 3 * 8) + 8;
+    expect_corrupted(m, overwrite(weight, float(NAN)), "model is inconsistent: non-finite weights");
+    expect_corrupted(m, overwrite(scale, 0.0), "model is inconsistent: non-finite or non-positive standardization");
+    expect_corrupted(m, overwrite(4, std::uint64_t(1) << 32), "model is inconsistent: means count");
     // The layer list says [8] but the weights are of [4].
     MlpModel wrong = m;
     wrong.options = mlp_options({{"hidden_layers", "[8]"}});
-    EXPECT_EQ(error_from([&] { read_edited(wrong, [](std::vector<unsigned char>&) {}); }, "layers").kind(),
-              ErrorKind::Corrupted);
+    expect_corrupted(
+        wrong, [](std::vector<unsigned char>&) {}, "model is inconsistent: parameter count");
 }
 
 // ---------------------------------------------------------------- options

@@ -6,30 +6,27 @@
 
 namespace recsys {
 
-ColumnSpec label_column() {
-    ColumnSpec c{"label", ColumnType::Bool};
-    c.on_null = NullRule::SkipRow;
-    return c;
+std::vector<ColumnSpec> labeled_columns() {
+    ColumnSpec label{"label", ColumnType::Bool};
+    label.on_null = NullRule::SkipRow;
+    ColumnSpec features{"features", ColumnType::Float64Array};
+    features.on_null = NullRule::SkipRow;
+    features.hint = "impute or drop non-finite features first";
+    return {label, features};
 }
 
-ColumnSpec features_column() {
-    ColumnSpec c{"features", ColumnType::Float64Array};
-    c.on_null = NullRule::SkipRow;
-    c.hint = "impute or drop non-finite features first";
-    return c;
+std::vector<OptionSpec> with_sampling_options(std::vector<OptionSpec> own, std::string seed_help) {
+    own.push_back(choice_option("class_weight", "none", {"none", "balanced"},
+                                "balanced: weigh each class by n / (2 n_class), as scikit-learn"));
+    own.push_back(number_option("negative_sample_rate", 1, 1e-9, 1,
+                                "keep each negative row with this probability; predictions are corrected back"));
+    own.push_back(integer_option("seed", 0, 0, 9007199254740991.0, std::move(seed_help)));
+    return own;
 }
 
-OptionSpec class_weight_option() {
-    return choice_option("class_weight", "none", {"none", "balanced"},
-                         "balanced: weigh each class by n / (2 n_class), as scikit-learn");
+LabeledRows labeled_rows(const TrainingRows& rows) {
+    return {rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
 }
-
-OptionSpec negative_sample_rate_option() {
-    return number_option("negative_sample_rate", 1, 1e-9, 1,
-                         "keep each negative row with this probability; predictions are corrected back");
-}
-
-OptionSpec seed_option(std::string help) { return integer_option("seed", 0, 0, 9007199254740991.0, std::move(help)); }
 
 bool keep_negative(const double* x, std::size_t p, std::uint64_t seed, double rate) {
     std::uint64_t h = splitmix64(seed);
@@ -41,8 +38,8 @@ bool keep_negative(const double* x, std::size_t p, std::uint64_t seed, double ra
     return static_cast<double>(h >> 11) * 0x1.0p-53 < rate;
 }
 
-std::vector<std::size_t> kept_rows(const bool* y, const double* x, std::size_t n, std::size_t p,
-                                   std::uint64_t seed, double rate) {
+std::vector<std::size_t> kept_rows(const bool* y, const double* x, std::size_t n, std::size_t p, std::uint64_t seed,
+                                   double rate) {
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < n; ++i)
         if (y[i] || keep_negative(x + i * p, p, seed, rate)) rows.push_back(i);

@@ -22,22 +22,29 @@
 namespace recsys {
 
 // The aggregate's columns: label bool, features float8[] (a NULL skips the row).
-ColumnSpec label_column();
-ColumnSpec features_column();
+std::vector<ColumnSpec> labeled_columns();
 
-// class_weight ("none" | "balanced"), negative_sample_rate; the seed's help
-// says what else it seeds in the kind.
-OptionSpec class_weight_option();
-OptionSpec negative_sample_rate_option();
-OptionSpec seed_option(std::string help);
+// A kind's own options followed by the shared ones: class_weight ("none" |
+// "balanced"), negative_sample_rate and seed (`seed_help` says what else it
+// seeds in the kind).
+std::vector<OptionSpec> with_sampling_options(std::vector<OptionSpec> own, std::string seed_help);
+
+// Rows of (label, features): x is n x p, row-major.
+struct LabeledRows {
+    const bool* y;
+    const double* x;
+    std::size_t n, p;
+};
+// The collected columns of an aggregate over label_column(), features_column().
+LabeledRows labeled_rows(const TrainingRows& rows);
 
 // Whether down-sampling keeps a negative row of p values.
 bool keep_negative(const double* x, std::size_t p, std::uint64_t seed, double rate);
 
 // The rows kept of n (x is n x p, row-major): every positive and the
 // negatives keep_negative keeps, in order.
-std::vector<std::size_t> kept_rows(const bool* y, const double* x, std::size_t n, std::size_t p,
-                                   std::uint64_t seed, double rate);
+std::vector<std::size_t> kept_rows(const bool* y, const double* x, std::size_t n, std::size_t p, std::uint64_t seed,
+                                   double rate);
 
 // The weight of each class: 1 without ("none"); "balanced" weighs a class by
 // n / (2 n_class) as scikit-learn does (0 for a class with no rows).

@@ -17,15 +17,7 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    TrainingSummary summary;
-    summary.rows = rows.count + rows.skipped;
-    summary.skipped_rows = rows.skipped;
-    LogregData data{rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
-    return std::make_unique<LogregModel>(train_logreg(data, options, ctx, summary));
-}
-
-std::shared_ptr<const Model> read(const Envelope& envelope) {
-    return std::make_shared<LogregModel>(LogregModel::read(envelope));
+    return std::make_unique<LogregModel>(train_logreg(labeled_rows(rows), options, ctx, collected_summary(rows)));
 }
 
 void check_options(const Options& o) {
@@ -40,19 +32,18 @@ void check_options(const Options& o) {
 const OptionSchema& logreg_option_schema() {
     static const OptionSchema schema = {
         "logreg_fit",
-        {
-            number_option("l2", 1e-4, 0, 1e9,
-                          "L2 penalty (l2 / 2) |beta|^2 on the mean log loss; scikit-learn's C is 1 / (l2 n)"),
-            number_option("l1", 0, 0, 1e9, "L1 penalty l1 |beta|_1 (with l2 > 0 too: elastic net)"),
-            boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
-            choice_option("solver", "auto", {"auto", "newton", "lbfgs", "owlqn"},
-                          "auto: owlqn with l1, newton up to 500 features, lbfgs beyond"),
-            number_option("tol", 1e-8, 0, 1, "stop when the largest gradient entry is below this"),
-            integer_option("max_iterations", 1000, 1, 100000, "most solver iterations"),
-            class_weight_option(),
-            negative_sample_rate_option(),
-            seed_option("seed of the down-sampling of negatives"),
-        },
+        with_sampling_options(
+            {
+                number_option("l2", 1e-4, 0, 1e9,
+                              "L2 penalty (l2 / 2) |beta|^2 on the mean log loss; scikit-learn's C is 1 / (l2 n)"),
+                number_option("l1", 0, 0, 1e9, "L1 penalty l1 |beta|_1 (with l2 > 0 too: elastic net)"),
+                boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
+                choice_option("solver", "auto", {"auto", "newton", "lbfgs", "owlqn"},
+                              "auto: owlqn with l1, newton up to 500 features, lbfgs beyond"),
+                number_option("tol", 1e-8, 0, 1, "stop when the largest gradient entry is below this"),
+                integer_option("max_iterations", 1000, 1, 100000, "most solver iterations"),
+            },
+            "seed of the down-sampling of negatives"),
         check_options,
     };
     return schema;
@@ -60,7 +51,7 @@ const OptionSchema& logreg_option_schema() {
 
 const ModelKind& logreg_kind() {
     static const ModelKind kind{
-        {LogregModel::kKind, "logreg_fit", &logreg_option_schema(), {label_column(), features_column()}}, fit, read};
+        {LogregModel::kKind, "logreg_fit", &logreg_option_schema(), labeled_columns()}, fit, read_model_as<LogregModel>};
     return kind;
 }
 
@@ -112,10 +103,7 @@ void LogregModel::write_payload(ByteWriter& w) const {
 
 LogregModel LogregModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
-    auto version = r.pod<std::uint32_t>("payload version");
-    if (version == 0 || version > kPayloadVersion)
-        fail(ErrorKind::InvalidInput, "logreg model payload version " + std::to_string(version) + " is not supported",
-             "upgrade the recsys extension to read models written by a newer version");
+    read_payload_version(r, "logreg", kPayloadVersion);
     LogregModel m;
     auto features = r.pod<std::uint64_t>("features");
     m.intercept = r.pod<double>("intercept");

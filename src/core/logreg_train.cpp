@@ -254,10 +254,9 @@ Eigen::VectorXd quasi_newton(Run& run, Eigen::VectorXd theta) {
 LogregModel train_logreg(const LogregData& data, const Options& options, TrainContext& ctx,
                          TrainingSummary base) {
     const auto started = Clock::now();
-    MemoryBudget unlimited;
-    MemoryBudget& budget = ctx.budget ? *ctx.budget : unlimited;
-    StopToken never;
-    StopToken& stop = ctx.stop ? *ctx.stop : never;
+    ContextResources resources(ctx);
+    MemoryBudget& budget = resources.budget;
+    StopToken& stop = resources.stop;
 
     LogregModel model;
     model.options = options;

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "binary_labels.h"
 #include "mlp_network.h"
 #include "model.h"
 #include "model_format.h"
@@ -41,8 +42,8 @@ struct MlpSummary : TrainingSummary {  // loss: the training loss of each epoch
     std::uint64_t used_rows = 0;       // after down-sampling negatives (validation rows included)
     std::uint64_t positives = 0;       // among the used rows
     std::uint64_t validation_rows = 0;
-    int epochs = 0;                    // epochs run
-    bool stopped_early = false;        // stopped by tol / n_iter_no_change before `epochs`
+    int epochs = 0;                       // epochs run
+    bool stopped_early = false;           // stopped by tol / n_iter_no_change before `epochs`
     std::vector<double> validation_loss;  // each epoch's, with early_stopping
     double best_validation_loss = 0;      // the kept epoch's, with early_stopping
 };
@@ -71,12 +72,7 @@ public:
     static MlpModel read(const Envelope& envelope);
 };
 
-// Rows of (label, features): x is n x p, row-major.
-struct MlpData {
-    const bool* y;
-    const double* x;
-    std::size_t n, p;
-};
+using MlpData = LabeledRows;
 
 // The network's input for one row: (x - mean) / scale in float, written to
 // out (p values). Training and predict share it, so they see the same input.

@@ -20,15 +20,7 @@ constexpr std::uint32_t kPayloadVersion = 1;
 constexpr std::size_t kMaxHiddenLayers = 8;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    TrainingSummary summary;
-    summary.rows = rows.count + rows.skipped;
-    summary.skipped_rows = rows.skipped;
-    MlpData data{rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
-    return std::make_unique<MlpModel>(train_mlp(data, options, ctx, summary));
-}
-
-std::shared_ptr<const Model> read(const Envelope& envelope) {
-    return std::make_shared<MlpModel>(MlpModel::read(envelope));
+    return std::make_unique<MlpModel>(train_mlp(labeled_rows(rows), options, ctx, collected_summary(rows)));
 }
 
 void check_options(const Options& o) {
@@ -47,29 +39,28 @@ void check_options(const Options& o) {
 const OptionSchema& mlp_option_schema() {
     static const OptionSchema schema = {
         "mlp_fit",
-        {
-            integer_list_option("hidden_layers", {64, 32}, 1, 4096,
-                                "units of each ReLU hidden layer, 0 to 8 layers ([]: logistic regression)"),
-            number_option("learning_rate", 1e-3, 1e-12, 10, "Adam's step size (scikit-learn's learning_rate_init)"),
-            number_option("beta1", 0.9, 0, 0.999999999, "Adam's decay of the gradient's mean"),
-            number_option("beta2", 0.999, 0, 0.999999999, "Adam's decay of the gradient's second moment"),
-            number_option("epsilon", 1e-8, 1e-30, 1, "Adam's guard against division by zero"),
-            integer_option("batch_size", 200, 1, 1e7, "rows per mini-batch (at most the rows there are)"),
-            integer_option("epochs", 200, 1, 1e6, "most passes over the rows (scikit-learn's max_iter)"),
-            number_option("l2", 1e-4, 0, 1e9,
-                          "L2 penalty on the weights, (l2 / 2) |W|^2 / batch rows: scikit-learn's alpha"),
-            boolean_option("early_stopping", false,
-                           "hold out validation_fraction of the rows and stop when their log loss stops improving"),
-            number_option("validation_fraction", 0.1, 1e-6, 0.99,
-                          "rows held out (per class) for early_stopping"),
-            integer_option("n_iter_no_change", 10, 1, 1e6, "epochs without an improvement of tol before stopping"),
-            number_option("tol", 1e-4, 0, 1e9, "the improvement of the loss an epoch must make to count"),
-            boolean_option("standardize", true,
-                           "scale each feature to mean 0 and variance 1 over the training rows (kept in the model)"),
-            class_weight_option(),
-            negative_sample_rate_option(),
-            seed_option("seed of the weights, the shuffles, the validation split and the down-sampling"),
-        },
+        with_sampling_options(
+            {
+                integer_list_option("hidden_layers", {64, 32}, 1, 4096,
+                                    "units of each ReLU hidden layer, 0 to 8 layers ([]: logistic regression)"),
+                number_option("learning_rate", 1e-3, 1e-12, 10, "Adam's step size (scikit-learn's learning_rate_init)"),
+                number_option("beta1", 0.9, 0, 0.999999999, "Adam's decay of the gradient's mean"),
+                number_option("beta2", 0.999, 0, 0.999999999, "Adam's decay of the gradient's second moment"),
+                number_option("epsilon", 1e-8, 1e-30, 1, "Adam's guard against division by zero"),
+                integer_option("batch_size", 200, 1, 1e7, "rows per mini-batch (at most the rows there are)"),
+                integer_option("epochs", 200, 1, 1e6, "most passes over the rows (scikit-learn's max_iter)"),
+                number_option("l2", 1e-4, 0, 1e9,
+                              "L2 penalty on the weights, (l2 / 2) |W|^2 / batch rows: scikit-learn's alpha"),
+                boolean_option("early_stopping", false,
+                               "hold out validation_fraction of the rows and stop when their log loss stops improving"),
+                number_option("validation_fraction", 0.1, 1e-6, 0.99, "rows held out (per class) for early_stopping"),
+                integer_option("n_iter_no_change", 10, 1, 1e6, "epochs without an improvement of tol before stopping"),
+                number_option("tol", 1e-4, 0, 1e9, "the improvement of the loss an epoch must make to count"),
+                boolean_option(
+                    "standardize", true,
+                    "scale each feature to mean 0 and variance 1 over the training rows (kept in the model)"),
+            },
+            "seed of the weights, the shuffles, the validation split and the down-sampling"),
         check_options,
     };
     return schema;
@@ -77,7 +68,7 @@ const OptionSchema& mlp_option_schema() {
 
 const ModelKind& mlp_kind() {
     static const ModelKind kind{
-        {MlpModel::kKind, "mlp_fit", &mlp_option_schema(), {label_column(), features_column()}}, fit, read};
+        {MlpModel::kKind, "mlp_fit", &mlp_option_schema(), labeled_columns()}, fit, read_model_as<MlpModel>};
     return kind;
 }
 
@@ -128,9 +119,7 @@ std::string MlpModel::metadata_json() const {
         w.boolean(summary.stopped_early);
         if (!summary.validation_loss.empty()) {
             w.key("validation_loss");
-            w.begin_array();
-            for (double l : summary.validation_loss) w.number(l);
-            w.end_array();
+            w.numbers(summary.validation_loss);
             w.key("best_validation_loss");
             w.number(summary.best_validation_loss);
         }
@@ -168,10 +157,7 @@ Eigen::VectorXd read_doubles(ByteReader& r, std::size_t expected, const char* wh
 
 MlpModel MlpModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
-    auto version = r.pod<std::uint32_t>("payload version");
-    if (version == 0 || version > kPayloadVersion)
-        fail(ErrorKind::InvalidInput, "mlp model payload version " + std::to_string(version) + " is not supported",
-             "upgrade the recsys extension to read models written by a newer version");
+    read_payload_version(r, "mlp", kPayloadVersion);
     MlpModel m;
     const auto features = r.pod<std::uint64_t>("features");
     if (features > (std::uint64_t(1) << 32)) fail(ErrorKind::Corrupted, "model is inconsistent: feature count");
@@ -182,7 +168,8 @@ MlpModel MlpModel::read(const Envelope& env) {
     m.options = read_options(r, mlp_option_schema());
     // The count is checked before the network is allocated from the sizes.
     std::vector<std::size_t> sizes = mlp_layer_sizes(features, m.options.integers("hidden_layers"));
-    if (params.size() != mlp_parameter_count(sizes)) fail(ErrorKind::Corrupted, "model is inconsistent: parameter count");
+    if (params.size() != mlp_parameter_count(sizes))
+        fail(ErrorKind::Corrupted, "model is inconsistent: parameter count");
     m.network = MlpNetwork<float>(std::move(sizes));
     m.network.params = Eigen::Map<MlpVector<float>>(params.data(), m.network.params.size());
     if (!m.mean.allFinite() || !m.scale.allFinite() || (m.scale.array() <= 0).any())

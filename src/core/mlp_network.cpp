@@ -51,8 +51,10 @@ void mlp_forward(const MlpNetwork<T>& net, const typename MlpNetwork<T>::Input& 
     const std::size_t layers = net.layers();
     for (std::size_t l = 0; l < layers; ++l) {
         auto z = ws.activations[l].leftCols(b);
-        if (l == 0) z.noalias() = net.weights(0, net.params) * x;
-        else z.noalias() = net.weights(l, net.params) * ws.activations[l - 1].leftCols(b);
+        if (l == 0)
+            z.noalias() = net.weights(0, net.params) * x;
+        else
+            z.noalias() = net.weights(l, net.params) * ws.activations[l - 1].leftCols(b);
         z.colwise() += net.bias(l, net.params);
         if (l + 1 < layers) z = z.cwiseMax(T(0));  // ReLU; the output stays a score
     }
@@ -89,8 +91,10 @@ double mlp_loss_gradient(const MlpNetwork<T>& net, const typename MlpNetwork<T>:
         const auto W = net.weights(l, net.params);
         const auto delta = ws.deltas[l].leftCols(b);
         auto gW = net.weights(l, gradient);
-        if (l == 0) gW.noalias() = delta * x.transpose();
-        else gW.noalias() = delta * ws.activations[l - 1].leftCols(b).transpose();
+        if (l == 0)
+            gW.noalias() = delta * x.transpose();
+        else
+            gW.noalias() = delta * ws.activations[l - 1].leftCols(b).transpose();
         gW += penalty * W;
         net.bias(l, gradient).noalias() = delta.rowwise().sum();
         squares += static_cast<double>(W.squaredNorm());
@@ -103,14 +107,14 @@ double mlp_loss_gradient(const MlpNetwork<T>& net, const typename MlpNetwork<T>:
     return loss + 0.5 * l2 * squares / static_cast<double>(b);
 }
 
-#define RECSYS_MLP_INSTANTIATE(T)                                                                                  \
-    template struct MlpNetwork<T>;                                                                                 \
-    template struct MlpWorkspace<T>;                                                                               \
-    template void mlp_forward(const MlpNetwork<T>&, const typename MlpNetwork<T>::Input&, MlpWorkspace<T>&);       \
-    template double mlp_loss_sum(const MlpNetwork<T>&, const typename MlpNetwork<T>::Input&, const T*, const T*,  \
-                                 MlpWorkspace<T>&);                                                                \
-    template double mlp_loss_gradient(const MlpNetwork<T>&, const typename MlpNetwork<T>::Input&, const T*,       \
-                                      const T*, double, MlpWorkspace<T>&, MlpVector<T>&);
+#define RECSYS_MLP_INSTANTIATE(T)                                                                                     \
+    template struct MlpNetwork<T>;                                                                                    \
+    template struct MlpWorkspace<T>;                                                                                  \
+    template void mlp_forward(const MlpNetwork<T>&, const typename MlpNetwork<T>::Input&, MlpWorkspace<T>&);          \
+    template double mlp_loss_sum(const MlpNetwork<T>&, const typename MlpNetwork<T>::Input&, const T*, const T*,      \
+                                 MlpWorkspace<T>&);                                                                   \
+    template double mlp_loss_gradient(const MlpNetwork<T>&, const typename MlpNetwork<T>::Input&, const T*, const T*, \
+                                      double, MlpWorkspace<T>&, MlpVector<T>&);
 RECSYS_MLP_INSTANTIATE(float)
 RECSYS_MLP_INSTANTIATE(double)
 

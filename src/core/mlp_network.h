@@ -59,7 +59,9 @@ struct MlpNetwork {
     Eigen::Map<const MlpVector<T>> bias(std::size_t l, const MlpVector<T>& of) const {
         return {of.data() + bias_offset(l), rows(l)};
     }
-    Eigen::Map<MlpVector<T>> bias(std::size_t l, MlpVector<T>& of) const { return {of.data() + bias_offset(l), rows(l)}; }
+    Eigen::Map<MlpVector<T>> bias(std::size_t l, MlpVector<T>& of) const {
+        return {of.data() + bias_offset(l), rows(l)};
+    }
 
 private:
     Eigen::Index rows(std::size_t l) const { return static_cast<Eigen::Index>(sizes[l + 1]); }

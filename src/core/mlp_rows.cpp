@@ -18,8 +18,8 @@ constexpr std::size_t kChunkRows = 4096;
 // sklearn's train_test_split(stratify=y): ceil(fraction * n_class) rows of
 // each class, drawn by the seed, go to validation. Both parts keep the rows'
 // order. Returns the training rows followed by the validation rows.
-std::vector<std::size_t> split(const std::vector<std::size_t>& used, const bool* y, double fraction,
-                               std::uint64_t seed, std::size_t& train) {
+std::vector<std::size_t> split(const std::vector<std::size_t>& used, const bool* y, double fraction, std::uint64_t seed,
+                               std::size_t& train) {
     std::vector<std::size_t> classes[2];
     for (std::size_t i : used) classes[y[i] ? 1 : 0].push_back(i);
     SplitMix rng(seed, kMlpSplit);
@@ -112,7 +112,8 @@ MlpRows prepare_mlp_rows(const MlpData& data, const Options& options, int thread
     parallel_for(n, kChunkRows, threads, stop, [&](std::size_t begin, std::size_t end, int) {
         for (std::size_t k = begin; k < end; ++k) {
             const std::size_t i = order[k];
-            mlp_standardize(data.x + i * data.p, rows.mean, rows.scale, rows.x.col(static_cast<Eigen::Index>(k)).data());
+            mlp_standardize(data.x + i * data.p, rows.mean, rows.scale,
+                            rows.x.col(static_cast<Eigen::Index>(k)).data());
             rows.y[k] = data.y[i] ? 1.0f : 0.0f;
             rows.w[k] = static_cast<float>(data.y[i] ? cw.positive : cw.negative);
         }

@@ -22,8 +22,8 @@ struct MlpRows {
     MlpMatrix<float> x;       // p x count: training columns [0, train), then the validation ones
     std::vector<float> y, w;  // labels (0 or 1) and class weights
     std::size_t train = 0;
-    std::uint64_t positives = 0;   // among all count rows
-    Eigen::VectorXd mean, scale;   // of the training rows (0 and 1 without standardize)
+    std::uint64_t positives = 0;  // among all count rows
+    Eigen::VectorXd mean, scale;  // of the training rows (0 and 1 without standardize)
     std::size_t count() const { return y.size(); }
 };
 

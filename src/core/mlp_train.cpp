@@ -54,8 +54,8 @@ struct Adam {
         const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
         m.array() = b1 * m.array() + (1 - b1) * gradient.array();
         v.array() = b2 * v.array() + (1 - b2) * gradient.array().square();
-        const auto lr = static_cast<float>(learning_rate * std::sqrt(1 - std::pow(beta2, t)) /
-                                           (1 - std::pow(beta1, t)));
+        const auto lr =
+            static_cast<float>(learning_rate * std::sqrt(1 - std::pow(beta2, t)) / (1 - std::pow(beta1, t)));
         params.array() -= lr * m.array() / (v.array().sqrt() + epsilon);
     }
 };
@@ -86,8 +86,9 @@ double validation_loss(const MlpNetwork<float>& net, const MlpRows& rows, std::v
     parallel_for(sums.size(), 1, threads, stop, [&](std::size_t begin, std::size_t end, int worker) {
         for (std::size_t c = begin; c < end; ++c) {
             const std::size_t from = first + c * kChunkRows, count = std::min(kChunkRows, n - c * kChunkRows);
-            sums[c] = mlp_loss_sum(net, rows.x.middleCols(static_cast<Eigen::Index>(from), static_cast<Eigen::Index>(count)),
-                                   rows.y.data() + from, rows.w.data() + from, spaces[static_cast<std::size_t>(worker)]);
+            sums[c] =
+                mlp_loss_sum(net, rows.x.middleCols(static_cast<Eigen::Index>(from), static_cast<Eigen::Index>(count)),
+                             rows.y.data() + from, rows.w.data() + from, spaces[static_cast<std::size_t>(worker)]);
         }
     });
     double total = 0;
@@ -99,10 +100,9 @@ double validation_loss(const MlpNetwork<float>& net, const MlpRows& rows, std::v
 
 MlpModel train_mlp(const MlpData& data, const Options& options, TrainContext& ctx, TrainingSummary base) {
     const auto started = Clock::now();
-    MemoryBudget unlimited;
-    MemoryBudget& budget = ctx.budget ? *ctx.budget : unlimited;
-    StopToken never;
-    StopToken& stop = ctx.stop ? *ctx.stop : never;
+    ContextResources resources(ctx);
+    MemoryBudget& budget = resources.budget;
+    StopToken& stop = resources.stop;
     const int threads = std::max(ctx.threads, 1);
     const auto seed = static_cast<std::uint64_t>(options.integer("seed"));
     const bool early_stopping = options.boolean("early_stopping");
@@ -124,7 +124,8 @@ MlpModel train_mlp(const MlpData& data, const Options& options, TrainContext& ct
     // The network, its gradient, Adam's two moments and the best epoch's
     // copy; the shuffled order; the batch and the workspaces of the passes.
     const std::vector<std::size_t> sizes = mlp_layer_sizes(data.p, options.integers("hidden_layers"));
-    const std::size_t batch = std::min<std::size_t>(static_cast<std::size_t>(options.integer("batch_size")), rows.train);
+    const std::size_t batch =
+        std::min<std::size_t>(static_cast<std::size_t>(options.integer("batch_size")), rows.train);
     std::size_t units = 0;
     for (std::size_t l = 1; l < sizes.size(); ++l) units += sizes[l];
     const std::size_t spaces_count = early_stopping ? static_cast<std::size_t>(threads) : 0;
@@ -136,8 +137,11 @@ MlpModel train_mlp(const MlpData& data, const Options& options, TrainContext& ct
     MlpNetwork<float>& net = model.network;
     initialize(net, seed);
 
-    Adam adam{options.number("learning_rate"), options.number("beta1"), options.number("beta2"),
-              static_cast<float>(options.number("epsilon")), MlpVector<float>::Zero(net.params.size()),
+    Adam adam{options.number("learning_rate"),
+              options.number("beta1"),
+              options.number("beta2"),
+              static_cast<float>(options.number("epsilon")),
+              MlpVector<float>::Zero(net.params.size()),
               MlpVector<float>::Zero(net.params.size())};
     Stopping stopping{options.number("tol"), options.integer("n_iter_no_change")};
     MlpVector<float> gradient(net.params.size()), best = net.params;
