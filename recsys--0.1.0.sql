@@ -111,6 +111,22 @@ CREATE AGGREGATE recsys.linreg_fit(y float8, features float8[]) (
     DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
+-- The fully connected ranker: mlp_fit(label, features [, options])
+CREATE FUNCTION recsys.mlp_collect(internal, bool, float8[], jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_mlp_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.mlp_collect(internal, bool, float8[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_mlp_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE recsys.mlp_fit(label bool, features float8[], options jsonb) (
+    SFUNC = recsys.mlp_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.mlp_fit(label bool, features float8[]) (
+    SFUNC = recsys.mlp_collect, STYPE = internal, SSPACE = 67108864,
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
+);
+
 -- ---------------------------------------------------------------- classification metrics
 -- Aggregates over (score or prediction, label) rows: they compose with any
 -- query and GROUP BY (model version, day, country). A NULL in a row leaves the
@@ -162,7 +178,7 @@ CREATE FUNCTION recsys.calibration_curve(p float8[], labels bool[], bins int DEF
 
 -- ---------------------------------------------------------------- scoring
 -- The model's prediction for one feature vector: a probability for
--- classifiers (logreg), a value for regressions. NULL features give NULL.
+-- classifiers (logreg, mlp), a value for regressions. NULL features give NULL.
 CREATE FUNCTION recsys.predict(model bytea, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, features float8[]) RETURNS float8

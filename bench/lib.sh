@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# bench/lib.sh -- helpers shared by bench/run.sh and bench/movielens.sh. Source it.
+# bench/lib.sh -- helpers shared by bench/run.sh and the scripts it runs. Source it.
 #
 #   bench_server_start      use the server named by PGHOST / PGDATABASE (with PGPORT, PGUSER...)
 #                           if either is set, else start a throwaway cluster under /tmp with
@@ -9,11 +9,55 @@
 #   bench_ml_file           prints the path of MovieLens 100K's u.data, or fails with a message
 #   bench_ml_load           loads u.data into table ml(user_id, item_id, rating, ts) once
 #   bench_psql ...          psql -X -v ON_ERROR_STOP=1 (no ~/.psqlrc, stop at the first error)
+#   bench_peer_env          prints the environment a Python peer (numpy on OpenBLAS) runs with:
+#                           `env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=<this CPU's kernel>`,
+#                           as ../shared/ANCHORS.md advises for a fair peer
+#   bench_peer_check MOD..  fails, saying what to install, unless /usr/bin/python3 imports MOD..
+#   bench_json_field J KEY  prints member KEY of the JSON object text J (a string as it is, else as JSON)
+#   bench_timed_fits N FIT  prints SQL that runs the query FIT (`SELECT recsys.<kind>_fit(...) FROM
+#                           ...`, one model) N times, keeping each run's whole statement time, the
+#                           training's own time (model_info) and the model in a temporary table
+#                           runs(statement_ms, fit_ms, model)
 
 BENCH_ROOT=${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 RECSYS_DATA=${RECSYS_DATA:-/work/shared/data}
 
 bench_psql() { psql -X -v ON_ERROR_STOP=1 "$@"; }
+
+bench_peer_env() {
+    local core=Haswell
+    grep -qw avx512f /proc/cpuinfo && core=SkylakeX
+    printf 'env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=%s' "$core"
+}
+
+bench_peer_check() {
+    local m
+    for m in "$@"; do
+        /usr/bin/python3 -c "import $m" 2>/dev/null && continue
+        echo "/usr/bin/python3 cannot import $m (apt-get install python3-sklearn python3-statsmodels libopenblas0-pthread)"
+        return 1
+    done
+}
+
+bench_json_field() {
+    /usr/bin/python3 -c 'import json, sys; v = json.loads(sys.argv[1])[sys.argv[2]]; print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2"
+}
+
+bench_timed_fits() {
+    cat <<SQL
+CREATE TEMP TABLE runs (statement_ms float8, fit_ms float8, model bytea);
+DO \$\$
+DECLARE started timestamptz; m bytea;
+BEGIN
+  FOR run IN 1..$1 LOOP
+    started := clock_timestamp();
+    $2 INTO m;
+    INSERT INTO runs VALUES (1000 * extract(epoch FROM clock_timestamp() - started),
+                             1000 * (recsys.model_info(m)->'metadata'->'training'->>'seconds')::float8, m);
+  END LOOP;
+END \$\$;
+SQL
+}
 
 bench_machine() {
     local model cores mem

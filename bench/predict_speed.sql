@@ -4,13 +4,7 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
-DROP TABLE IF EXISTS bench_impressions;
-SELECT setseed(0.5);
-CREATE TABLE bench_impressions AS
-SELECT g AS id, random() < 0.02 + 0.05 * (g % 7 = 0)::int AS watched,
-       (SELECT array_agg(random() * 2 - 1) FROM generate_series(1, 50) WHERE g > 0) AS features
-FROM generate_series(1, 1000000) g;
-VACUUM ANALYZE bench_impressions;
+\ir impressions.sql
 SELECT recsys.save_model('bench_ranker', recsys.logreg_fit(watched, features, '{"negative_sample_rate": 0.1}'))
 FROM bench_impressions;
 CREATE TEMP TABLE timings (what text, ms float8);

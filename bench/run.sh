@@ -9,14 +9,22 @@
 #            and numpy/OpenBLAS for reference when /usr/bin/python3 has numpy
 #   latency  recsys.recommend(name, user, 100) round trips from a libpq client, 1 and 8 clients
 #            (build-bench/serve_latency), on the model of bench/serving_setup.sql
+#   twostage the two-stage recommendation: 500 candidates of that model ranked by a ranker, the
+#            top 100, from a libpq client (build-bench/serve_latency --query), as the README's
+#            plain query and as a SQL function, on the tables of bench/two_stage_setup.sql;
+#            RECSYS_BENCH_RANKER (default bench_two_stage_ranker, logreg) names the ranker
 #   speed    als_fit: aggregation time and seconds per ALS iteration at 64 factors with
 #            recsys.threads = 1 and 2 (bench/train_speed.sql) on MovieLens 100K and on generated
 #            data of 1M and 10M interactions
 #   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
-#   logreg   logreg_fit against scikit-learn's LogisticRegression(C=1) on UCI Bank Marketing: test
-#            log loss and fit time of both (bench/logreg_bank.sh)
+#   logreg   logreg_fit against scikit-learn's LogisticRegression(C=1) on UCI Bank Marketing and
+#            UCI Adult: test log loss and fit time of both (bench/logreg_sklearn.sh bank|adult)
 #   predict  recsys.predict over 1M rows x 50 features next to reading the rows, and logreg_fit's
 #            throughput on them (bench/predict_speed.sql)
+#   ols      linreg_fit against statsmodels OLS on Kaggle House Prices: coefficients, standard
+#            errors and statistics of both, fit time of both (bench/ols_statsmodels.sh)
+#   mlp      mlp_fit against scikit-learn's MLPClassifier, the same network: test AUC and seconds
+#            per epoch on UCI Bank Marketing, rows/s on 1M generated rows (bench/mlp_sklearn.sh)
 #   cancel   how long an als_fit statement takes to end after pg_cancel_backend, cancelled at
 #            several moments of a training on 1M interactions (bench/cancel_latency.sql)
 #
@@ -44,13 +52,13 @@ usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}
 parts=()
 for a in "$@"; do
     case "$a" in
-        all) parts+=(peak latency speed quality cancel logreg predict) ;;
-        peak | latency | speed | quality | cancel | logreg | predict) parts+=("$a") ;;
+        all) parts+=(peak latency twostage speed quality cancel logreg predict ols mlp) ;;
+        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, speed, quality, cancel, logreg, predict, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, predict, ols, mlp, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency speed quality cancel logreg predict)
+((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -165,6 +173,61 @@ part_latency() {
     done
 }
 
+# The two-stage query (README "Two-stage recommendation") on bench_serving's catalogue: made by
+# bench/serving_setup.sql and bench/two_stage_setup.sql when missing (or RECSYS_BENCH_REBUILD=1).
+part_twostage() {
+    local calls=${RECSYS_BENCH_CALLS:-2000} ranker=${RECSYS_BENCH_RANKER:-bench_two_stage_ranker} have out form sql label
+    bench_header "twostage: 500 candidates of bench_serving ranked by '$ranker', the top 100, from a libpq client" \
+        "$CMD  (build-bench/serve_latency --model bench_serving --calls $calls --clients 1 --query SQL)"
+    have=$(bench_psql -Atc "SELECT count(*) FROM recsys.models WHERE name = 'bench_serving' AND to_regclass('bench_views') IS NOT NULL")
+    if [[ "$have" == 0 || "${RECSYS_BENCH_REBUILD:-0}" == 1 ]]; then
+        echo "creating the candidate model: psql -f bench/serving_setup.sql"
+        bench_psql -q -f bench/serving_setup.sql
+        have=0
+    else
+        have=$(bench_psql -Atc "SELECT count(*) FROM recsys.models WHERE name = 'bench_two_stage_ranker'
+                                AND to_regclass('bench_user_features') IS NOT NULL
+                                AND to_regprocedure('bench_recommend_ranked(bigint, int, text, int)') IS NOT NULL")
+    fi
+    if [[ "$have" == 0 ]]; then
+        echo "creating the features and the ranker: psql -f bench/two_stage_setup.sql"
+        local t0=$SECONDS
+        bench_psql -q -f bench/two_stage_setup.sql
+        echo "two_stage_setup.sql took $((SECONDS - t0)) s"
+    else
+        echo "features and ranker exist (RECSYS_BENCH_REBUILD=1 to regenerate them)"
+    fi
+    bench_psql -P footer=off -c "SELECT name, kind, id, created_at::timestamp(0),
+               recsys.model_info(model)->'metadata'->'dimensions' AS dimensions
+        FROM recsys.models m WHERE name IN ('bench_serving', '$ranker')
+         AND id = (SELECT id FROM recsys.models n WHERE n.name = m.name ORDER BY created_at DESC, id DESC LIMIT 1)
+        ORDER BY name"
+    # recommend: the candidate stage alone (top 100, no features, no ranker) at the same moment, the
+    # yardstick for what the second stage adds on a machine that others share
+    for form in recommend query function; do
+        if [[ $form == recommend ]]; then
+            sql="SELECT item_id, score, rank FROM recsys.recommend('bench_serving', \$1, 100)"
+        elif [[ $form == query ]]; then
+            sql="SELECT c.item_id AS video_id,
+       recsys.predict('$ranker', bench_ranker_features((uf.category_share ->> v.category)::float8, v.duration_s,
+                      v.uploaded_at, vs.views, c.score, c.rank, now())) AS p_watch
+FROM recsys.recommend('bench_serving', \$1, 500) c
+JOIN bench_videos v ON v.video_id = c.item_id
+LEFT JOIN bench_video_stats vs ON vs.video_id = c.item_id
+LEFT JOIN bench_user_features uf ON uf.user_id = \$1
+ORDER BY p_watch DESC, c.rank
+LIMIT 100"
+        else
+            sql="SELECT video_id, p_watch, rank FROM bench_recommend_ranked(\$1, 100, '$ranker', 500)"
+        fi
+        out=$("$BUILD/serve_latency" --model bench_serving --calls "$calls" --clients 1 --query "$sql")
+        printf '%s\n' "$out"
+        label="twostage $form"
+        [[ $form == recommend ]] || label+=" ranker=$ranker"
+        sed -n "s/^RESULT /$label /p" <<<"$out" >>"$SUMMARY"
+    done
+}
+
 # Reads train_speed.sql output: "RUN label" lines, the per-iteration NOTICEs and the SPEED lines;
 # prints the steady per-iteration time, (t_last - t_first) / (n - 1) from the NOTICEs, and its GFLOP/s.
 speed_steady() {
@@ -251,10 +314,17 @@ part_cancel() {
 }
 
 part_logreg() {
-    local out
-    out=$(bash bench/logreg_bank.sh 2>&1) || { printf '%s\n' "$out"; return 1; }
+    local dataset
+    for dataset in bank adult; do part_peer LOGREG bench/logreg_sklearn.sh "$dataset" || return 1; done
+}
+
+# A side-by-side script of bench/ (its own header; its lines starting with TAG go to the summary).
+part_peer() {
+    local tag=$1 out
+    shift
+    out=$(bash "$@" 2>&1) || { printf '%s\n' "$out"; return 1; }
     printf '%s\n' "$out"
-    sed -n 's/^LOGREG /logreg /p' <<<"$out" >>"$SUMMARY"
+    sed -n "s/^$tag /${tag,,} /p" <<<"$out" >>"$SUMMARY"
 }
 
 part_predict() {
@@ -269,10 +339,10 @@ part_predict() {
 echo "bench/run.sh: parts ${parts[*]}; log $LOG"
 targets=()
 want peak && targets+=(gemm_peak_bench)
-want latency && targets+=(serve_latency)
+{ want latency || want twostage; } && targets+=(serve_latency)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
-if want latency || want speed || want quality || want cancel || want logreg || want predict; then
+if want latency || want twostage || want speed || want quality || want cancel || want logreg || want predict || want ols || want mlp; then
     ensure_extension
     say "server"
     bench_server_start
@@ -280,11 +350,14 @@ fi
 
 want peak && part_peak
 want latency && part_latency
+want twostage && part_twostage
 want speed && part_speed
 want quality && part_quality
 want cancel && part_cancel
 want logreg && part_logreg
 want predict && part_predict
+want ols && part_peer OLS bench/ols_statsmodels.sh
+want mlp && part_peer MLP bench/mlp_sklearn.sh
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
 # all-cores ALS runs of each generated set: best and median of the runs.

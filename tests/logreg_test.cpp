@@ -19,30 +19,7 @@ namespace {
 
 using namespace recsys::test;
 
-struct Data {
-    std::vector<char> y;  // bool storage the training reads as bool
-    std::vector<double> x;
-    std::size_t n, p;
-    LogregData view() const { return {reinterpret_cast<const bool*>(y.data()), x.data(), n, p}; }
-};
-
-// n rows, p features; the label depends on the first `informative` features.
-Data generated(std::size_t n, std::size_t p, std::size_t informative, double intercept, std::uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<double> normal(0, 1);
-    std::uniform_real_distribution<double> uniform(0, 1);
-    Data d{{}, {}, n, p};
-    for (std::size_t i = 0; i < n; ++i) {
-        double z = intercept;
-        for (std::size_t j = 0; j < p; ++j) {
-            double v = normal(rng);
-            d.x.push_back(v);
-            if (j < informative) z += (j % 2 ? -1.0 : 1.5) * v;
-        }
-        d.y.push_back(uniform(rng) < 1 / (1 + std::exp(-z)));
-    }
-    return d;
-}
+using Data = LabeledData;
 
 Options logreg_options(const std::vector<OptionArg>& members) {
     return parse_options(options_json(members), logreg_option_schema());
@@ -73,7 +50,7 @@ Eigen::VectorXd gradient(const Data& d, const LogregModel& m, double l2) {
 }
 
 TEST(Logreg, NewtonReachesTheOptimum) {
-    Data d = generated(5000, 6, 4, -0.5, 1);
+    Data d = logistic_rows(5000, 6, 4, -0.5, 1);
     LogregModel m = train(d, {num("l2", 1e-3)});
     EXPECT_EQ(m.summary.solver, "newton");
     EXPECT_TRUE(m.summary.converged);
@@ -86,7 +63,7 @@ TEST(Logreg, NewtonReachesTheOptimum) {
 }
 
 TEST(Logreg, LbfgsAndNewtonFindTheSameOptimum) {
-    Data d = generated(3000, 8, 5, 0.3, 2);
+    Data d = logistic_rows(3000, 8, 5, 0.3, 2);
     LogregModel newton = train(d, {num("l2", 1e-2), {"solver", "\"newton\""}});
     LogregModel lbfgs = train(d, {num("l2", 1e-2), {"solver", "\"lbfgs\""}});
     EXPECT_EQ(lbfgs.summary.solver, "lbfgs");
@@ -97,7 +74,7 @@ TEST(Logreg, LbfgsAndNewtonFindTheSameOptimum) {
 }
 
 TEST(Logreg, L1GivesExactZerosThatSatisfyTheSubgradientConditions) {
-    Data d = generated(4000, 10, 3, 0.0, 3);
+    Data d = logistic_rows(4000, 10, 3, 0.0, 3);
     const double l1 = 0.02;
     LogregModel m = train(d, {num("l1", l1)});
     EXPECT_EQ(m.summary.solver, "owlqn");
@@ -117,7 +94,7 @@ TEST(Logreg, L1GivesExactZerosThatSatisfyTheSubgradientConditions) {
 }
 
 TEST(Logreg, DownSampledNegativesAreCorrectedBackToTheBaseRate) {
-    Data d = generated(40000, 4, 2, -3.5, 4);  // about 5 % positives
+    Data d = logistic_rows(40000, 4, 2, -3.5, 4);  // about 5 % positives
     double base = 0;
     for (char y : d.y) base += y;
     base /= d.n;
@@ -143,7 +120,7 @@ TEST(Logreg, DownSampledNegativesAreCorrectedBackToTheBaseRate) {
 }
 
 TEST(Logreg, ThreadCountDoesNotChangeTheModel) {
-    Data d = generated(9000, 5, 3, 0.2, 5);  // several blocks of 2048 rows
+    Data d = logistic_rows(9000, 5, 3, 0.2, 5);  // several blocks of 2048 rows
     for (const char* solver : {"\"newton\"", "\"lbfgs\""}) {
         LogregModel one = train(d, {{"solver", solver}}, 1);
         for (int threads : {2, 3}) {
@@ -156,21 +133,21 @@ TEST(Logreg, ThreadCountDoesNotChangeTheModel) {
 }
 
 TEST(Logreg, BalancedClassWeightsMoveTheInterceptTowardEvenOdds) {
-    Data d = generated(8000, 3, 2, -3.0, 6);
+    Data d = logistic_rows(8000, 3, 2, -3.0, 6);
     LogregModel plain = train(d, {});
     LogregModel balanced = train(d, {{"class_weight", "\"balanced\""}});
     EXPECT_GT(balanced.intercept, plain.intercept + 1.0);
 }
 
 TEST(Logreg, WithoutInterceptTheInterceptStaysZero) {
-    Data d = generated(2000, 3, 2, 1.0, 7);
+    Data d = logistic_rows(2000, 3, 2, 1.0, 7);
     LogregModel m = train(d, {flag("fit_intercept", false)});
     EXPECT_EQ(m.intercept, 0);
     EXPECT_TRUE(m.summary.converged);
 }
 
 TEST(Logreg, PayloadRoundTripIsExact) {
-    Data d = generated(1000, 4, 2, 0.0, 8);
+    Data d = logistic_rows(1000, 4, 2, 0.0, 8);
     LogregModel m = train(d, {num("l2", 0.01), num("negative_sample_rate", 0.5)});
     std::vector<unsigned char> bytes = to_bytes(m);
     std::shared_ptr<const Model> back = load_model(bytes.data(), bytes.size());
@@ -183,7 +160,7 @@ TEST(Logreg, PayloadRoundTripIsExact) {
 }
 
 TEST(Logreg, CancelStopsTraining) {
-    Data d = generated(20000, 20, 5, 0.0, 9);
+    Data d = logistic_rows(20000, 20, 5, 0.0, 9);
     MemoryBudget unlimited;
     StopToken stop([] { return true; });
     TrainContext ctx{2, &unlimited, &stop, nullptr};

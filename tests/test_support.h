@@ -1,10 +1,11 @@
-// Helpers shared by the test files: option builders, interaction rows,
+// Helpers shared by the test files: option builders, interaction rows, labeled rows,
 // a one-call ALS training and a catcher for the recsys::Error a call must throw.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
 #include <random>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "als.h"
+#include "binary_labels.h"
 #include "json.h"
 #include "error.h"
 
@@ -74,6 +76,34 @@ struct Rows {
         return permuted(perm);
     }
 };
+
+// (label, features) rows of the binary classifiers, held as the training reads them.
+struct LabeledData {
+    std::vector<char> y;  // bool storage the training reads as bool
+    std::vector<double> x;
+    std::size_t n, p;
+    LabeledRows view() const { return {reinterpret_cast<const bool*>(y.data()), x.data(), n, p}; }
+    const double* row(std::size_t i) const { return &x[i * p]; }
+};
+
+// n rows of p standard normal features; the label is drawn with probability
+// sigmoid(intercept + 1.5 x0 - x1 + 1.5 x2 - ...) over the first `informative`.
+inline LabeledData logistic_rows(std::size_t n, std::size_t p, std::size_t informative, double intercept, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> normal(0, 1);
+    std::uniform_real_distribution<double> uniform(0, 1);
+    LabeledData d{{}, {}, n, p};
+    for (std::size_t i = 0; i < n; ++i) {
+        double z = intercept;
+        for (std::size_t j = 0; j < p; ++j) {
+            double v = normal(rng);
+            d.x.push_back(v);
+            if (j < informative) z += (j % 2 ? -1.0 : 1.5) * v;
+        }
+        d.y.push_back(uniform(rng) < 1 / (1 + std::exp(-z)));
+    }
+    return d;
+}
 
 // ---------------------------------------------------------------- training
 

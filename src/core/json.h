@@ -26,6 +26,13 @@ public:
     void integer(long long v) { value(std::to_string(v)); }
     void boolean(bool v) { value(v ? "true" : "false"); }
     void string(const std::string& s);
+    // An array of numbers (a loss history).
+    template <class Numbers>
+    void numbers(const Numbers& values) {
+        begin_array();
+        for (double v : values) number(v);
+        end_array();
+    }
     // Inserts already-valid JSON text as a value.
     void raw(const std::string& json) { value(json); }
     const std::string& str() const { return out_; }

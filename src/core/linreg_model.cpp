@@ -16,26 +16,13 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    TrainingSummary summary;
-    summary.rows = static_cast<std::uint64_t>(rows.summary[0]) + rows.skipped;
-    summary.skipped_rows = rows.skipped;
-    return std::make_unique<LinregModel>(fit_linreg(rows.summary, rows.columns[1].width, options, ctx, summary));
-}
-
-std::shared_ptr<const Model> read(const Envelope& envelope) {
-    return std::make_shared<LinregModel>(LinregModel::read(envelope));
+    return std::make_unique<LinregModel>(
+        fit_linreg(rows.summary, rows.columns[1].width, options, ctx, collected_summary(rows)));
 }
 
 ColumnSpec target_column() {
     ColumnSpec c{"y", ColumnType::Float64};
     c.on_null = NullRule::SkipRow;
-    return c;
-}
-
-ColumnSpec features_column() {
-    ColumnSpec c{"features", ColumnType::Float64Array};
-    c.on_null = NullRule::SkipRow;
-    c.hint = "impute or drop non-finite features first";
     return c;
 }
 
@@ -77,7 +64,7 @@ const ModelKind& linreg_kind() {
                                  {target_column(), features_column()},
                                  &linreg_summary()},
                                 fit,
-                                read};
+                                read_model_as<LinregModel>};
     return kind;
 }
 
@@ -123,10 +110,7 @@ void LinregModel::write_payload(ByteWriter& w) const {
 
 LinregModel LinregModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
-    auto version = r.pod<std::uint32_t>("payload version");
-    if (version == 0 || version > kPayloadVersion)
-        fail(ErrorKind::InvalidInput, "linreg model payload version " + std::to_string(version) + " is not supported",
-             "upgrade the recsys extension to read models written by a newer version");
+    read_payload_version(r, "linreg", kPayloadVersion);
     LinregModel m;
     auto features = r.pod<std::uint64_t>("features");
     m.intercept = r.pod<double>("intercept");

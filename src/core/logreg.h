@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 
+#include "binary_labels.h"
 #include "coefficients.h"
 #include "model.h"
 #include "model_format.h"
@@ -65,12 +66,7 @@ public:
     static LogregModel read(const Envelope& envelope);
 };
 
-// Rows of (label, features): x is n x p, row-major.
-struct LogregData {
-    const bool* y;
-    const double* x;
-    std::size_t n, p;
-};
+using LogregData = LabeledRows;
 
 LogregModel train_logreg(const LogregData& data, const Options& options, TrainContext& ctx,
                          TrainingSummary summary);

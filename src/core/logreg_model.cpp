@@ -7,6 +7,7 @@
 //   u64 used rows, u64 positives, string solver, i32 iterations, u8 converged, f64 gradient max
 #include <cmath>
 
+#include "binary_labels.h"
 #include "logreg.h"
 
 namespace recsys {
@@ -16,29 +17,8 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    TrainingSummary summary;
-    summary.rows = rows.count + rows.skipped;
-    summary.skipped_rows = rows.skipped;
     check_feature_names(options, rows.columns[1].width);
-    LogregData data{rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
-    return std::make_unique<LogregModel>(train_logreg(data, options, ctx, summary));
-}
-
-std::shared_ptr<const Model> read(const Envelope& envelope) {
-    return std::make_shared<LogregModel>(LogregModel::read(envelope));
-}
-
-ColumnSpec label_column() {
-    ColumnSpec c{"label", ColumnType::Bool};
-    c.on_null = NullRule::SkipRow;
-    return c;
-}
-
-ColumnSpec features_column() {
-    ColumnSpec c{"features", ColumnType::Float64Array};
-    c.on_null = NullRule::SkipRow;
-    c.hint = "impute or drop non-finite features first";
-    return c;
+    return std::make_unique<LogregModel>(train_logreg(labeled_rows(rows), options, ctx, collected_summary(rows)));
 }
 
 void check_options(const Options& o) {
@@ -53,22 +33,19 @@ void check_options(const Options& o) {
 const OptionSchema& logreg_option_schema() {
     static const OptionSchema schema = {
         "logreg_fit",
-        {
-            number_option("l2", 1e-4, 0, 1e9,
-                          "L2 penalty (l2 / 2) |beta|^2 on the mean log loss; scikit-learn's C is 1 / (l2 n)"),
-            number_option("l1", 0, 0, 1e9, "L1 penalty l1 |beta|_1 (with l2 > 0 too: elastic net)"),
-            boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
-            choice_option("solver", "auto", {"auto", "newton", "lbfgs", "owlqn"},
-                          "auto: owlqn with l1, newton up to 500 features, lbfgs beyond"),
-            number_option("tol", 1e-8, 0, 1, "stop when the largest gradient entry is below this"),
-            integer_option("max_iterations", 1000, 1, 100000, "most solver iterations"),
-            choice_option("class_weight", "none", {"none", "balanced"},
-                          "balanced: weigh each class by n / (2 n_class), as scikit-learn"),
-            number_option("negative_sample_rate", 1, 1e-9, 1,
-                          "keep each negative row with this probability; predictions are corrected back"),
-            integer_option("seed", 0, 0, 9007199254740991.0, "seed of the down-sampling of negatives"),
-            feature_names_option(),
-        },
+        with_sampling_options(
+            {
+                number_option("l2", 1e-4, 0, 1e9,
+                              "L2 penalty (l2 / 2) |beta|^2 on the mean log loss; scikit-learn's C is 1 / (l2 n)"),
+                number_option("l1", 0, 0, 1e9, "L1 penalty l1 |beta|_1 (with l2 > 0 too: elastic net)"),
+                boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
+                choice_option("solver", "auto", {"auto", "newton", "lbfgs", "owlqn"},
+                              "auto: owlqn with l1, newton up to 500 features, lbfgs beyond"),
+                number_option("tol", 1e-8, 0, 1, "stop when the largest gradient entry is below this"),
+                integer_option("max_iterations", 1000, 1, 100000, "most solver iterations"),
+                feature_names_option(),
+            },
+            "seed of the down-sampling of negatives"),
         check_options,
     };
     return schema;
@@ -76,7 +53,7 @@ const OptionSchema& logreg_option_schema() {
 
 const ModelKind& logreg_kind() {
     static const ModelKind kind{
-        {LogregModel::kKind, "logreg_fit", &logreg_option_schema(), {label_column(), features_column()}}, fit, read};
+        {LogregModel::kKind, "logreg_fit", &logreg_option_schema(), labeled_columns()}, fit, read_model_as<LogregModel>};
     return kind;
 }
 
@@ -89,10 +66,7 @@ std::vector<CoefficientRow> LogregModel::coefficient_table() const {
 }
 
 double LogregModel::predict(const double* x) const {
-    const double z = decision(x);
-    const double p = z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z));
-    if (negative_sample_rate >= 1) return p;
-    return p / (p + (1 - p) / negative_sample_rate);
+    return corrected_probability(sigmoid(decision(x)), negative_sample_rate);
 }
 
 std::string LogregModel::metadata_json() const {
@@ -135,10 +109,7 @@ void LogregModel::write_payload(ByteWriter& w) const {
 
 LogregModel LogregModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
-    auto version = r.pod<std::uint32_t>("payload version");
-    if (version == 0 || version > kPayloadVersion)
-        fail(ErrorKind::InvalidInput, "logreg model payload version " + std::to_string(version) + " is not supported",
-             "upgrade the recsys extension to read models written by a newer version");
+    read_payload_version(r, "logreg", kPayloadVersion);
     LogregModel m;
     auto features = r.pod<std::uint64_t>("features");
     m.intercept = r.pod<double>("intercept");

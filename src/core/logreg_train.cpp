@@ -9,6 +9,7 @@
 #include <exception>
 #include <vector>
 
+#include "binary_labels.h"
 #include "logreg.h"
 #include "parallel.h"
 
@@ -22,32 +23,6 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 // Rows per block of the sums: fixed, so that the sums (and the model) do not
 // depend on the thread count.
 constexpr std::size_t kBlockRows = 2048;
-
-std::uint64_t splitmix64(std::uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-// Whether down-sampling keeps a negative row: a hash of the seed and the
-// row's values, so the choice depends on neither row order nor threads.
-bool keep_negative(const double* x, std::size_t p, std::uint64_t seed, double rate) {
-    std::uint64_t h = splitmix64(seed);
-    for (std::size_t j = 0; j < p; ++j) {
-        std::uint64_t bits;
-        std::memcpy(&bits, x + j, sizeof bits);
-        h = splitmix64(h ^ bits);
-    }
-    return static_cast<double>(h >> 11) * 0x1.0p-53 < rate;
-}
-
-double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-double sigmoid(double z) {
-    if (z >= 0) return 1 / (1 + std::exp(-z));
-    double e = std::exp(z);
-    return e / (1 + e);
-}
 
 // Blocks evaluated in one round: as many as fit 32 MB of partial Hessians,
 // from 1 to 64. It depends on p only, never on the thread count.
@@ -279,10 +254,9 @@ Eigen::VectorXd quasi_newton(Run& run, Eigen::VectorXd theta) {
 LogregModel train_logreg(const LogregData& data, const Options& options, TrainContext& ctx,
                          TrainingSummary base) {
     const auto started = Clock::now();
-    MemoryBudget unlimited;
-    MemoryBudget& budget = ctx.budget ? *ctx.budget : unlimited;
-    StopToken never;
-    StopToken& stop = ctx.stop ? *ctx.stop : never;
+    ContextResources resources(ctx);
+    MemoryBudget& budget = resources.budget;
+    StopToken& stop = resources.stop;
 
     LogregModel model;
     model.options = options;
@@ -298,9 +272,7 @@ LogregModel train_logreg(const LogregData& data, const Options& options, TrainCo
     std::size_t n = data.n;
     if (model.negative_sample_rate < 1) {
         const auto seed = static_cast<std::uint64_t>(options.integer("seed"));
-        std::vector<std::size_t> rows;
-        for (std::size_t i = 0; i < data.n; ++i)
-            if (data.y[i] || keep_negative(data.x + i * p, p, seed, model.negative_sample_rate)) rows.push_back(i);
+        const std::vector<std::size_t> rows = kept_rows(data.y, data.x, data.n, p, seed, model.negative_sample_rate);
         budget.reserve(rows.size() * p * sizeof(double), "logreg_fit down-sampled rows");
         kept.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(p));
         for (std::size_t k = 0; k < rows.size(); ++k)
@@ -319,12 +291,9 @@ LogregModel train_logreg(const LogregData& data, const Options& options, TrainCo
     if (n == 0) fail(ErrorKind::InvalidParameter, "logreg_fit kept no rows", "raise negative_sample_rate");
 
     // Class weights: "balanced" weighs each class by n / (2 n_class), as scikit-learn does.
-    std::vector<double> weights(n, 1.0);
-    if (options.string("class_weight") == "balanced") {
-        const double pos = static_cast<double>(summary.positives), neg = static_cast<double>(n) - pos;
-        for (std::size_t i = 0; i < n; ++i)
-            weights[i] = labels[i] > 0 ? (pos > 0 ? n / (2 * pos) : 0) : (neg > 0 ? n / (2 * neg) : 0);
-    }
+    const ClassWeights cw = class_weights(options.string("class_weight"), n, summary.positives);
+    std::vector<double> weights(n);
+    for (std::size_t i = 0; i < n; ++i) weights[i] = labels[i] > 0 ? cw.positive : cw.negative;
     double total_weight = 0;
     for (double w : weights) total_weight += w;
 

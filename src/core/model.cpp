@@ -73,9 +73,7 @@ std::string training_summary_json(const TrainingSummary& summary, const std::fun
     w.integer(static_cast<long long>(summary.skipped_rows));
     if (extra) extra(w);
     w.key("loss");
-    w.begin_array();
-    for (double l : summary.loss) w.number(l);
-    w.end_array();
+    w.numbers(summary.loss);
     w.key("seconds");
     w.number(summary.seconds);
     w.key("threads");
@@ -111,6 +109,14 @@ TrainingSummary read_training_summary(ByteReader& r) {
     s.seconds = r.pod<double>("seconds");
     s.threads = r.pod<std::int32_t>("threads");
     return s;
+}
+
+std::uint32_t read_payload_version(ByteReader& r, const std::string& kind, std::uint32_t newest) {
+    auto version = r.pod<std::uint32_t>("payload version");
+    if (version == 0 || version > newest)
+        fail(ErrorKind::InvalidInput, kind + " model payload version " + std::to_string(version) + " is not supported",
+             "upgrade the recsys extension to read models written by a newer version");
+    return version;
 }
 
 void throw_wrong_kind(const std::string& actual, const std::string& expected) {

@@ -76,6 +76,10 @@ Options read_options(ByteReader& r, const OptionSchema& schema);
 void write_training_summary(ByteWriter& w, const TrainingSummary& summary);
 TrainingSummary read_training_summary(ByteReader& r);
 
+// Reads a payload's leading version: an InvalidInput error for 0 or one
+// newer than `newest` (a model from a newer recsys). `kind` names it ("logreg").
+std::uint32_t read_payload_version(ByteReader& r, const std::string& kind, std::uint32_t newest);
+
 [[noreturn]] void throw_wrong_kind(const std::string& actual, const std::string& expected);
 
 // The typed model, or an InvalidParameter error naming both kinds.

@@ -3,6 +3,7 @@
 #include "als_kind.h"
 #include "linreg.h"
 #include "logreg.h"
+#include "mlp.h"
 #include "error.h"
 
 namespace recsys {
@@ -13,6 +14,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &als_kind(),
         &logreg_kind(),
         &linreg_kind(),
+        &mlp_kind(),
     };
     return kinds;
 }

@@ -30,6 +30,21 @@ struct ModelKind {
     std::shared_ptr<const Model> (*read)(const Envelope& envelope);
 };
 
+// The summary of what the host collected: rows (skipped ones included) and
+// skipped rows, the start of every kind's TrainingSummary.
+inline TrainingSummary collected_summary(const TrainingRows& rows) {
+    TrainingSummary summary;
+    summary.rows = rows.count + rows.summarized + rows.skipped;
+    summary.skipped_rows = rows.skipped;
+    return summary;
+}
+
+// A ModelKind's read for a model class M with a static M::read(envelope).
+template <class M>
+std::shared_ptr<const Model> read_model_as(const Envelope& envelope) {
+    return std::make_shared<M>(M::read(envelope));
+}
+
 // The kind named `name`; an InvalidInput error for a kind this version does not know.
 const ModelKind& model_kind(const std::string& name);
 

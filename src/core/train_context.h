@@ -26,6 +26,21 @@ struct TrainContext {
     bool diagonal_gram = true;
 };
 
+// A context's budget and stop token, or, where it has none, an unlimited
+// budget and a token that never stops.
+class ContextResources {
+    MemoryBudget unlimited_;
+    StopToken never_;
+
+public:
+    explicit ContextResources(const TrainContext& ctx)
+        : budget(ctx.budget ? *ctx.budget : unlimited_), stop(ctx.stop ? *ctx.stop : never_) {}
+    ContextResources(const ContextResources&) = delete;
+    ContextResources& operator=(const ContextResources&) = delete;
+    MemoryBudget& budget;
+    StopToken& stop;
+};
+
 // The part of a training summary every kind has (model_info's "training").
 struct TrainingSummary {
     std::uint64_t rows = 0;          // input rows aggregated

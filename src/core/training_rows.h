@@ -43,6 +43,15 @@ struct ColumnSpec {
     const char* hint = nullptr;   // what to do about a bad value
 };
 
+// The features float8[] column of every feature model (logreg, linreg, mlp):
+// a row with NULL features is skipped; a NULL or non-finite element is an error.
+inline ColumnSpec features_column() {
+    ColumnSpec c{"features", ColumnType::Float64Array};
+    c.on_null = NullRule::SkipRow;
+    c.hint = "impute or drop non-finite features first";
+    return c;
+}
+
 // Bytes one row of the column takes (`width`: elements of an array column).
 inline std::size_t column_bytes_per_row(ColumnType type, std::size_t width) {
     switch (type) {
@@ -75,6 +84,7 @@ struct TrainingRows {
     // no rows (count 0, the columns' widths set), only this.
     const double* summary = nullptr;
     std::size_t summary_size = 0;
+    std::uint64_t summarized = 0;  // rows folded into the summary
 };
 
 // A kind that keeps a fixed-size summary of its rows instead of the rows

@@ -160,6 +160,7 @@ TrainingRows rows_of(const TrainingState* s) {
         rows.columns.push_back({s->kind->columns[c].type, s->columns[c].data, s->columns[c].width});
     rows.summary = s->summary;
     rows.summary_size = s->summary_size;
+    rows.summarized = s->summarized;
     return rows;
 }
 
