@@ -12,14 +12,15 @@
 #   twostage the two-stage recommendation: 500 candidates of that model ranked by a ranker, the
 #            top 100, from a libpq client (build-bench/serve_latency --query), as the README's
 #            plain query and as a SQL function, on the tables of bench/two_stage_setup.sql;
-#            RECSYS_BENCH_RANKER (default bench_two_stage_ranker, logreg) names the ranker
+#            RECSYS_BENCH_RANKER (default "bench_two_stage_ranker bench_two_stage_mlp": logreg and
+#            the MLP) names the rankers
 #   speed    als_fit: aggregation time and seconds per ALS iteration at 64 factors with
 #            recsys.threads = 1 and 2 (bench/train_speed.sql) on MovieLens 100K and on generated
 #            data of 1M and 10M interactions
 #   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
 #   logreg   logreg_fit against scikit-learn's LogisticRegression(C=1) on UCI Bank Marketing and
 #            UCI Adult: test log loss and fit time of both (bench/logreg_sklearn.sh bank|adult)
-#   predict  recsys.predict over 1M rows x 50 features next to reading the rows, and logreg_fit's
+#   predict  recsys.predict over 1M rows x 50 features next to reading the rows, and logreg_fit's and linreg_fit's
 #            throughput on them (bench/predict_speed.sql)
 #   ols      linreg_fit against statsmodels OLS on Kaggle House Prices: coefficients, standard
 #            errors and statistics of both, fit time of both (bench/ols_statsmodels.sh)
@@ -176,8 +177,9 @@ part_latency() {
 # The two-stage query (README "Two-stage recommendation") on bench_serving's catalogue: made by
 # bench/serving_setup.sql and bench/two_stage_setup.sql when missing (or RECSYS_BENCH_REBUILD=1).
 part_twostage() {
-    local calls=${RECSYS_BENCH_CALLS:-2000} ranker=${RECSYS_BENCH_RANKER:-bench_two_stage_ranker} have out form sql label
-    bench_header "twostage: 500 candidates of bench_serving ranked by '$ranker', the top 100, from a libpq client" \
+    local calls=${RECSYS_BENCH_CALLS:-2000} rankers=${RECSYS_BENCH_RANKER:-bench_two_stage_ranker bench_two_stage_mlp}
+    local have out form sql label ranker
+    bench_header "twostage: 500 candidates of bench_serving ranked by each of: $rankers; the top 100, from a libpq client" \
         "$CMD  (build-bench/serve_latency --model bench_serving --calls $calls --clients 1 --query SQL)"
     have=$(bench_psql -Atc "SELECT count(*) FROM recsys.models WHERE name = 'bench_serving' AND to_regclass('bench_views') IS NOT NULL")
     if [[ "$have" == 0 || "${RECSYS_BENCH_REBUILD:-0}" == 1 ]]; then
@@ -185,12 +187,12 @@ part_twostage() {
         bench_psql -q -f bench/serving_setup.sql
         have=0
     else
-        have=$(bench_psql -Atc "SELECT count(*) FROM recsys.models WHERE name = 'bench_two_stage_ranker'
+        have=$(bench_psql -Atc "SELECT count(DISTINCT name) = 2 FROM recsys.models WHERE name IN ('bench_two_stage_ranker', 'bench_two_stage_mlp')
                                 AND to_regclass('bench_user_features') IS NOT NULL
                                 AND to_regprocedure('bench_recommend_ranked(bigint, int, text, int)') IS NOT NULL")
     fi
-    if [[ "$have" == 0 ]]; then
-        echo "creating the features and the ranker: psql -f bench/two_stage_setup.sql"
+    if [[ "$have" == 0 || "$have" == f ]]; then
+        echo "creating the features and the rankers: psql -f bench/two_stage_setup.sql"
         local t0=$SECONDS
         bench_psql -q -f bench/two_stage_setup.sql
         echo "two_stage_setup.sql took $((SECONDS - t0)) s"
@@ -199,12 +201,15 @@ part_twostage() {
     fi
     bench_psql -P footer=off -c "SELECT name, kind, id, created_at::timestamp(0),
                recsys.model_info(model)->'metadata'->'dimensions' AS dimensions
-        FROM recsys.models m WHERE name IN ('bench_serving', '$ranker')
+        FROM recsys.models m WHERE name = 'bench_serving' OR name = ANY (string_to_array('$rankers', ' '))
          AND id = (SELECT id FROM recsys.models n WHERE n.name = m.name ORDER BY created_at DESC, id DESC LIMIT 1)
         ORDER BY name"
     # recommend: the candidate stage alone (top 100, no features, no ranker) at the same moment, the
     # yardstick for what the second stage adds on a machine that others share
-    for form in recommend query function; do
+    local runs=(recommend:)
+    for ranker in $rankers; do runs+=("query:$ranker" "function:$ranker"); done
+    for run in "${runs[@]}"; do
+        form=${run%%:*} ranker=${run#*:}
         if [[ $form == recommend ]]; then
             sql="SELECT item_id, score, rank FROM recsys.recommend('bench_serving', \$1, 100)"
         elif [[ $form == query ]]; then
@@ -329,7 +334,7 @@ part_peer() {
 
 part_predict() {
     local out
-    bench_header "predict: scoring 1M rows, and logreg_fit throughput" "$CMD  (psql -f bench/predict_speed.sql)"
+    bench_header "predict: scoring 1M rows, and logreg_fit and linreg_fit throughput" "$CMD  (psql -f bench/predict_speed.sql)"
     out=$(bench_psql -q -f bench/predict_speed.sql 2>&1) || { printf '%s\n' "$out"; return 1; }
     printf '%s\n' "$out" | grep '^PREDICT'
     sed -n 's/^PREDICT /predict /p' <<<"$out" >>"$SUMMARY"

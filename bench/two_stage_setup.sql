@@ -70,6 +70,12 @@ DELETE FROM recsys.models WHERE name = 'bench_two_stage_ranker';
 SELECT recsys.save_model('bench_two_stage_ranker',
                          recsys.logreg_fit(watched, features, '{"negative_sample_rate": 0.1, "seed": 1}')) AS model_id
 FROM bench_impressions_2s;
+-- the design's network ranker on the same impressions
+DELETE FROM recsys.models WHERE name = 'bench_two_stage_mlp';
+SELECT recsys.save_model('bench_two_stage_mlp',
+                         recsys.mlp_fit(watched, features, '{"hidden_layers": [64, 32], "epochs": 10,
+                                                             "negative_sample_rate": 0.1, "seed": 1}')) AS model_id
+FROM bench_impressions_2s;
 
 -- The two-stage query of the README as a SQL function (inlined by the planner).
 CREATE FUNCTION bench_recommend_ranked(user_id bigint, k int DEFAULT 100, ranker text DEFAULT 'bench_two_stage_ranker',
