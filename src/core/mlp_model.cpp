@@ -8,6 +8,7 @@
 //   u64 used rows, u64 positives, u64 validation rows, i32 epochs,
 //   u8 stopped early, f64[] validation losses, f64 best validation loss
 #include <cmath>
+#include <memory>
 
 #include "binary_labels.h"
 #include "mlp.h"
@@ -77,11 +78,22 @@ void mlp_standardize(const double* x, const Eigen::VectorXd& mean, const Eigen::
 }
 
 double MlpModel::decision(const double* x) const {
-    MlpMatrix<float> input(mean.size(), 1);
-    mlp_standardize(x, mean, scale, input.data());
-    MlpWorkspace<float> ws(network.sizes, 1);
-    mlp_forward(network, input, ws);
-    return ws.activations.back()(0, 0);
+    // predict runs once per row of a scoring query: its buffers are kept per
+    // thread and made again only when a network of other sizes comes along.
+    struct Buffers {
+        std::vector<std::size_t> sizes;
+        MlpMatrix<float> input;
+        std::unique_ptr<MlpWorkspace<float>> workspace;
+    };
+    thread_local Buffers buffers;
+    if (buffers.sizes != network.sizes) {
+        buffers.workspace = std::make_unique<MlpWorkspace<float>>(network.sizes, 1);
+        buffers.input.resize(mean.size(), 1);
+        buffers.sizes = network.sizes;
+    }
+    mlp_standardize(x, mean, scale, buffers.input.data());
+    mlp_forward(network, buffers.input, *buffers.workspace);
+    return buffers.workspace->activations.back()(0, 0);
 }
 
 double MlpModel::predict(const double* x) const {
