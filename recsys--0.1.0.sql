@@ -127,6 +127,69 @@ CREATE AGGREGATE recsys.mlp_fit(label bool, features float8[]) (
     DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
+-- ---------------------------------------------------------------- features
+-- The featurizer: raw rows (JSON objects, typically to_jsonb(t) - 'price') in,
+-- dense float8[] features out, every statistic learned in one pass over the
+-- training rows. featurizer_fit(row [, target], [options]) keeps a bounded
+-- summary, not the rows; parallel workers hand theirs over and merge. A NULL
+-- row is skipped; a NULL target is a row without one. (No (row, target) form:
+-- featurizer_fit(row, '{}') would be ambiguous.)
+CREATE FUNCTION recsys.featurizer_collect(internal, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.featurizer_collect(internal, jsonb, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.featurizer_collect(internal, jsonb, float8, jsonb) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.featurizer_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION recsys.featurizer_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_serialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.featurizer_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.featurizer_final(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_featurizer_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE recsys.featurizer_fit("row" jsonb) (
+    SFUNC = recsys.featurizer_collect, STYPE = internal, SSPACE = 16777216,
+    COMBINEFUNC = recsys.featurizer_combine, SERIALFUNC = recsys.featurizer_serialize,
+    DESERIALFUNC = recsys.featurizer_deserialize, FINALFUNC = recsys.featurizer_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.featurizer_fit("row" jsonb, options jsonb) (
+    SFUNC = recsys.featurizer_collect, STYPE = internal, SSPACE = 16777216,
+    COMBINEFUNC = recsys.featurizer_combine, SERIALFUNC = recsys.featurizer_serialize,
+    DESERIALFUNC = recsys.featurizer_deserialize, FINALFUNC = recsys.featurizer_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE recsys.featurizer_fit("row" jsonb, target float8, options jsonb) (
+    SFUNC = recsys.featurizer_collect, STYPE = internal, SSPACE = 16777216,
+    COMBINEFUNC = recsys.featurizer_combine, SERIALFUNC = recsys.featurizer_serialize,
+    DESERIALFUNC = recsys.featurizer_deserialize, FINALFUNC = recsys.featurizer_final, PARALLEL = SAFE
+);
+
+-- A featurizer (or a pipeline's) applied to a row: its features, named one to
+-- one by feature_names. training => true for the training rows themselves:
+-- target encodings then use out-of-fold statistics, so the target does not
+-- leak. A NULL row gives NULL; a key the featurizer does not know is ignored.
+CREATE FUNCTION recsys.transform(featurizer bytea, "row" jsonb, training bool DEFAULT false) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'recsys_transform' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.transform(name text, "row" jsonb, training bool DEFAULT false) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION recsys.feature_names(featurizer bytea) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'recsys_feature_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION recsys.feature_names(name text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'recsys_feature_names_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+-- The row with its holes filled by the featurizer's imputers (row || filled columns).
+CREATE FUNCTION recsys.impute(featurizer bytea, "row" jsonb) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'recsys_impute' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.impute(name text, "row" jsonb) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'recsys_impute_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- A featurizer and an estimator trained on its transform output (logreg,
+-- linreg, mlp) as one model, kind "pipeline": predict(model, row jsonb) serves
+-- it on raw rows, coefficients names its terms by the featurizer's features.
+CREATE FUNCTION recsys.pipeline(featurizer bytea, estimator bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_pipeline' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.pipeline(name text, estimator bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'recsys_pipeline_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
 -- ---------------------------------------------------------------- classification metrics
 -- Aggregates over (score or prediction, label) rows: they compose with any
 -- query and GROUP BY (model version, day, country). A NULL in a row leaves the
@@ -183,8 +246,14 @@ CREATE FUNCTION recsys.predict(model bytea, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+-- A pipeline's prediction for a raw row (a JSON object). NULL row gives NULL.
+CREATE FUNCTION recsys.predict(model bytea, "row" jsonb) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_row' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.predict(name text, "row" jsonb) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
--- The terms of a linear model (linreg, logreg): feature 0 is the intercept;
+-- The terms of a linear model (linreg, logreg, or a pipeline of one, named by
+-- its featurizer's features): feature 0 is the intercept;
 -- standard error, t statistic and p-value where the fit has them (OLS).
 CREATE FUNCTION recsys.coefficients(model bytea)
     RETURNS TABLE(feature int, name text, coefficient float8, std_error float8, t_stat float8, p_value float8)

@@ -54,7 +54,7 @@ SELECT recsys.logreg_fit(watched, features, '{"C": 1}') FROM impressions;
 SELECT recsys.predict(model, ARRAY[1.0, 2.0]) FROM ranker;
 SELECT recsys.predict(model, ARRAY[1.0, NULL, 2.0]) FROM ranker;
 SELECT recsys.predict(model, ARRAY[1.0, 'Infinity', 2.0]) FROM ranker;
-SELECT recsys.predict(model, NULL) IS NULL AS null_features FROM ranker;
+SELECT recsys.predict(model, NULL::float8[]) IS NULL AS null_features FROM ranker;
 SELECT recsys.predict(NULL::bytea, ARRAY[1.0]);
 SELECT recsys.predict('nope', ARRAY[1.0]);
 SELECT recsys.predict(m, ARRAY[1.0]) FROM (SELECT recsys.als_fit(1, 2, 1.0) AS m) s;

@@ -8,22 +8,11 @@ FROM generate_series(1, 60000) g;
 INSERT INTO par_watch SELECT NULL, g, 1 FROM generate_series(1, 7) g;
 INSERT INTO par_watch SELECT g, NULL, 1 FROM generate_series(1, 5) g;
 ANALYZE par_watch;
--- the workers launched by a query
-CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-  EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-  RETURN (plan->0->'Plan'->'Plans'->0->>'Workers Launched')::int;
-END $$;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET parallel_leader_participation = off;  -- every row passes through a worker's serialized state
+SELECT force_parallel_plans();
 EXPLAIN (COSTS OFF)
 SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 3}') FROM par_watch;
-SELECT pg_temp.workers_launched($$SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 3}')
-                                  FROM par_watch$$) AS workers_launched;
+SELECT workers_launched($$SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 3}')
+                          FROM par_watch$$) AS workers_launched;
 CREATE TEMP TABLE parallel_model AS
 SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 3}') AS model FROM par_watch;
 -- the 3-argument form (no options) combines too

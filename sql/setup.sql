@@ -10,3 +10,17 @@ CREATE TABLE watch AS
 SELECT u::bigint AS user_id, (100 + ((u - 1) / 20) * 15 + floor(random() * 15))::bigint AS item_id, 1.0::float8 AS weight
 FROM generate_series(1, 40) u, generate_series(1, 6) j;
 SELECT count(*), count(DISTINCT user_id) AS users, count(DISTINCT item_id) AS items FROM watch;
+-- The parallel workers a query launched (parallel plans are checked by several tests).
+CREATE FUNCTION workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+  RETURN (plan->0->'Plan'->'Plans'->0->>'Workers Launched')::int;
+END $$;
+-- Settings that make the planner choose a parallel plan for small test tables,
+-- with every row passing through a worker's serialized state.
+CREATE FUNCTION force_parallel_plans() RETURNS void LANGUAGE sql AS $$
+  SELECT set_config('max_parallel_workers_per_gather', '2', false), set_config('parallel_setup_cost', '0', false),
+         set_config('parallel_tuple_cost', '0', false), set_config('min_parallel_table_scan_size', '0', false),
+         set_config('parallel_leader_participation', 'off', false)
+$$;

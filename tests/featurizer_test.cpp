@@ -284,6 +284,18 @@ TEST(Featurizer, IdColumnsAreCategoriesAndHighCardinalityIsBounded) {
     EXPECT_EQ(m->feature_names().back(), "video_id=<other>");
 }
 
+TEST(Featurizer, AKeyColumnMakesNoFeaturesUnlessAsked) {
+    Table t;
+    for (int i = 0; i < 50; ++i) {
+        auto& r = t.row();
+        t.text(r, "listing", "L" + std::to_string(i));  // a value of its own in every row
+        t.number(r, "rooms", i % 4);
+    }
+    EXPECT_EQ(fit(t)->feature_names(), (std::vector<std::string>{"rooms"}));
+    EXPECT_EQ(fit(t, R"({"columns": {"listing": {"encode": "frequency"}}})")->feature_names(),
+              (std::vector<std::string>{"listing", "rooms"}));
+}
+
 TEST(Featurizer, WrongTypesAreErrorsNamingTheColumn) {
     Table mixed;
     mixed.number(mixed.row(), "sqft", 100);

@@ -199,8 +199,11 @@ void learn_categorical(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) 
     out.has_missing = missing.count > 0 && out.impute == Imputer::None;
     // The encoder.
     out.encode = set.encode;
+    // A key (a value of its own in every row) tells nothing of a row to come.
+    const bool key = c.present > 1 && other.count == 0 && kept == c.present;
     if (out.encode == Encoder::Auto)
-        out.encode = kept <= static_cast<std::size_t>(s.settings.onehot_max_levels) ? Encoder::Onehot
+        out.encode = key ? Encoder::None
+                     : kept <= static_cast<std::size_t>(s.settings.onehot_max_levels) ? Encoder::Onehot
                      : s.has_target                                                   ? Encoder::Target
                                                                                       : Encoder::Frequency;
     if (out.encode == Encoder::Target && !s.has_target)
@@ -247,6 +250,7 @@ void learn_categorical(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) 
             out.buckets = set.buckets;
             out.features = static_cast<std::uint32_t>(set.buckets);
             break;
+        case Encoder::None: out.features = 0; break;
         default:
             out.features = static_cast<std::uint32_t>(kept + out.has_other + out.has_missing);
             break;
@@ -396,6 +400,11 @@ std::unique_ptr<FeaturizerModel> fit_featurizer(const FeatureStats& stats, Train
             default: break;
         }
     }
+    if (next == 0 && !m.columns.empty() && std::all_of(m.columns.begin(), m.columns.end(), [](const FeatureColumn& c) {
+            return c.kind == ColumnKind::Categorical && c.encode == Encoder::None;
+        }))
+        fail(ErrorKind::InvalidParameter, "featurizer_fit found only keys (a value of its own in every row)",
+             "a key tells nothing of another row; set \"encode\" for the column to make features of it anyway");
     if (next == 0)
         fail(ErrorKind::InvalidParameter, "featurizer_fit found no column to make features of",
              "the rows must be JSON objects with number, string or boolean values");

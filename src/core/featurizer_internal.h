@@ -16,7 +16,7 @@
 namespace recsys {
 
 enum class Imputer : std::uint8_t { None, Mean, Median, Mode, Constant, Knn, Regression };
-enum class Encoder : std::uint8_t { Auto, Onehot, Ordinal, Frequency, Target, Hash };
+enum class Encoder : std::uint8_t { Auto, Onehot, Ordinal, Frequency, Target, Hash, None };
 enum class Scaler : std::uint8_t { Standard, Minmax, Robust, None };
 enum class DeclaredType : std::uint8_t { Auto, Numeric, Categorical, Ignore };
 enum class IndicatorRule : std::uint8_t { Auto, Always, Never };

@@ -200,7 +200,9 @@ void FeaturizerModel::transform(const RawValue* values, double* out, bool traini
                 if (c.indicator) o[1] = missing;
                 break;
             }
-            case ColumnKind::Categorical: encode_category(m, c, v, fold, o); break;
+            case ColumnKind::Categorical:
+                if (c.features) encode_category(m, c, v, fold, o);
+                break;
             default: break;
         }
     }
@@ -260,7 +262,7 @@ std::string FeaturizerModel::metadata_json() const {
         w.key("target_mean");
         w.number(m.prior);
     }
-    w.key("sample_rows");
+    w.key("donor_rows");  // rows the knn and regression imputers learned from
     w.integer(static_cast<long long>(m.sample_rows));
     w.key("columns");
     w.begin_array();
@@ -382,6 +384,7 @@ void check_column(const FeatureColumn& c, int folds, bool has_target, std::size_
                     [[fallthrough]];
                 case Encoder::Ordinal:
                 case Encoder::Frequency: ok = ok && c.features == 1 && c.value.size() == L + 2; break;
+                case Encoder::None: ok = c.features == 0; break;
                 default: ok = false;
             }
             break;
@@ -428,7 +431,7 @@ FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
         c.ridge_intercept = r.pod<double>("ridge intercept");
         c.scale = read_enum(r, Scaler::None, "scaler");
         c.center = r.pod<double>("center"), c.divide = r.pod<double>("divide");
-        c.encode = read_enum(r, Encoder::Hash, "encoder");
+        c.encode = read_enum(r, Encoder::None, "encoder");
         const auto levels = r.pod<std::uint64_t>("levels");
         if (levels > r.remaining()) corrupted("a bad level count");
         for (std::uint64_t i = 0; i < levels; ++i) {

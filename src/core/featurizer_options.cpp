@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kImputers = {"mean", "median", "mode", "constant", "knn", "regression"};
-const std::vector<std::string> kEncoders = {"auto", "onehot", "ordinal", "frequency", "target", "hash"};
+const std::vector<std::string> kEncoders = {"auto", "onehot", "ordinal", "frequency", "target", "hash", "none"};
 const std::vector<std::string> kScalers = {"standard", "minmax", "robust", "none"};
 const std::vector<std::string> kTypes = {"auto", "numeric", "categorical", "ignore"};
 const std::vector<std::string> kIndicators = {"auto", "always", "never"};
@@ -124,7 +124,8 @@ const OptionSchema& featurizer_option_schema() {
             choice_option("scale", "standard", kScalers, "how numeric columns are scaled"),
             choice_option("encode", "auto", kEncoders,
                           "how categorical columns are encoded (auto: onehot up to onehot_max_levels levels, "
-                          "above it target with a target, else frequency)"),
+                          "above it target with a target, else frequency; none for a key, unique in every row; "
+                          "none: no features)"),
             choice_option("missing_indicator", "auto", kIndicators,
                           "a 0/1 feature col=<missing> for numeric and boolean columns (auto: when the column had "
                           "missing values in training)"),

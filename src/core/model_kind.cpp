@@ -1,20 +1,24 @@
 #include "model_kind.h"
 
 #include "als_kind.h"
+#include "featurizer.h"
 #include "linreg.h"
 #include "logreg.h"
 #include "mlp.h"
+#include "pipeline.h"
 #include "error.h"
 
 namespace recsys {
 
 const std::vector<const ModelKind*>& model_kinds() {
-    // Every kind this version reads and trains: one line each.
+    // Every kind this version reads (and trains, but for the read-only ones): one line each.
     static const std::vector<const ModelKind*> kinds = {
         &als_kind(),
         &logreg_kind(),
         &linreg_kind(),
         &mlp_kind(),
+        &featurizer_kind(),
+        &pipeline_kind(),
     };
     return kinds;
 }

@@ -25,6 +25,10 @@ struct ModelKind {
     // options: its schema; columns: the aggregate's data arguments.
     AggregateKind aggregate;
     // Trains on the collected rows. Rows skipped by the host are in rows.skipped.
+    // Null for a read-only kind, one trained otherwise (the featurizer, by
+    // its own aggregate; a pipeline, put together from two models): its
+    // aggregate then has no columns and no options, and the host never
+    // collects rows for it.
     std::unique_ptr<Model> (*fit)(const TrainingRows& rows, const Options& options, TrainContext& ctx);
     // Reads a model of this kind (the envelope is verified; its payload is the kind's).
     std::shared_ptr<const Model> (*read)(const Envelope& envelope);

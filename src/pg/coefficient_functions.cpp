@@ -1,9 +1,11 @@
 // recsys.coefficients(model) -> table(feature, name, coefficient, std_error,
-// t_stat, p_value): the terms of any linear model kind (LinearModel), the
+// t_stat, p_value): the terms of any linear model kind (LinearModel), or of
+// a pipeline's linear estimator named by its featurizer's features; the
 // intercept as feature 0; what a fit does not have is NULL.
 #include <cmath>
 
 #include "../core/coefficients.h"
+#include "../core/pipeline.h"
 #include "bridge.h"
 #include "model_source.h"
 #include "owned.h"
@@ -22,14 +24,9 @@ Datum number_or_null(double v, bool* null) {
 
 Datum coefficients(FunctionCallInfo fcinfo, ModelArgument form) {
     const Model& model = ***model_argument(fcinfo, 0, form);
-    const auto* linear = dynamic_cast<const LinearModel*>(&model);
-    if (!linear)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("a model of kind \"%s\" has no coefficients", model.kind()),
-                        errhint("recsys.coefficients lists the terms of linreg_fit and logreg_fit models")));
     using Table = std::vector<CoefficientRow>;
     auto* table = new_owned<Table>();
-    guarded([&] { table->reset(new Table(linear->coefficient_table())); });
+    guarded([&] { table->reset(new Table(model_coefficients(model))); });
     RowWriter rows(fcinfo);
     for (const CoefficientRow& row : **table) {
         bool nulls[6] = {false, false, false, false, false, false};

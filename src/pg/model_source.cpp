@@ -89,18 +89,33 @@ struct CallSiteModel {
     char* key;
     std::size_t size;
     ModelHandle* model;
+    MemoryContext scratch_memory;  // call_site_memory(), made on first use
+    void* scratch;
 };
+
+CallSiteModel* call_site(FunctionCallInfo fcinfo) {
+    auto* site = static_cast<CallSiteModel*>(fcinfo->flinfo->fn_extra);
+    if (!site) elog(ERROR, "recsys: call site scratch asked for before its model");
+    return site;
+}
 
 }  // namespace
 
 ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form) {
     if (PG_ARGISNULL(argno))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("model must not be NULL")));
-    struct varlena* arg = PG_GETARG_VARLENA_PP(argno);
-    const char* data = VARDATA_ANY(arg);
-    const std::size_t size = VARSIZE_ANY_EXHDR(arg);
+    // The key is the argument as it came: a model stored out of line (a
+    // table's model column) is known by its TOAST pointer, which stands for
+    // the same value for the whole query, so that a join of many rows with a
+    // model column neither fetches nor decompresses the model again per row.
+    // A pointer into memory (indirect, expanded) says nothing: detoasted.
+    auto* raw = reinterpret_cast<struct varlena*>(PG_GETARG_POINTER(argno));
+    struct varlena* arg =
+        VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw) ? pg_detoast_datum_packed(raw) : raw;
+    const char* key = reinterpret_cast<const char*>(arg);
+    const std::size_t key_size = VARSIZE_ANY(arg);
     auto* site = static_cast<CallSiteModel*>(fcinfo->flinfo->fn_extra);
-    if (site && site->key && site->size == size && memcmp(site->key, data, size) == 0) return site->model;
+    if (site && site->key && site->size == key_size && memcmp(site->key, key, key_size) == 0) return site->model;
 
     MemoryContext query = fcinfo->flinfo->fn_mcxt;
     if (!site) {
@@ -110,18 +125,29 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
     }
     if (site->key) pfree(site->key);
     site->key = nullptr;  // until the new model is in place
+    site->scratch = nullptr;
+    if (site->scratch_memory) MemoryContextReset(site->scratch_memory);
+    struct varlena* value = pg_detoast_datum_packed(arg);
     if (form == ModelArgument::Name) {
-        load_registered(text_to_cstring(reinterpret_cast<text*>(arg)), site->model);
+        load_registered(text_to_cstring(reinterpret_cast<text*>(value)), site->model);
     } else {
-        guarded([&] {
-            site->model->reset(
-                new std::shared_ptr<const Model>(load_model(reinterpret_cast<const unsigned char*>(data), size)));
-        });
+        const auto* data = reinterpret_cast<const unsigned char*>(VARDATA_ANY(value));
+        const std::size_t size = VARSIZE_ANY_EXHDR(value);
+        guarded([&] { site->model->reset(new std::shared_ptr<const Model>(load_model(data, size))); });
     }
-    site->key = static_cast<char*>(MemoryContextAllocHuge(query, size > 0 ? size : 1));
-    memcpy(site->key, data, size);
-    site->size = size;
+    site->key = static_cast<char*>(MemoryContextAllocHuge(query, key_size));
+    memcpy(site->key, key, key_size);
+    site->size = key_size;
     return site->model;
+}
+
+void*& call_site_scratch(FunctionCallInfo fcinfo) { return call_site(fcinfo)->scratch; }
+
+MemoryContext call_site_memory(FunctionCallInfo fcinfo) {
+    CallSiteModel* site = call_site(fcinfo);
+    if (!site->scratch_memory)
+        site->scratch_memory = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "recsys call site", ALLOCSET_SMALL_SIZES);
+    return site->scratch_memory;
 }
 
 const ModelCache& backend_model_cache() { return cache; }

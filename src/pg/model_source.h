@@ -21,6 +21,14 @@ enum class ModelArgument { Bytes, Name };
 // Never NULL; raises 22004 for a NULL argument and 42704 for an unknown name.
 ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form);
 
+// What a function keeps at its call site for the model of its last call
+// (buffers sized for it, pointers into it): null at first, set by the
+// function to memory from call_site_memory(), and cleared (that memory freed)
+// when the model argument changes, so that it never outlives its model.
+// Both after model_argument.
+void*& call_site_scratch(FunctionCallInfo fcinfo);
+MemoryContext call_site_memory(FunctionCallInfo fcinfo);
+
 // The newest registry row of `name`: its bytes (detoasted, in the current
 // memory context). Raises 42704 for an unknown name.
 bytea* registered_model_bytes(const char* name);

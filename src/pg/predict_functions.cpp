@@ -1,11 +1,13 @@
 // recsys.predict(model, features float8[]) -> float8 for every kind that
-// scores a feature vector (a probability for classifiers, a value for
+// scores a feature vector (a pipeline's predict on a raw row is in
+// pipeline_functions.cpp) (a probability for classifiers, a value for
 // regressions). Called once per row of a scoring query: the model is looked
 // up and decoded once per call site (model_argument), and a row costs the
 // checks of its array and one dot product or forward pass.
 #include <cmath>
 
 #include "../core/model.h"
+#include "../core/pipeline.h"
 #include "bridge.h"
 #include "model_source.h"
 #include "pg_headers.h"
@@ -18,6 +20,10 @@ using namespace recsys::pg;
 const FeatureModel& feature_model(ModelHandle* handle) {
     const Model& model = ***handle;
     const auto* scoring = dynamic_cast<const FeatureModel*>(&model);
+    if (dynamic_cast<const PipelineModel*>(&model))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("a pipeline predicts from a raw row, not from a feature vector"),
+                        errhint("pass the row as a JSON object: recsys.predict(model, to_jsonb(t))")));
     if (!scoring)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("a model of kind \"%s\" does not predict from a feature vector", model.kind()),

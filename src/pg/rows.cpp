@@ -19,4 +19,18 @@ Datum float4_array(const float* values, int n) {
     return PointerGetDatum(a);
 }
 
+ArrayType* new_float8_array(int n) {
+    if (n == 0) return construct_empty_array(FLOAT8OID);
+    const Size bytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * static_cast<Size>(n);
+    auto* a = static_cast<ArrayType*>(palloc(bytes));
+    memset(a, 0, ARR_OVERHEAD_NONULLS(1));
+    SET_VARSIZE(a, bytes);
+    a->ndim = 1;
+    a->dataoffset = 0;  // no NULL bitmap
+    a->elemtype = FLOAT8OID;
+    ARR_DIMS(a)[0] = n;
+    ARR_LBOUND(a)[0] = 1;
+    return a;
+}
+
 }  // namespace recsys::pg

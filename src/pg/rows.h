@@ -23,6 +23,9 @@ private:
 // A real[] of n floats.
 Datum float4_array(const float* values, int n);
 
+// A float8[] of n elements to fill in place (ARR_DATA_PTR); {} for n = 0.
+ArrayType* new_float8_array(int n);
+
 // The JSON text that `make` returns (C++, run guarded), as a jsonb Datum.
 template <typename Make>
 Datum jsonb_from(Make&& make) {

@@ -14,11 +14,13 @@
 #include <string>
 
 #include "../core/statistic_kind.h"
+#include "aggregate_options.h"
 #include "bridge.h"
 #include "memory_claim.h"
 #include "owned.h"
 #include "rows.h"
 #include "settings.h"
+#include "trained_model.h"
 
 namespace recsys::pg {
 
@@ -35,8 +37,7 @@ struct TrainingState {
     uint64 capacity;
     uint64 skipped;       // rows skipped by a NULL in a SkipRow column
     Column* columns;      // kind->columns.size() of them
-    Jsonb* options;       // NULL for the form without options
-    bool options_checked;
+    AggregateOptions options;  // (value null for the form without options)
     bool serialized;      // a parallel worker's partial state, handed over as one bytea
     MemoryClaim* claim;   // the bytes of the columns and summary, against recsys.max_memory
     // A summarizing kind's (RowSummary): summary_size doubles, null until
@@ -93,7 +94,7 @@ struct SerialHeader {
 
 uint64 serialized_size(const TrainingState* s, uint64 rows) {
     return VARHDRSZ + sizeof(SerialHeader) + sizeof(uint32) * column_count(s) + s->kind->name.size() +
-           (s->options ? VARSIZE(s->options) : 0) + summary_bytes(s) + rows * row_bytes(s);
+           (s->options.value ? VARSIZE(s->options.value) : 0) + summary_bytes(s) + rows * row_bytes(s);
 }
 
 // Whether this call builds a partial state that will be serialized (a
@@ -192,50 +193,6 @@ void fold_rows(TrainingState* s, MemoryContext context) {
     guarded([&] { s->kind->summary->fold(rows, s->summary); });
     s->summarized += s->count;
     s->count = 0;
-}
-
-// ---------------------------------------------------------------- options
-
-bool same_options(const Jsonb* a, const Jsonb* b) {
-    if (!a || !b) return a == b;
-    return VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
-}
-
-[[noreturn]] void options_differ(const AggregateKind& kind) {
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s options differ between rows of one aggregate", function_name(kind)),
-                    errhint("pass the same options value for every row, e.g. a constant")));
-}
-
-char* options_text(const Jsonb* options) {
-    if (!options) return pstrdup("{}");
-    return JsonbToCString(nullptr, const_cast<JsonbContainer*>(&options->root), VARSIZE(options));
-}
-
-// Checks the options on the first row (so that a typo fails at once, not
-// after collecting millions of rows) and keeps them; later rows must pass
-// the same value.
-void take_options(TrainingState* s, FunctionCallInfo fcinfo, int argno, MemoryContext context) {
-    const AggregateKind& kind = *s->kind;
-    if (argno >= PG_NARGS() || !kind.options) {
-        s->options_checked = true;
-        return;
-    }
-    if (PG_ARGISNULL(argno))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s options must not be NULL", function_name(kind)),
-                        errhint("use '{}' for the defaults")));
-    Jsonb* options = PG_GETARG_JSONB_P(argno);
-    if (s->options_checked) {
-        if (!same_options(s->options, options)) options_differ(kind);
-        return;
-    }
-    char* text = options_text(options);
-    guarded([&] { parse_options(text, *kind.options); });
-    pfree(text);
-    MemoryContext old = MemoryContextSwitchTo(context);
-    s->options = reinterpret_cast<Jsonb*>(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(argno)));
-    MemoryContextSwitchTo(old);
-    s->options_checked = true;
 }
 
 // ---------------------------------------------------------------- one row
@@ -415,12 +372,6 @@ TrainingState* finished_state(FunctionCallInfo fcinfo) {
     return s && has_rows(s) ? s : nullptr;
 }
 
-void report_progress(const char* function, int iteration, double loss, double seconds) {
-    call_postgres([&] {
-        ereport(NOTICE, (errmsg("%s iteration %d: loss %.6g, %.2f s", function, iteration, loss, seconds)));
-    });
-}
-
 }  // namespace
 
 Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
@@ -431,7 +382,7 @@ Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
         s->serialized = builds_serialized_state(fcinfo);
     }
     const int columns = column_count(s);
-    take_options(s, fcinfo, columns + 1, context);
+    take_options(s->options, fcinfo, columns + 1, function_name(kind), kind.options, context);
 
     Value values[kMaxColumns];
     for (int c = 0; c < columns; ++c) {
@@ -474,20 +425,8 @@ Datum recsys_training_combine(PG_FUNCTION_ARGS) {
     auto* a = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     auto* b = reinterpret_cast<TrainingState*>(PG_ARGISNULL(1) ? nullptr : PG_GETARG_POINTER(1));
     if (!b) PG_RETURN_POINTER(a);
-    if (!a) {
-        a = new_state(context, *b->kind);
-        if (b->options) {
-            MemoryContext old = MemoryContextSwitchTo(context);
-            a->options = reinterpret_cast<Jsonb*>(pg_detoast_datum_copy(reinterpret_cast<struct varlena*>(b->options)));
-            MemoryContextSwitchTo(old);
-        }
-        a->options_checked = b->options_checked;
-    } else if (a->options_checked && b->options_checked && !same_options(a->options, b->options)) {
-        options_differ(*a->kind);
-    } else if (!a->options_checked) {
-        a->options = b->options;  // b's copy lives in the same aggregate context
-        a->options_checked = b->options_checked;
-    }
+    if (!a) a = new_state(context, *b->kind);
+    combine_options(a->options, b->options, function_name(*a->kind), context);
     append(a, b, context);
     // b is a worker's deserialized state, read once: its rows are now in a.
     release_rows(b);
@@ -504,16 +443,16 @@ Datum recsys_training_serialize(PG_FUNCTION_ARGS) {
     char* p = VARDATA(out);
     SerialHeader h{s->count,
                    s->skipped,
-                   s->options ? VARSIZE(s->options) : 0,
+                   s->options.value ? VARSIZE(s->options.value) : 0,
                    s->kind->name.size(),
                    s->summary_size,
                    s->summarized,
-                   s->options_checked,
+                   s->options.checked,
                    static_cast<uint32>(column_count(s))};
     memcpy(p, &h, sizeof h), p += sizeof h;
     for (int c = 0; c < column_count(s); ++c) memcpy(p, &s->columns[c].width, sizeof(uint32)), p += sizeof(uint32);
     memcpy(p, s->kind->name.data(), h.kind_size), p += h.kind_size;
-    if (h.options_size) memcpy(p, s->options, h.options_size), p += h.options_size;
+    if (h.options_size) memcpy(p, s->options.value, h.options_size), p += h.options_size;
     if (h.summary_size) memcpy(p, s->summary, summary_bytes(s)), p += summary_bytes(s);
     for (int c = 0; c < column_count(s); ++c) {
         uint64 bytes = s->count * column_bytes_per_row(s->kind->columns[c].type, s->columns[c].width);
@@ -537,7 +476,8 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
     char name[65];
     memcpy(name, p, h.kind_size), name[h.kind_size] = '\0', p += h.kind_size;
     const AggregateKind* kind = guarded([&] { return &aggregate_kind(name); });
-    if (kind->columns.size() != h.columns) invalid();
+    // (Every collecting kind has columns; a read-only model kind has none.)
+    if (kind->columns.size() != h.columns || h.columns == 0) invalid();
     TrainingState* s = new_state(context, *kind);
     for (uint32 c = 0; c < h.columns; ++c) memcpy(&s->columns[c].width, widths + c, sizeof(uint32));
     const uint64 left = static_cast<uint64>(end - p);
@@ -547,10 +487,10 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
     if (left != h.options_size + summary_size + h.count * row_bytes(s)) invalid();
     if (h.summary_size && !kind->summary) invalid();
     s->skipped = h.skipped;
-    s->options_checked = h.options_checked != 0;
+    s->options.checked = h.options_checked != 0;
     if (h.options_size) {
-        s->options = static_cast<Jsonb*>(MemoryContextAlloc(context, h.options_size));
-        memcpy(s->options, p, h.options_size), p += h.options_size;
+        s->options.value = static_cast<Jsonb*>(MemoryContextAlloc(context, h.options_size));
+        memcpy(s->options.value, p, h.options_size), p += h.options_size;
     }
     if (h.summary_size) {
         create_summary(s, context);
@@ -572,41 +512,13 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
     if (!s) PG_RETURN_NULL();
     if (s->kind->summary) fold_rows(s, aggregate_context(fcinfo));
     const ModelKind& kind = guarded([&]() -> const ModelKind& { return model_kind(s->kind->name); });
-    const char* function = function_name(*s->kind);
-    char* options = options_text(s->options);
-    const int threads = recsys::pg::threads();
-    const bool report = progress();
-    const std::size_t limit = claimable_bytes(s->claim);  // the limit less the other live states
-    const char* hint = max_memory_hint();
+    // (A read-only kind trains otherwise; only a forged partial state names one.)
+    if (!kind.fit || !kind.aggregate.options) elog(ERROR, "recsys: invalid partial state of a training aggregate");
+    char* options = options_text(s->options.value);
     const uint64 input_bytes = s->count * row_bytes(s) + summary_bytes(s);
-
-    auto* model = new_owned<Model>();
-    guarded([&] {
-        MemoryBudget budget(limit, hint);
-        budget.reserve(input_bytes, (std::string(function) + " input").c_str());
-        StopToken stop(interrupt_pending);
-        TrainContext ctx;
-        ctx.threads = threads;
-        ctx.budget = &budget;
-        ctx.stop = &stop;
-        if (report)
-            ctx.progress = [function](int iteration, double loss, double seconds) {
-                report_progress(function, iteration, loss, seconds);
-            };
-        model->reset(kind.fit(rows_of(s), parse_options(options, *kind.aggregate.options), ctx).release());
+    bytea* out = train_model(train_settings(function_name(*s->kind), s->claim), input_bytes, [&](TrainContext& ctx) {
+        return kind.fit(rows_of(s), parse_options(options, *kind.aggregate.options), ctx);
     });
-    auto* size = new_owned<SerializedSize>();
-    guarded([&] { size->reset(new SerializedSize(measure_model(**model))); });
-    if ((*size)->total + VARHDRSZ > MaxAllocSize)
-        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("%s model of %zu MB is larger than a bytea can hold (1 GB)", function,
-                               (*size)->total >> 20),
-                        errhint("train a smaller model, or separate models per segment (GROUP BY)")));
-    bytea* out = static_cast<bytea*>(palloc((*size)->total + VARHDRSZ));
-    SET_VARSIZE(out, (*size)->total + VARHDRSZ);
-    guarded([&] { serialize_model(**model, **size, reinterpret_cast<unsigned char*>(VARDATA(out))); });
-    model->release();
-    size->release();
     PG_RETURN_BYTEA_P(out);
 }
 

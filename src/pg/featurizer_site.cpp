@@ -1,0 +1,61 @@
+#include "featurizer_site.h"
+
+#include "bridge.h"
+#include "jsonb_rows.h"
+
+namespace recsys::pg {
+
+namespace {
+
+[[noreturn]] void wrong_kind(const Model& model, const char* function, bool pipeline_only) {
+    if (pipeline_only)
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("a model of kind \"%s\" does not predict from a raw row", model.kind()),
+                 errhint("recsys.%s(model, row jsonb) takes a pipeline (recsys.pipeline(featurizer, "
+                         "estimator))%s",
+                         function,
+                         dynamic_cast<const FeatureModel*>(&model) ? "; pass this model a feature vector (float8[])"
+                                                                   : "")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("a model of kind \"%s\" is not a featurizer", model.kind()),
+                    errhint("recsys.%s takes a model of featurizer_fit, or a pipeline", function)));
+    pg_unreachable();
+}
+
+}  // namespace
+
+const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument form, const char* function,
+                                      bool pipeline_only) {
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
+    void*& scratch = call_site_scratch(fcinfo);
+    if (scratch) return *static_cast<const FeaturizerSite*>(scratch);
+
+    const Model& model = ***handle;
+    const auto* pipeline = dynamic_cast<const PipelineModel*>(&model);
+    const auto* featurizer = pipeline ? &pipeline->featurizer() : dynamic_cast<const FeaturizerModel*>(&model);
+    if (!featurizer || (pipeline_only && !pipeline)) wrong_kind(model, function, pipeline_only);
+    const int columns = static_cast<int>(featurizer->column_count());
+    const int features = static_cast<int>(featurizer->feature_count());
+    MemoryContext memory = call_site_memory(fcinfo);
+    auto* site = static_cast<FeaturizerSite*>(MemoryContextAllocZero(memory, sizeof(FeaturizerSite)));
+    auto* names = static_cast<std::string_view*>(MemoryContextAlloc(memory, sizeof(std::string_view) * (columns + 1)));
+    site->values = static_cast<RawValue*>(MemoryContextAlloc(memory, sizeof(RawValue) * (columns + 1)));
+    site->output = static_cast<double*>(MemoryContextAlloc(memory, sizeof(double) * (features + 1)));
+    guarded([&] {
+        for (int c = 0; c < columns; ++c) names[c] = featurizer->column_name(c);
+    });
+    site->featurizer = featurizer;
+    site->pipeline = pipeline;
+    site->columns = columns;
+    site->features = features;
+    site->names = names;
+    scratch = site;
+    return *site;
+}
+
+void read_site_row(const FeaturizerSite& site, Jsonb* row, const char* function) {
+    read_row_values(row_object(row, function), site.names, site.columns, site.values, function);
+}
+
+}  // namespace recsys::pg

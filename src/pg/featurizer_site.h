@@ -1,0 +1,35 @@
+// The featurizer a function is called with (a featurizer_fit model, or a
+// pipeline's), prepared once per call site: the columns it reads from a row
+// and the buffers a row is read into, so that a row costs its lookups and
+// the result, and no allocation.
+#pragma once
+
+#include <string_view>
+
+#include "../core/featurizer.h"
+#include "../core/pipeline.h"
+#include "model_source.h"
+#include "pg_headers.h"
+
+namespace recsys::pg {
+
+struct FeaturizerSite {
+    const FeaturizerModel* featurizer;
+    const PipelineModel* pipeline;  // when the model is a pipeline (featurizer is its)
+    int columns;                    // the featurizer's raw columns
+    int features;                   // its output
+    const std::string_view* names;  // of the columns
+    RawValue* values;               // one row's, a value per column
+    double* output;                 // `features` doubles (a pipeline's estimator input)
+};
+
+// The model of argument 0 must be a featurizer or a pipeline (with
+// `pipeline_only`, a pipeline): another kind is an error (22023) naming it.
+// `function` names the SQL function in messages.
+const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument form, const char* function,
+                                      bool pipeline_only = false);
+
+// Reads the site's columns of a row (a JSON object) into site.values.
+void read_site_row(const FeaturizerSite& site, Jsonb* row, const char* function);
+
+}  // namespace recsys::pg
