@@ -10,8 +10,10 @@ EXTENSION   = recsys
 MODULE_big  = recsys
 DATA        = recsys--0.1.0.sql
 
-CORE_OBJS   = src/core/als_gram.o src/core/als_kernel.o src/core/als_kind.o src/core/als_model.o src/core/als_params.o \
-              src/core/als_serve.o src/core/als_train.o \
+CORE_OBJS   = src/core/ab_assign.o src/core/ab_report.o src/core/ab_stats.o \
+              src/core/bandit_explore.o src/core/bandit_model.o \
+              src/core/als_gram.o src/core/als_kernel.o src/core/als_kind.o src/core/als_model.o src/core/als_params.o \
+              src/core/als_serve.o src/core/als_train.o src/core/als_warm_start.o \
               src/core/binary_labels.o src/core/coefficients.o src/core/featurizer_fit.o src/core/featurizer_model.o \
               src/core/featurizer_options.o src/core/featurizer_stats.o src/core/interactions.o src/core/huge_pages.o \
               src/core/json.o src/core/linreg_fit.o src/core/linreg_model.o src/core/linreg_summary.o \
@@ -19,8 +21,10 @@ CORE_OBJS   = src/core/als_gram.o src/core/als_kernel.o src/core/als_kind.o src/
               src/core/mlp_model.o src/core/mlp_network.o src/core/mlp_rows.o src/core/mlp_train.o src/core/model.o \
               src/core/model_cache.o src/core/model_format.o src/core/model_kind.o src/core/options.o \
               src/core/parallel.o src/core/pipeline.o src/core/radix_sort.o src/core/statistic_kind.o src/core/topk.o
-GLUE_OBJS   = src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
-              src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/featurizer_functions.o \
+GLUE_OBJS   = src/pg/ab_functions.o src/pg/bandit_glue.o \
+              src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
+              src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/deployment_functions.o \
+              src/pg/featurizer_functions.o src/pg/warm_start.o \
               src/pg/featurizer_glue.o src/pg/featurizer_site.o src/pg/jsonb_rows.o \
               src/pg/linreg_glue.o src/pg/logreg_glue.o src/pg/mlp_glue.o \
               src/pg/memory_claim.o src/pg/metric_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
@@ -28,7 +32,7 @@ GLUE_OBJS   = src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.
               src/pg/training_aggregate.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup options als parallel serving registry cache logreg linreg mlp classification two_stage featurizer metrics evaluation errors
+REGRESS     = setup options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh -- the recsys benchmarks (bench/README.md says what each one measures).
 #
-#   bash bench/run.sh                  everything: peak, latency, speed, quality, cancel (~3-6 min on 2 cores)
+#   bash bench/run.sh                  everything (~10 min on 2 cores)
 #   bash bench/run.sh latency          one part (or several: bench/run.sh peak speed)
 #
 # Parts:
@@ -26,6 +26,17 @@
 #            errors and statistics of both, fit time of both (bench/ols_statsmodels.sh)
 #   mlp      mlp_fit against scikit-learn's MLPClassifier, the same network: test AUC and seconds
 #            per epoch on UCI Bank Marketing, rows/s on 1M generated rows (bench/mlp_sklearn.sh)
+#   featurize_house   the featurizer's imputers against scikit-learn's on House Prices with GrLivArea
+#            hidden in 20 % of rows: RMSE on the hidden values, test RMSE of a ridge price model
+#            (bench/featurize_house.sh)
+#   featurize_bank    one-hot / target / hash encodings under logistic regression on Bank Marketing,
+#            and target / hash / frequency on a generated 100,000-id column, against scikit-learn
+#            (bench/featurize_bank.sh)
+#   featurize_speed   featurizer_fit and transform rows/s on 1M generated rows x 20 columns next to
+#            building to_jsonb(row) (bench/featurize_speed.sh)
+#   featurize_zillow  100,000 generated listings, 20 % missing sqft (not at random): price model
+#            test RMSE with each imputer, recsys and scikit-learn (bench/featurize_zillow.sh)
+#   featurize         the four featurize_* parts
 #   cancel   how long an als_fit statement takes to end after pg_cancel_backend, cancelled at
 #            several moments of a training on 1M interactions (bench/cancel_latency.sql)
 #
@@ -51,15 +62,17 @@ cd "$BENCH_ROOT"
 usage() { sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 
 parts=()
+featurize_parts=(featurize_house featurize_bank featurize_speed featurize_zillow)
 for a in "$@"; do
     case "$a" in
-        all) parts+=(peak latency twostage speed quality cancel logreg predict ols mlp) ;;
-        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp) parts+=("$a") ;;
+        all) parts+=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}") ;;
+        featurize) parts+=("${featurize_parts[@]}") ;;
+        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, predict, ols, mlp, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, predict, ols, mlp, featurize, ${featurize_parts[*]}, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp)
+((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}")
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -347,7 +360,9 @@ want peak && targets+=(gemm_peak_bench)
 { want latency || want twostage; } && targets+=(serve_latency)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
-if want latency || want twostage || want speed || want quality || want cancel || want logreg || want predict || want ols || want mlp; then
+needs_server=0
+for p in latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}"; do want "$p" && needs_server=1; done
+if ((needs_server)); then
     ensure_extension
     say "server"
     bench_server_start
@@ -363,6 +378,10 @@ want logreg && part_logreg
 want predict && part_predict
 want ols && part_peer OLS bench/ols_statsmodels.sh
 want mlp && part_peer MLP bench/mlp_sklearn.sh
+want featurize_house && part_peer FEATURIZE bench/featurize_house.sh
+want featurize_bank && part_peer FEATURIZE bench/featurize_bank.sh
+want featurize_speed && part_peer FEATURIZE bench/featurize_speed.sh
+want featurize_zillow && part_peer FEATURIZE bench/featurize_zillow.sh
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
 # all-cores ALS runs of each generated set: best and median of the runs.

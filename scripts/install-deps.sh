@@ -16,6 +16,7 @@ deps=(
   "cmake:/usr/bin/cmake"
   "postgresql-15:/usr/lib/postgresql/15/bin/postgres"
   "postgresql-server-dev-15:/usr/include/postgresql/15/server/postgres.h"
+  "postgresql-15-cron:/usr/lib/postgresql/15/lib/pg_cron.so"
   "libeigen3-dev:/usr/include/eigen3/Eigen/Core"
   "nlohmann-json3-dev:/usr/include/nlohmann/json.hpp"
   "liblbfgs-dev:/usr/include/lbfgs.h"

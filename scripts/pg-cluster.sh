@@ -23,6 +23,9 @@
 #   Settings: fsync=off, synchronous_commit=off, full_page_writes=off, shared_buffers=1GB (a
 #   quarter of RAM on machines under 4 GB), max_parallel_workers_per_gather=2. Add or override
 #   settings with PG_CLUSTER_OPTS (extra "-c name=value" arguments for postgres).
+#   When pg_cron is installed (postgresql-15-cron), it is preloaded, its jobs run as background
+#   workers, and its database (cron.database_name, where CREATE EXTENSION pg_cron goes) is
+#   postgres: schedule jobs in other databases with cron.schedule_in_database.
 #   Returns non-zero (after printing the server log) on failure; never exits the calling shell.
 #
 # pg_cluster_stop [DIR]
@@ -211,6 +214,14 @@ dynamic_shared_memory_type = $dsm
 log_min_messages = warning
 log_line_prefix = '%m [%p] '
 EOF
+    if [[ -f "$(pg_config --pkglibdir 2>/dev/null || echo /usr/lib/postgresql/15/lib)/pg_cron.so" ]]; then
+        cat >> "$dir/data/postgresql.conf" <<EOF
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 16
+EOF
+    fi
     local -a opts=()
     if [[ -n "${PG_CLUSTER_OPTS:-}" ]]; then opts=(-o "$PG_CLUSTER_OPTS"); fi
     if ! _pg_cluster_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \

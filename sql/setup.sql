@@ -24,3 +24,13 @@ CREATE FUNCTION force_parallel_plans() RETURNS void LANGUAGE sql AS $$
          set_config('parallel_tuple_cost', '0', false), set_config('min_parallel_table_scan_size', '0', false),
          set_config('parallel_leader_participation', 'off', false)
 $$;
+-- The error a statement raises, as 'SQLSTATE: message (hint: hint)', or 'no error'.
+CREATE FUNCTION error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE state text; msg text; hint text;
+BEGIN
+  EXECUTE query;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+  RETURN state || ': ' || msg || coalesce(nullif(' (hint: ' || hint || ')', ' (hint: )'), '');
+END $$;

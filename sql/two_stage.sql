@@ -99,17 +99,8 @@ RESET plan_cache_mode;
 SELECT (SELECT array_agg(item_id ORDER BY p DESC) FROM prepared_result) =
        (SELECT array_agg(item_id ORDER BY rank) FROM ts_recommend_ranked(3, 5)) AS same_as_function;
 DEALLOCATE two_stage;
--- errors, each naming the culprit: SQLSTATE, message and hint
-CREATE FUNCTION ts_error(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE state text; msg text; hint text;
-BEGIN
-  EXECUTE query;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-  RETURN state || ': ' || msg || coalesce(nullif(' (hint: ' || hint || ')', ' (hint: )'), '');
-END $$;
-SELECT q AS call, ts_error('SELECT * FROM ' || q) AS error
+-- errors, each naming the culprit: SQLSTATE, message and hint (error_of: sql/setup.sql)
+SELECT q AS call, error_of('SELECT * FROM ' || q) AS error
 FROM (VALUES ('ts_recommend_ranked(3, 5, ''nope'')'),
              ('ts_recommend_ranked(3, 5, NULL)'),
              ('ts_recommend_ranked(3, 5, ''ts_candidates'')'),
@@ -121,6 +112,6 @@ FROM (VALUES ('ts_recommend_ranked(3, 5, ''nope'')'),
              ('ts_recommend_ranked(3, -1)')) v(q);
 -- a ranker trained on other features
 SELECT recsys.save_model('ts_ranker_3', recsys.logreg_fit(watched_short, features[1:3])) > 0 AS saved FROM ts_impressions;
-SELECT ts_error('SELECT * FROM ts_recommend_ranked(3, 5, ''ts_ranker_3'')') AS error;
+SELECT error_of('SELECT * FROM ts_recommend_ranked(3, 5, ''ts_ranker_3'')') AS error;
 -- NULL user: no candidates, so no rows (as recsys.recommend)
 SELECT count(*) AS null_user_rows FROM ts_recommend_ranked(NULL, 5);

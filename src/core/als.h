@@ -45,6 +45,10 @@ struct AlsTrainingSummary : TrainingSummary {
     std::uint64_t user_chunks = 0, item_chunks = 0;
     std::uint64_t user_gram_blocks = 0, item_gram_blocks = 0;
     std::uint64_t eigensolver_fallbacks = 0;
+    // A warm start (option warm_start): the registry id of the model it
+    // started from, and how many users and items took that model's factors.
+    std::int64_t warm_start_id = 0;
+    std::uint64_t warm_users = 0, warm_items = 0;
 };
 
 class AlsModel : public Model {

@@ -1,14 +1,17 @@
 // The ALS model's payload inside the shared envelope (model_format.h).
 //
-// Payload layout, version 2 (all little-endian, arrays length-prefixed):
+// Payload layout, version 3 (all little-endian, arrays length-prefixed):
 //   u32 payload version, u32 factors
-//   options: u64 count, then (string name, f64 value) pairs
+//   options: u64 count, then (string name, f64 value) pairs: the numbers and booleans;
+//            u64 count, then (string name, u8 is set, string value if set): the strings
 //   i64[] user ids, i64[] item ids, f32[] user factors, f32[] item factors
 //   u64[] seen offsets, i32[] seen items, f32[] item popularity
 //   summary: u64 rows, u64 skipped rows, f64[] loss, f64 seconds, i32 threads,
 //            u64 user chunks, u64 item chunks, u64 user Gram blocks,
-//            u64 item Gram blocks, u64 eigensolver fallbacks
-// Version 1 is the same without the five u64 after `threads`; they read as 0.
+//            u64 item Gram blocks, u64 eigensolver fallbacks,
+//            i64 warm start id, u64 warm users, u64 warm items
+// Version 2 has no string options and ends after the fallbacks; version 1 also
+// lacks the five u64 after `threads`. What is missing reads as 0 (or unset).
 #include <algorithm>
 
 #include "als.h"
@@ -21,7 +24,7 @@ namespace recsys {
 namespace {
 
 constexpr const char* kKind = AlsModel::kKind;
-constexpr std::uint32_t kPayloadVersion = 2;
+constexpr std::uint32_t kPayloadVersion = 3;
 constexpr std::size_t kMaxCount = std::size_t(1) << 40;
 
 // The summary's counts of how the run split its work (version 2), in
@@ -38,16 +41,33 @@ constexpr WorkSplitField kWorkSplit[] = {
     {"eigensolver_fallbacks", &AlsTrainingSummary::eigensolver_fallbacks},
 };
 
+bool is_string(const OptionSpec& spec) { return spec.type == OptionType::String; }
+
+std::uint64_t count_options(bool strings) {
+    std::uint64_t n = 0;
+    for (const auto& spec : als_option_schema().options) n += is_string(spec) == strings;
+    return n;
+}
+
 void write_payload(ByteWriter& w, const AlsModel& m) {
     w.pod<std::uint32_t>(kPayloadVersion);
     w.pod<std::uint32_t>(static_cast<std::uint32_t>(m.factors()));
-    // Every ALS option is a number or a boolean: stored as (name, f64) pairs.
+    // The numbers and booleans as (name, f64) pairs, then the strings.
     const auto& specs = als_option_schema().options;
-    w.pod<std::uint64_t>(specs.size());
+    w.pod<std::uint64_t>(count_options(false));
     for (const auto& spec : specs) {
+        if (is_string(spec)) continue;
         w.string(spec.name);
         w.pod<double>(spec.type == OptionType::Boolean ? (m.options.boolean(spec.name) ? 1.0 : 0.0)
                                                        : m.options.number(spec.name));
+    }
+    w.pod<std::uint64_t>(count_options(true));
+    for (const auto& spec : specs) {
+        if (!is_string(spec)) continue;
+        w.string(spec.name);
+        const bool set = !m.options.is_null(spec.name);
+        w.pod<std::uint8_t>(set ? 1 : 0);
+        if (set) w.string(m.options.string(spec.name));
     }
     w.array(m.user_ids.data(), m.user_ids.size());
     w.array(m.item_ids.data(), m.item_ids.size());
@@ -62,6 +82,9 @@ void write_payload(ByteWriter& w, const AlsModel& m) {
     w.pod<double>(m.summary.seconds);
     w.pod<std::int32_t>(m.summary.threads);
     for (const WorkSplitField& count : kWorkSplit) w.pod<std::uint64_t>(m.summary.*count.field);
+    w.pod<std::int64_t>(m.summary.warm_start_id);
+    w.pod<std::uint64_t>(m.summary.warm_users);
+    w.pod<std::uint64_t>(m.summary.warm_items);
 }
 
 void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
@@ -71,9 +94,9 @@ void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t c
     m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
 }
 
-// The stored (name, value) pairs, read back through the option checks; an
-// option a later version added takes its default when reading an older model.
-Options read_option_pairs(ByteReader& r) {
+// The stored options, read back through the option checks; an option a later
+// version added takes its default when reading an older model.
+Options read_option_pairs(ByteReader& r, std::uint32_t version) {
     const OptionSchema& schema = als_option_schema();
     auto n_options = r.pod<std::uint64_t>("option count");
     if (n_options > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: option count");
@@ -91,6 +114,19 @@ Options read_option_pairs(ByteReader& r) {
                     json.boolean(value != 0);
                 else
                     json.number(value);
+            }
+    }
+    const std::uint64_t n_strings = version >= 3 ? r.pod<std::uint64_t>("string option count") : 0;
+    if (n_strings > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: string option count");
+    for (std::uint64_t i = 0; i < n_strings; ++i) {
+        std::string name = r.string(256, "option name");
+        auto set = r.pod<std::uint8_t>("option is set");
+        if (set > 1) fail(ErrorKind::Corrupted, "model is inconsistent: option \"" + name + "\" is not a string");
+        std::string value = set ? r.string(std::size_t(1) << 20, "option value") : std::string();
+        for (const auto& spec : schema.options)
+            if (name == spec.name && is_string(spec) && set) {
+                json.key(name);
+                json.string(value);
             }
     }
     json.end_object();
@@ -127,7 +163,7 @@ AlsModel AlsModel::read(const Envelope& env) {
     auto factors = r.pod<std::uint32_t>("factors");
     check(factors >= 1 && factors <= 1024, "factors out of range");
 
-    m.options = read_option_pairs(r);
+    m.options = read_option_pairs(r, version);
     m.params = AlsParams::from(m.options);
     check(m.params.factors == static_cast<int>(factors), "factors disagree with the options");
 
@@ -154,6 +190,12 @@ AlsModel AlsModel::read(const Envelope& env) {
     m.summary.threads = r.pod<std::int32_t>("threads");
     if (version >= 2)
         for (const WorkSplitField& count : kWorkSplit) m.summary.*count.field = r.pod<std::uint64_t>(count.key);
+    if (version >= 3) {
+        m.summary.warm_start_id = r.pod<std::int64_t>("warm start id");
+        m.summary.warm_users = r.pod<std::uint64_t>("warm users");
+        m.summary.warm_items = r.pod<std::uint64_t>("warm items");
+        check(m.summary.warm_users <= m.user_ids.size() && m.summary.warm_items <= m.item_ids.size(), "warm start");
+    }
     check(r.remaining() == 0, "trailing bytes after the payload");
     return m;
 }
@@ -174,6 +216,17 @@ std::string AlsModel::metadata_json() const {
         for (const WorkSplitField& count : kWorkSplit) {
             w.key(count.key);
             w.integer(static_cast<long long>(summary.*count.field));
+        }
+        if (!options.is_null("warm_start")) {  // the version it started from, and what it knew
+            w.key("warm_start");
+            w.begin_object();
+            w.key("id");
+            w.integer(summary.warm_start_id);
+            w.key("users");
+            w.integer(static_cast<long long>(summary.warm_users));
+            w.key("items");
+            w.integer(static_cast<long long>(summary.warm_items));
+            w.end_object();
         }
     });
     return model_metadata_json(options.to_json(), dimensions.str(), training);

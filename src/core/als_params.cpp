@@ -8,7 +8,8 @@ const OptionSchema& als_option_schema() {
         "als_fit",
         {
             integer_option("factors", 64, 1, 1024, "number of latent factors per user and item"),
-            integer_option("iterations", 15, 1, 1000, "number of alternating passes over users and items"),
+            integer_option("iterations", 15, 0, 1000,
+                           "number of alternating passes over users and items (0 only with warm_start)"),
             number_option("regularization", 10.0, 0, 1e9, "L2 penalty added to the diagonal of every solve"),
             number_option("alpha", 2.0, 0, 1e9, "confidence slope: c = 1 + alpha * weight (implicit only)"),
             integer_option("cg_steps", 3, 0, 100,
@@ -16,8 +17,14 @@ const OptionSchema& als_option_schema() {
             integer_option("seed", 0, 0, 9007199254740991.0, "seed of the random initial factors"),
             boolean_option("explicit", false,
                            "true: weights are ratings, fit them by regularized least squares on observed entries"),
+            optional_string_option("warm_start",
+                                   "a registered model (its name): the users and items it knows start from its "
+                                   "factors, the others as usual"),
         },
-        nullptr,
+        [](const Options& o) {
+            if (o.integer("iterations") == 0 && o.is_null("warm_start"))
+                fail_option(als_option_schema(), "iterations", "must be at least 1 without warm_start, got 0");
+        },
     };
     return schema;
 }

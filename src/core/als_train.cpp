@@ -8,6 +8,7 @@
 #include "als.h"
 #include "als_gram.h"
 #include "als_kernel.h"
+#include "als_warm_start.h"
 #include "huge_pages.h"
 #include "json.h"
 #include "parallel.h"
@@ -279,6 +280,7 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     model.options = options;
     model.params = AlsParams::from(options);
     const AlsParams& p = model.params;
+    const AlsModel* warm = warm_start_model(options, ctx);  // checked before the data is laid out
 
     Interactions data = build_interactions(users, items, weights, n, budget, stop, threads);
     const NumericGuard guard(data, p);
@@ -303,6 +305,11 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     advise_huge_pages(model.item_factors.data(), n_items * static_cast<std::size_t>(p.factors) * sizeof(float));
     random_init(model.user_factors, p.seed, 0, threads, stop);
     random_init(model.item_factors, p.seed, 1, threads, stop);
+    if (warm) {
+        summary.warm_start_id = ctx.warm_start.id;
+        summary.warm_users = copy_known_rows(warm->user_ids, warm->user_factors, data.user_ids, model.user_factors);
+        summary.warm_items = copy_known_rows(warm->item_ids, warm->item_factors, data.item_ids, model.item_factors);
+    }
 
     double confidence_total = 0;
     for (float w : data.by_user.values) confidence_total += 1.0 + p.alpha * w;

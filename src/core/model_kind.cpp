@@ -1,6 +1,7 @@
 #include "model_kind.h"
 
 #include "als_kind.h"
+#include "bandit.h"
 #include "featurizer.h"
 #include "linreg.h"
 #include "logreg.h"
@@ -19,6 +20,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &mlp_kind(),
         &featurizer_kind(),
         &pipeline_kind(),
+        &bandit_kind(),
     };
     return kinds;
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,15 @@ namespace recsys {
 // Per-iteration progress: (iteration from 1, loss, seconds since start).
 using ProgressFn = std::function<void(int, double, double)>;
 
+class Model;
+
+// The trained model a kind's "warm_start" option names, which the host reads
+// (from its registry) before the fit: the model and its registry id.
+struct WarmStart {
+    std::shared_ptr<const Model> model;
+    std::int64_t id = 0;
+};
+
 struct TrainContext {
     int threads = 1;
     MemoryBudget* budget = nullptr;  // null: unlimited
@@ -24,6 +34,8 @@ struct TrainContext {
     // that is cheaper (same solves, rotated; see GramForm in als_gram.h).
     // Tests turn it off to compare.
     bool diagonal_gram = true;
+    // Set by the host when the options name a model to start from.
+    WarmStart warm_start = {};
 };
 
 // A context's budget and stop token, or, where it has none, an unlimited

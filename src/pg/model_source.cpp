@@ -36,19 +36,28 @@ bool run_for_name(SPIPlanPtr plan, const char* name) {
 
 Datum column(int col, bool* isnull) { return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, isnull); }
 
+// The id of the version serving by name $1 uses: its pin (recsys.deploy,
+// recsys.rollback), else its newest (latest created_at, then highest id).
+// Lazy: the newest is looked up only without a pin. Every lookup by name
+// goes through it, once per call site and statement.
+#define RECSYS_SERVED_ID                                                                                       \
+    "COALESCE((SELECT p.model_id FROM recsys.deployment_pins p WHERE p.name OPERATOR(pg_catalog.=) $1), "     \
+    "(SELECT n.id FROM recsys.models n WHERE n.name OPERATOR(pg_catalog.=) $1 "                              \
+    "ORDER BY n.created_at DESC, n.id DESC LIMIT 1))"
+
 std::uint64_t decodes = 0;
 
-// The newest version of `name`, from the cache or decoded into it. One query
-// reads the row's id, row version and model: the model column stays a TOAST
-// pointer, read only on a miss.
-void load_registered(const char* name, ModelHandle* handle) {
-    static SPIPlanPtr newest = nullptr;
+// The served version of `name`, from the cache or decoded into it; returns
+// its id. One query reads the row's id, row version and model: the model
+// column stays a TOAST pointer, read only on a miss.
+std::int64_t load_registered(const char* name, ModelHandle* handle) {
+    static SPIPlanPtr served = nullptr;
     MemoryContext caller = CurrentMemoryContext;
     SPI_connect();
-    prepared(newest,
+    prepared(served,
              "SELECT id, CAST(CAST(xmin AS pg_catalog.text) AS pg_catalog.int8), model FROM recsys.models "
-             "WHERE name OPERATOR(pg_catalog.=) $1 ORDER BY created_at DESC, id DESC LIMIT 1");
-    if (!run_for_name(newest, name)) unknown_model(name);
+             "WHERE id OPERATOR(pg_catalog.=) " RECSYS_SERVED_ID);
+    if (!run_for_name(served, name)) unknown_model(name);
     bool isnull;
     ModelCache::Key key{DatumGetInt64(column(1, &isnull)), DatumGetInt64(column(2, &isnull))};
     guarded([&] { handle->reset(new std::shared_ptr<const Model>(cache.find(key))); });
@@ -79,6 +88,7 @@ void load_registered(const char* name, ModelHandle* handle) {
     }
     SPI_finish();
     MemoryContextSwitchTo(caller);
+    return key.first;
 }
 
 // The model a call site used last, kept for the rest of the query (in
@@ -153,14 +163,25 @@ MemoryContext call_site_memory(FunctionCallInfo fcinfo) {
 const ModelCache& backend_model_cache() { return cache; }
 std::uint64_t registry_decodes() { return decodes; }
 
+std::int64_t registered_model(const char* name, ModelHandle* handle) { return load_registered(name, handle); }
+
+std::int64_t served_version(const char* name) {
+    static SPIPlanPtr served_id = nullptr;
+    SPI_connect();
+    prepared(served_id, "SELECT " RECSYS_SERVED_ID);
+    bool isnull = true;
+    Datum id = run_for_name(served_id, name) ? column(1, &isnull) : 0;
+    if (isnull) unknown_model(name);
+    SPI_finish();
+    return DatumGetInt64(id);
+}
+
 bytea* registered_model_bytes(const char* name) {
-    static SPIPlanPtr newest_bytes = nullptr;
+    static SPIPlanPtr served_bytes = nullptr;
     MemoryContext caller = CurrentMemoryContext;
     SPI_connect();
-    prepared(newest_bytes,
-             "SELECT model FROM recsys.models WHERE name OPERATOR(pg_catalog.=) $1 "
-             "ORDER BY created_at DESC, id DESC LIMIT 1");
-    if (!run_for_name(newest_bytes, name)) unknown_model(name);
+    prepared(served_bytes, "SELECT model FROM recsys.models WHERE id OPERATOR(pg_catalog.=) " RECSYS_SERVED_ID);
+    if (!run_for_name(served_bytes, name)) unknown_model(name);
     bool isnull;
     Datum d = column(1, &isnull);
     MemoryContext spi = MemoryContextSwitchTo(caller);

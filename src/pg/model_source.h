@@ -1,5 +1,6 @@
-// The model argument of a function: a registry name (text: that name's
-// newest version, through the per-backend cache) or the model bytes (bytea).
+// The model argument of a function: a registry name (text: the version the
+// name serves, pinned or newest, through the per-backend cache) or the model
+// bytes (bytea).
 // Each SQL form has its own C entry point (RECSYS_MODEL_FUNCTION), so that
 // nothing depends on the call expression being available.
 #pragma once
@@ -29,9 +30,16 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
 void*& call_site_scratch(FunctionCallInfo fcinfo);
 MemoryContext call_site_memory(FunctionCallInfo fcinfo);
 
-// The newest registry row of `name`: its bytes (detoasted, in the current
-// memory context). Raises 42704 for an unknown name.
+// The registry row serving by `name` uses (its pinned version, else its
+// newest): its bytes (detoasted, in the current memory context). Raises 42704
+// for an unknown name.
 bytea* registered_model_bytes(const char* name);
+
+// The same version through this backend's cache, into `handle`; returns its id.
+std::int64_t registered_model(const char* name, ModelHandle* handle);
+
+// The id of that version (recsys.serving_version). Raises 42704 for an unknown name.
+std::int64_t served_version(const char* name);
 
 // This backend's cache of registry models, and how many times a registry
 // model was decoded (a miss, or a model too large to keep).

@@ -21,6 +21,7 @@
 #include "rows.h"
 #include "settings.h"
 #include "trained_model.h"
+#include "warm_start.h"
 
 namespace recsys::pg {
 
@@ -515,8 +516,10 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
     // (A read-only kind trains otherwise; only a forged partial state names one.)
     if (!kind.fit || !kind.aggregate.options) elog(ERROR, "recsys: invalid partial state of a training aggregate");
     char* options = options_text(s->options.value);
+    const WarmStartArgument warm = warm_start_argument(kind, options);
     const uint64 input_bytes = s->count * row_bytes(s) + summary_bytes(s);
     bytea* out = train_model(train_settings(function_name(*s->kind), s->claim), input_bytes, [&](TrainContext& ctx) {
+        apply_warm_start(warm, ctx);
         return kind.fit(rows_of(s), parse_options(options, *kind.aggregate.options), ctx);
     });
     PG_RETURN_BYTEA_P(out);
