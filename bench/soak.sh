@@ -49,5 +49,5 @@ retrain &
 retrainer=$!
 "$BUILD/soak_client" --clients "$clients" --duration "$seconds" --user-range 1:200000 \
     --query 'SELECT * FROM bench_recommend_ranked($1)' \
-    --version-sql "SELECT recsys.served_version('bench_serving')" --sample-every 2
+    --version-sql "SELECT recsys.serving_version('bench_serving')" --sample-every 2
 wait "$retrainer"

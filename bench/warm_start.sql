@@ -73,20 +73,21 @@ BEGIN
   END LOOP;
 END $$;
 
--- quality of each run's model, then medians per configuration
+-- quality of each run's model (one model after the other: the call site keeps it decoded)
 WITH scored AS (
-  SELECT r.label, r.run, avg(coalesce(recsys.ndcg_at_k(x.rec, t.relevant, 10), 0)) AS ndcg,
-         avg(coalesce(recsys.precision_at_k(x.rec, t.relevant, 10), 0)) AS p, avg(coalesce(recsys.recall_at_k(x.rec, t.relevant, 10), 0)) AS rc,
-         count(*) AS users
-  FROM runs r CROSS JOIN truth t
-  LEFT JOIN LATERAL (SELECT array_agg(a.item_id ORDER BY a.rank) AS rec
-                     FROM recsys.recommend(r.model, t.user_id, 10) a) x ON true
-  GROUP BY r.label, r.run
+  SELECT r.label, r.run, q.*
+  FROM runs r, LATERAL (
+    SELECT avg(coalesce(recsys.ndcg_at_k(x.rec, t.relevant, 10), 0)) AS ndcg,
+           avg(coalesce(recsys.precision_at_k(x.rec, t.relevant, 10), 0)) AS p,
+           avg(coalesce(recsys.recall_at_k(x.rec, t.relevant, 10), 0)) AS rc, count(*) AS users
+    FROM truth t
+    LEFT JOIN LATERAL (SELECT array_agg(a.item_id ORDER BY a.rank) AS rec
+                       FROM recsys.recommend(r.model, t.user_id, 10) a) x ON true) q
 )
 SELECT r.label AS configuration, count(*) AS runs, max(s.users) AS users,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY r.fit_s)::numeric, 3) AS fit_s,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY r.statement_s)::numeric, 3) AS statement_s,
-       round(avg(r.first_loss)::numeric, 5) AS first_loss, round(avg(r.last_loss)::numeric, 5) AS last_loss,
+       round(avg(r.first_loss)::numeric, 7) AS first_loss, round(avg(r.last_loss)::numeric, 7) AS last_loss,
        round(avg(s.ndcg)::numeric, 4) AS "NDCG@10", round(coalesce(stddev(s.ndcg), 0)::numeric, 4) AS "NDCG sd",
        round(avg(s.p)::numeric, 4) AS "P@10", round(avg(s.rc)::numeric, 4) AS "R@10"
 FROM runs r JOIN scored s USING (label, run)
