@@ -25,7 +25,7 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/bandit_glue.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/deployment_functions.o \
               src/pg/featurizer_functions.o src/pg/warm_start.o \
-              src/pg/featurizer_glue.o src/pg/featurizer_site.o src/pg/jsonb_rows.o \
+              src/pg/featurizer_glue.o src/pg/featurizer_site.o src/pg/jsonb_rows.o src/pg/record_rows.o \
               src/pg/linreg_glue.o src/pg/logreg_glue.o src/pg/mlp_glue.o \
               src/pg/memory_claim.o src/pg/metric_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
               src/pg/pipeline_functions.o src/pg/rows.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \

@@ -558,6 +558,14 @@ CREATE FUNCTION recsys.transform(featurizer bytea, "row" jsonb, training bool DE
     AS 'MODULE_PATHNAME', 'recsys_transform' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.transform(name text, "row" jsonb, training bool DEFAULT false) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+-- The same for a table's row (recsys.transform('f', h) FROM houses h): its
+-- columns are read as to_jsonb(h) would give them (numbers, booleans, text),
+-- without building the JSON; columns the featurizer does not know (the
+-- target) are not read. A column of another type that it reads is an error.
+CREATE FUNCTION recsys.transform(featurizer bytea, "row" record, training bool DEFAULT false) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'recsys_transform' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.transform(name text, "row" record, training bool DEFAULT false) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION recsys.feature_names(featurizer bytea) RETURNS text[]
     AS 'MODULE_PATHNAME', 'recsys_feature_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION recsys.feature_names(name text) RETURNS text[]
@@ -632,10 +640,15 @@ CREATE FUNCTION recsys.predict(model bytea, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
--- A pipeline's prediction for a raw row (a JSON object). NULL row gives NULL.
+-- A pipeline's prediction for a raw row (a JSON object, or a table's row as
+-- transform reads it). NULL row gives NULL.
 CREATE FUNCTION recsys.predict(model bytea, "row" jsonb) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_row' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, "row" jsonb) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION recsys.predict(model bytea, "row" record) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_row' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.predict(name text, "row" record) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The terms of a linear model (linreg, logreg, or a pipeline of one, named by

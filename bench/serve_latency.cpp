@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cerrno>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -33,6 +32,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -78,39 +78,24 @@ struct Config {
     std::exit(2);
 }
 
-long parse_long(const char* s, const char* what) {
-    char* end = nullptr;
-    errno = 0;
-    long v = std::strtol(s, &end, 10);
-    if (errno || !end || *end || end == s) usage((std::string("bad number for ") + what + ": " + s).c_str());
-    return v;
-}
-
 Config parse_args(int argc, char** argv) {
     Config c;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) usage((a + " needs a value").c_str());
-            return argv[++i];
-        };
-        if (a == "--model") c.model = value();
-        else if (a == "--users") c.users = parse_long(value(), "--users");
+    bench::Args args(argc, argv, usage);
+    while (args.next()) {
+        const std::string& a = args.flag();
+        if (a == "--model") c.model = args.value();
+        else if (a == "--users") c.users = args.number<long>();
         else if (a == "--user-range") {
-            std::string r = value();
-            auto colon = r.find(':');
-            if (colon == std::string::npos) usage("--user-range wants LO:HI");
-            c.range_lo = parse_long(r.substr(0, colon).c_str(), "--user-range");
-            c.range_hi = parse_long(r.substr(colon + 1).c_str(), "--user-range");
+            std::tie(c.range_lo, c.range_hi) = args.range<long>();
             if (c.range_hi < c.range_lo) usage("--user-range: HI < LO");
-        } else if (a == "--calls") c.calls = parse_long(value(), "--calls");
-        else if (a == "--clients") c.clients = static_cast<int>(parse_long(value(), "--clients"));
-        else if (a == "--k") c.k = static_cast<int>(parse_long(value(), "--k"));
-        else if (a == "--warmup") c.warmup = static_cast<int>(parse_long(value(), "--warmup"));
-        else if (a == "--seed") c.seed = static_cast<std::uint64_t>(parse_long(value(), "--seed"));
+        } else if (a == "--calls") c.calls = args.number<long>();
+        else if (a == "--clients") c.clients = static_cast<int>(args.number<long>());
+        else if (a == "--k") c.k = static_cast<int>(args.number<long>());
+        else if (a == "--warmup") c.warmup = static_cast<int>(args.number<long>());
+        else if (a == "--seed") c.seed = static_cast<std::uint64_t>(args.number<long>());
         else if (a == "--include-seen") c.exclude_seen = false;
-        else if (a == "--query") c.query = value();
-        else if (a == "--dsn") c.dsn = value();
+        else if (a == "--query") c.query = args.value();
+        else if (a == "--dsn") c.dsn = args.value();
         else if (a == "-h" || a == "--help") usage(nullptr);
         else usage(("unknown argument " + a).c_str());
     }

@@ -28,20 +28,22 @@ have=$(bench_psql -Atc "SELECT to_regprocedure('bench_recommend_ranked(bigint, i
                         AND EXISTS (SELECT FROM recsys.models WHERE name = 'bench_two_stage_ranker')")
 [[ $have == t ]] || bench_psql -q -f bench/two_stage_setup.sql
 
-# The retraining job: a fresh candidate model from the same views, saved as a new version, then
-# the old versions pruned (what a pg_cron job does; here a loop, so the timing is exact).
+# The retraining job: the candidate model retrained from the same views, warm-started from the
+# served version (2 iterations), saved as a new version, then the old versions pruned (what a
+# pg_cron job does; here a loop, so the timing is exact).
 retrain() {
     local round=0 started=$SECONDS
-    while ((SECONDS - started + every <= seconds)); do
-        sleep "$every"
+    while (((round + 1) * every < seconds)); do
+        # on the minute (a training that takes longer than the period delays the next one only)
         round=$((round + 1))
+        local wait=$((started + round * every - SECONDS))
+        ((wait <= 0)) || sleep "$wait"
         bench_psql -Atc "SET recsys.max_memory = '4GB';
             SELECT 'saved version ' || recsys.save_model('bench_serving',
-                recsys.als_fit(user_id, video_id, 1.0, '{\"factors\": 64, \"iterations\": 3, \"seed\": $round}'))
+                recsys.als_fit(user_id, video_id, 1.0, '{\"factors\": 64, \"iterations\": 2, \"warm_start\": \"bench_serving\"}'))
                 || ' at ' || round(extract(epoch FROM clock_timestamp())) FROM bench_views;
-            DELETE FROM recsys.models WHERE name = 'bench_serving'
-              AND id NOT IN (SELECT id FROM recsys.models WHERE name = 'bench_serving' ORDER BY id DESC LIMIT 3);" |
-            grep saved || echo "retraining round $round failed"
+            SELECT 'pruned ' || recsys.prune_models('bench_serving', 3);" |
+            grep -E 'saved|pruned' || echo "retraining round $round failed"
     done
 }
 echo "soak started at $(date +%s)"

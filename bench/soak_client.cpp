@@ -14,7 +14,6 @@
 //
 //   soak_client --query 'SELECT * FROM bench_recommend_ranked($1)' --user-range 1:100000
 //       --clients 8 --duration 600 --version-sql "SELECT recsys.model_info('bench_serving')->>'id'"
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,34 +47,20 @@ struct Config {
     std::exit(2);
 }
 
-double parse_number(const char* s, const char* what) {
-    char* end = nullptr;
-    errno = 0;
-    double v = std::strtod(s, &end);
-    if (errno || !end || *end || end == s || v < 0) usage((std::string("bad number for ") + what).c_str());
-    return v;
-}
-
 Config parse_args(int argc, char** argv) {
     Config c;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&]() -> const char* {
-            if (i + 1 >= argc) usage((a + " needs a value").c_str());
-            return argv[++i];
-        };
-        if (a == "--query") c.query = value();
-        else if (a == "--version-sql") c.version_sql = value();
+    bench::Args args(argc, argv, usage);
+    while (args.next()) {
+        const std::string& a = args.flag();
+        if (a == "--query") c.query = args.value();
+        else if (a == "--version-sql") c.version_sql = args.value();
         else if (a == "--user-range") {
-            std::string r = value();
-            auto colon = r.find(':');
-            if (colon == std::string::npos) usage("--user-range wants LO:HI");
-            c.lo = static_cast<long>(parse_number(r.substr(0, colon).c_str(), "--user-range"));
-            c.hi = static_cast<long>(parse_number(r.substr(colon + 1).c_str(), "--user-range"));
-        } else if (a == "--clients") c.clients = static_cast<int>(parse_number(value(), "--clients"));
-        else if (a == "--duration") c.duration = parse_number(value(), "--duration");
-        else if (a == "--sample-every") c.sample_every = parse_number(value(), "--sample-every");
-        else if (a == "--dsn") c.dsn = value();
+            const auto [lo, hi] = args.range<double>(0);
+            c.lo = static_cast<long>(lo), c.hi = static_cast<long>(hi);
+        } else if (a == "--clients") c.clients = static_cast<int>(args.number<double>(0));
+        else if (a == "--duration") c.duration = args.number<double>(0);
+        else if (a == "--sample-every") c.sample_every = args.number<double>(0);
+        else if (a == "--dsn") c.dsn = args.value();
         else usage(("unknown argument " + a).c_str());
     }
     if (c.query.empty() || c.clients < 1 || c.hi < c.lo || c.sample_every <= 0) usage("need --query and sane values");

@@ -41,9 +41,9 @@ FROM house_features, listings l GROUP BY model;
 SELECT recsys.transform(model, to_jsonb(l) - 'price') = recsys.transform(model, to_jsonb(l)) AS price_ignored,
        recsys.transform(model, to_jsonb(l) - 'price' - 'sqft') =
            recsys.transform(model, jsonb_set(to_jsonb(l) - 'price', '{sqft}', 'null')) AS absent_is_null,
-       recsys.transform(model, NULL) IS NULL AS null_row
+       recsys.transform(model, NULL::jsonb) IS NULL AS null_row
 FROM house_features, listings l WHERE l.id = 1;
-SELECT recsys.feature_names(model) AS names, recsys.transform(model, '{}') AS all_missing FROM house_features;
+SELECT recsys.feature_names(model) AS names, recsys.transform(model, '{}'::jsonb) AS all_missing FROM house_features;
 
 -- ---------------------------------------------------------------- by name, impute
 SELECT recsys.save_model('house_features', model) > 0 AS saved FROM house_features;
@@ -116,6 +116,45 @@ FROM listings l,
              AS p
       FROM house_features f, listings l GROUP BY f.model) s;
 
+-- ---------------------------------------------------------------- a table's row
+-- transform(f, l) and predict(p, l) read the row's columns as to_jsonb(l) gives
+-- them, without building the JSON; the target column is not a featurizer column
+-- and is not read. (A literal JSON row now needs ::jsonb: the row may be either.)
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE recsys.transform(f.model, l) = recsys.transform(f.model, to_jsonb(l))) AS same,
+       count(*) FILTER (WHERE recsys.transform('house_features', l, true) = recsys.transform(f.model, to_jsonb(l), true))
+           AS same_by_name,
+       count(*) FILTER (WHERE recsys.predict('house_prices', l) = recsys.predict('house_prices', to_jsonb(l)))
+           AS same_prediction
+FROM house_features f, listings l;
+-- every column type a row is read from, NULLs, a domain, a column the featurizer does not know
+CREATE DOMAIN pg_temp.rooms AS int CHECK (VALUE >= 0);
+CREATE TEMP TABLE typed AS
+SELECT g AS id, g::int2 AS small, g::int8 * 1234567890123456 AS big, (g / 3.0)::real AS ratio, (g / 7.0)::float8 AS share,
+       (g / 9.0)::numeric(12, 5) AS amount, CASE WHEN g % 4 = 0 THEN NULL ELSE 'v' || (g % 3) END AS label,
+       ('c' || (g % 2))::varchar(5) AS code, ('p' || (g % 2))::char(4) AS padded, ('n' || (g % 2))::name AS tag,
+       g % 2 = 0 AS flag, (g % 5)::pg_temp.rooms AS rooms, now() AS not_a_feature
+FROM generate_series(1, 40) g;
+CREATE TEMP TABLE typed_features AS
+SELECT recsys.featurizer_fit(to_jsonb(t) - 'not_a_feature') AS model FROM typed t;
+SELECT count(*) AS rows, count(*) FILTER (WHERE recsys.transform(f.model, t) = recsys.transform(f.model, to_jsonb(t)))
+           AS same_as_to_jsonb
+FROM typed_features f, typed t;
+-- a row type without the featurizer's columns: all of them missing, as an empty object
+SELECT recsys.transform(model, ROW(1, 'x')) = recsys.transform(model, '{}'::jsonb) AS unknown_columns_missing,
+       recsys.transform(model, NULL::listings) IS NULL AS null_row
+FROM house_features;
+-- errors: a column of a type rows are not read from, a non-finite number, a
+-- string or an array where training had a number
+SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, now() AS area) t;
+SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, 'NaN'::float8 AS sqft) t;
+SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, '-Infinity'::real AS sqft) t;
+SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, 'NaN'::numeric AS sqft) t;
+SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, 'large' AS sqft) t;
+SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, ARRAY[1] AS sqft) t;
+SELECT recsys.transform('house_features', '{}');
+SELECT recsys.predict('house_features', l) FROM listings l;
+
 -- ---------------------------------------------------------------- errors
 -- rows must be JSON objects of scalars, each column of one JSON type
 SELECT recsys.featurizer_fit(r) FROM (VALUES ('{"a": 1}'::jsonb), ('[1, 2]')) v(r);
@@ -123,12 +162,12 @@ SELECT recsys.featurizer_fit('"text"'::jsonb);
 SELECT recsys.featurizer_fit('{"a": {"b": 1}}'::jsonb);
 SELECT recsys.featurizer_fit(r) FROM (VALUES ('{"a": 1}'::jsonb), ('{"a": "one"}')) v(r);
 SELECT recsys.featurizer_fit(r, t, '{}') FROM (VALUES ('{"a": 1}'::jsonb, 'NaN'::float8)) v(r, t);
-SELECT recsys.transform(model, '{"sqft": "large"}') FROM house_features;
-SELECT recsys.transform(model, '{"area": 3}') FROM house_features;
-SELECT recsys.transform(model, '{"garage": [true]}') FROM house_features;
-SELECT recsys.transform(model, '[{"sqft": 1}]') FROM house_features;
-SELECT recsys.transform(model, 'null') FROM house_features;
-SELECT recsys.transform(model, '{"sqft": 1e400}') FROM house_features;
+SELECT recsys.transform(model, '{"sqft": "large"}'::jsonb) FROM house_features;
+SELECT recsys.transform(model, '{"area": 3}'::jsonb) FROM house_features;
+SELECT recsys.transform(model, '{"garage": [true]}'::jsonb) FROM house_features;
+SELECT recsys.transform(model, '[{"sqft": 1}]'::jsonb) FROM house_features;
+SELECT recsys.transform(model, 'null'::jsonb) FROM house_features;
+SELECT recsys.transform(model, '{"sqft": 1e400}'::jsonb) FROM house_features;
 -- options: unknown key, unknown column setting, bad choices, NULL, differing between rows
 SELECT recsys.featurizer_fit(to_jsonb(l), '{"imputer": "mean"}') FROM listings l;
 SELECT recsys.featurizer_fit(to_jsonb(l), '{"columns": {"sqft": {"imputer": "knn"}}}') FROM listings l;
@@ -139,8 +178,8 @@ SELECT recsys.featurizer_fit(to_jsonb(l), NULL) FROM listings l;
 SELECT recsys.featurizer_fit(to_jsonb(l), CASE WHEN id < 30 THEN '{}' ELSE '{"impute": "mean"}' END::jsonb)
 FROM listings l;
 -- the wrong kind of model
-SELECT recsys.transform(estimator, '{}') FROM price_model;
-SELECT recsys.impute('house_prices', '{}') IS NOT NULL AS pipeline_imputes;
+SELECT recsys.transform(estimator, '{}'::jsonb) FROM price_model;
+SELECT recsys.impute('house_prices', '{}'::jsonb) IS NOT NULL AS pipeline_imputes;
 SELECT recsys.feature_names(recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 1}')) FROM watch;
 SELECT recsys.predict(estimator, '{"sqft": 1000}'::jsonb) FROM price_model;
 SELECT recsys.predict('house_features', '{"sqft": 1000}'::jsonb);
@@ -154,8 +193,8 @@ FROM (VALUES (1.0), (2.0), (4.0), (5.0)) v(y);
 SELECT recsys.pipeline('house_features', '\x00'::bytea);
 SELECT * FROM recsys.coefficients('house_features');
 -- NULL arguments: a NULL model or flag is an error; a NULL row gives NULL, or is skipped by the fit
-SELECT recsys.transform(NULL::bytea, '{}');
-SELECT recsys.transform('house_features', '{}', NULL);
+SELECT recsys.transform(NULL::bytea, '{}'::jsonb);
+SELECT recsys.transform('house_features', '{}'::jsonb, NULL);
 SELECT recsys.pipeline('house_features', NULL);
 SELECT recsys.predict(NULL::text, '{}'::jsonb);
 SELECT recsys.feature_names(NULL::bytea) IS NULL AS strict;
@@ -195,7 +234,7 @@ SELECT count(*) AS numbers,
        count(*) FILTER (WHERE (recsys.transform(model, jsonb_build_object('x', v)))[1] IS DISTINCT FROM v::float8)
            AS mismatches
 FROM json_numbers, numbers_featurizer;
-SELECT recsys.transform(model, '{"x": -1e-400}') FROM numbers_featurizer;
+SELECT recsys.transform(model, '{"x": -1e-400}'::jsonb) FROM numbers_featurizer;
 
 -- ---------------------------------------------------------------- parallel
 -- Workers summarize their rows and hand the summaries over; the model is the
@@ -238,3 +277,18 @@ FROM parallel_featurizer p, serial_featurizer s;
 SELECT recsys.feature_names(p.model) = recsys.feature_names(s.model) AS same_names,
        pg_temp.largest_difference(p.model, s.model, false) < 1e-9 AS same_features
 FROM parallel_defaults p, serial_defaults s;
+-- table rows read by parallel workers give the features to_jsonb rows give
+CREATE TABLE listing_featurizer AS SELECT model FROM serial_featurizer;
+SELECT force_parallel_plans();
+CREATE VIEW parallel_rows AS
+SELECT count(*) FILTER (WHERE recsys.transform((SELECT model FROM listing_featurizer), l) =
+                              recsys.transform((SELECT model FROM listing_featurizer), to_jsonb(l))) AS same,
+       count(*) AS rows
+FROM many_listings l;
+EXPLAIN (COSTS OFF) SELECT * FROM parallel_rows;
+SELECT workers_launched('SELECT * FROM parallel_rows') AS workers_launched;
+SELECT * FROM parallel_rows;
+RESET parallel_leader_participation;
+RESET min_parallel_table_scan_size;
+RESET parallel_tuple_cost;
+RESET parallel_setup_cost;

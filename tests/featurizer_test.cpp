@@ -167,6 +167,27 @@ double imputation_rmse(const Planted& p, const std::string& imputer) {
     return std::sqrt(sum / static_cast<double>(p.hidden.size()));
 }
 
+TEST(Featurizer, ModelInfoGivesTheSampleItsStatisticsCameFrom) {
+    // The statistics part of model_info (after the options, which name sample_rows too).
+    const auto statistics = [](const FeaturizerModel& m) {
+        const std::string json = m.metadata_json();
+        return json.substr(json.find("\"statistics\""));
+    };
+    // Medians, quartiles and modes come from the sample even without donors.
+    const std::string median = statistics(*fit(small_numbers()));
+    EXPECT_TRUE(contains(median, "\"donor_rows\":0,")) << median;
+    EXPECT_TRUE(contains(median, "\"sample_rows\":5,")) << median;
+    const std::string knn =
+        statistics(*fit(planted_rows(600).table, R"({"columns": {"y": {"impute": "knn"}}, "sample_rows": 400})"));
+    EXPECT_TRUE(contains(knn, "\"donor_rows\":400,")) << knn;
+    EXPECT_TRUE(contains(knn, "\"sample_rows\":400,")) << knn;
+    // No numeric column: no statistic came from the sample.
+    Table words;
+    for (const char* w : {"a", "b", "a"}) words.text(words.row(), "w", w);
+    const std::string none = statistics(*fit(words));
+    EXPECT_FALSE(contains(none, "sample_rows")) << none;
+}
+
 TEST(Featurizer, KnnAndRegressionRecoverAPlantedRelationFarBetterThanTheMean) {
     const Planted p = planted_rows(3000);
     const double mean = imputation_rmse(p, "mean");

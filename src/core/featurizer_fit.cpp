@@ -154,22 +154,19 @@ void learn_categorical(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) 
         other_fold_count[k] = t.other_fold_count[k], other_fold_sum[k] = t.other_fold_sum[k];
     for (std::size_t r = kept; r < order.size(); ++r) {
         const std::uint32_t i = order[r];
-        other.count += t.levels[i].count;
-        other.target_count += t.levels[i].target_count;
-        other.target_sum += t.levels[i].target_sum;
-        for (std::size_t k = 0; k < folds; ++k)
-            other_fold_count[k] += t.fold_count[i * folds + k], other_fold_sum[k] += t.fold_sum[i * folds + k];
+        add_level(other, other_fold_count.data(), other_fold_sum.data(), t.levels[i], t.fold_count.data() + i * folds,
+                  t.fold_sum.data() + i * folds, folds);
     }
     // The missing level: every row less the ones with a value.
     LevelTally missing;
     missing.count = s.rows - c.present;
-    missing.target_count = s.target_count - c.target_present;
-    missing.target_sum = s.target_sum - c.target_present_sum;
+    missing.target_count = s.target.count - c.target_present.count;
+    missing.target_sum = s.target.sum - c.target_present.sum;
     std::vector<std::uint64_t> missing_fold_count(folds);
     std::vector<double> missing_fold_sum(folds);
     for (std::size_t k = 0; k < folds; ++k) {
-        missing_fold_count[k] = s.fold_count[k] - c.fold_present_count[k];
-        missing_fold_sum[k] = s.fold_sum[k] - c.fold_present_sum[k];
+        missing_fold_count[k] = s.target.fold_count[k] - c.target_present.fold_count[k];
+        missing_fold_sum[k] = s.target.fold_sum[k] - c.target_present.fold_sum[k];
     }
     // Imputation of a category: mode or constant (a hole is then that level).
     out.impute = set.impute_given ? set.impute : Imputer::None;
@@ -237,8 +234,8 @@ void learn_categorical(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) 
             out.unseen = f.m.prior;
             for (const LevelView& v : views)
                 for (std::size_t k = 0; k < folds; ++k) {
-                    const double n_out = static_cast<double>(s.target_count - s.fold_count[k]);
-                    const double prior = n_out > 0 ? (s.target_sum - s.fold_sum[k]) / n_out : f.m.prior;
+                    const double n_out = static_cast<double>(s.target.count - s.target.fold_count[k]);
+                    const double prior = n_out > 0 ? (s.target.sum - s.target.fold_sum[k]) / n_out : f.m.prior;
                     out.fold_value.push_back(smoothed(v.tally->target_sum - v.fold_sum[k],
                                                       static_cast<double>(v.tally->target_count - v.fold_count[k]),
                                                       prior, m));
@@ -301,7 +298,6 @@ void learn_predictors(Fit& f, const std::vector<std::uint32_t>& summary_of, Trai
             const std::int32_t j = slot_of_summary[v.column];
             if (j >= 0) z(r, j) = (v.value - m.numeric_mean[j]) / m.numeric_std[j];
         }
-    m.sample_rows = static_cast<std::uint64_t>(n);
     for (FeatureColumn& c : m.columns) {
         if (c.impute != Imputer::Regression) continue;
         if (ctx.stop) ctx.stop->check();
@@ -348,7 +344,8 @@ std::unique_ptr<FeaturizerModel> fit_featurizer(const FeatureStats& stats, Train
     m.options = s.options;
     m.has_target = s.has_target;
     m.folds = s.settings.folds;
-    m.prior = s.target_count ? s.target_sum / static_cast<double>(s.target_count) : 0;
+    m.prior = s.target.count ? s.target.sum / static_cast<double>(s.target.count) : 0;
+    m.sample_rows = s.sample.size();
     Fit f{s, m, sampled_values(s)};
     // Columns sorted by name.
     std::vector<std::uint32_t> summary_of(s.columns.size());

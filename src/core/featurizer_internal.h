@@ -90,6 +90,21 @@ std::string number_level(double v);
 
 // ------------------------------------------------------------- the summary
 
+// Rows with a target: how many and the sum of their targets, overall and
+// per fold (`folds` entries each; none when the summary has no target).
+struct TargetTally {
+    std::uint64_t count = 0;
+    double sum = 0;
+    std::vector<std::uint64_t> fold_count;
+    std::vector<double> fold_sum;
+
+    explicit TargetTally(std::size_t folds = 0) : fold_count(folds, 0), fold_sum(folds, 0) {}
+    void add(double target, int fold);        // one row with a target in `fold`
+    void merge(const TargetTally& other);     // the rows of another tally (as many folds)
+    void write(ByteWriter& w) const;
+    void read(ByteReader& r, std::size_t folds);
+};
+
 // Count and target sums of one category level (or of "other"); with a
 // target, per fold as well (fold_count/fold_sum hold `folds` entries each
 // in the owner's arrays).
@@ -98,6 +113,16 @@ struct LevelTally {
     std::uint64_t target_count = 0;
     double target_sum = 0;
 };
+
+// Adds a level's tally and its per-fold target counts and sums (`folds`
+// of each) into another's.
+inline void add_level(LevelTally& into, std::uint64_t* into_fold_count, double* into_fold_sum, const LevelTally& from,
+                      const std::uint64_t* fold_count, const double* fold_sum, std::size_t folds) {
+    into.count += from.count;
+    into.target_count += from.target_count;
+    into.target_sum += from.target_sum;
+    for (std::size_t k = 0; k < folds; ++k) into_fold_count[k] += fold_count[k], into_fold_sum[k] += fold_sum[k];
+}
 
 struct CategoryTally {
     StringIndex keys;
@@ -121,11 +146,7 @@ struct FeatureStatsColumn {
     double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
     bool integral = true;
     std::uint64_t trues = 0;  // Boolean
-    // Rows with a value and a target (for the missing level's target share).
-    std::uint64_t target_present = 0;
-    double target_present_sum = 0;
-    std::vector<std::uint64_t> fold_present_count;
-    std::vector<double> fold_present_sum;
+    TargetTally target_present;  // rows with a value and a target (for the missing level's target share)
     CategoryTally categories;  // Categorical
 };
 
@@ -147,10 +168,7 @@ struct FeatureStats::Impl {
     FeaturizerSettings settings;
     bool has_target = false;
     std::uint64_t rows = 0;
-    std::uint64_t target_count = 0;
-    double target_sum = 0;
-    std::vector<std::uint64_t> fold_count;
-    std::vector<double> fold_sum;
+    TargetTally target;  // rows with a target
     std::vector<FeatureStatsColumn> columns;  // in order of first appearance
     std::unordered_map<std::string, std::uint32_t> column_index;
     std::vector<SampleRow> sample;  // a max-heap on hash, at most settings.sample_rows
@@ -212,6 +230,9 @@ struct FeaturizerModel::Impl {
     // k-NN donors: sampled rows x numeric predictors, standardized, NaN where missing.
     Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> donors;
     TrainingSummary summary;
+    // Rows of the training sample, which the medians, quartiles, modes and
+    // donors come from. (Models saved before every fit recorded it hold 0
+    // unless they impute with knn or regression.)
     std::uint64_t sample_rows = 0;
 
     explicit Impl(const Options& o) : options(o) {}

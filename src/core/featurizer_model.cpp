@@ -262,8 +262,17 @@ std::string FeaturizerModel::metadata_json() const {
         w.key("target_mean");
         w.number(m.prior);
     }
+    bool numeric = false, donors = false;
+    for (const FeatureColumn& c : m.columns) {
+        numeric |= c.kind == ColumnKind::Numeric;
+        donors |= c.impute == Imputer::Knn || c.impute == Imputer::Regression;
+    }
     w.key("donor_rows");  // rows the knn and regression imputers learned from
-    w.integer(static_cast<long long>(m.sample_rows));
+    w.integer(donors ? static_cast<long long>(m.sample_rows) : 0);
+    if (numeric && m.sample_rows > 0) {
+        w.key("sample_rows");  // rows of the sample the medians, quartiles and modes come from
+        w.integer(static_cast<long long>(m.sample_rows));
+    }
     w.key("columns");
     w.begin_array();
     for (const FeatureColumn& c : m.columns) {

@@ -64,15 +64,23 @@ std::string_view level_of(const RawValue& v, std::string& scratch) {
     return scratch;
 }
 
-void add_level_tally(LevelTally& into, const LevelTally& from) {
-    into.count += from.count;
-    into.target_count += from.target_count;
-    into.target_sum += from.target_sum;
+// The index of a level, added (with nothing counted) when new.
+std::uint32_t level_slot(CategoryTally& t, std::string_view key, std::size_t folds) {
+    const std::uint32_t level = t.keys.add(key);
+    if (level == t.levels.size()) {
+        t.levels.emplace_back();
+        t.fold_count.resize(t.fold_count.size() + folds, 0);
+        t.fold_sum.resize(t.fold_sum.size() + folds, 0);
+    }
+    return level;
 }
 
-template <class T>
-void add_into(std::vector<T>& into, std::size_t at, const T* from, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) into[at + i] += from[i];
+// Gives "other" its per-fold tallies (kept only once levels are pruned).
+void track_other_folds(CategoryTally& t, std::size_t folds) {
+    if (folds && t.other_fold_count.empty()) {
+        t.other_fold_count.assign(folds, 0);
+        t.other_fold_sum.assign(folds, 0);
+    }
 }
 
 // Keeps the `keep` most frequent levels (ties: by level), moving the rest into "other".
@@ -96,11 +104,8 @@ void prune(CategoryTally& t, std::size_t keep, int folds) {
             kept.fold_count.insert(kept.fold_count.end(), t.fold_count.begin() + i * f, t.fold_count.begin() + (i + 1) * f);
             kept.fold_sum.insert(kept.fold_sum.end(), t.fold_sum.begin() + i * f, t.fold_sum.begin() + (i + 1) * f);
         } else {
-            add_level_tally(kept.other, t.levels[i]);
-            if (f) {
-                add_into(kept.other_fold_count, 0, &t.fold_count[i * f], f);
-                add_into(kept.other_fold_sum, 0, &t.fold_sum[i * f], f);
-            }
+            add_level(kept.other, kept.other_fold_count.data(), kept.other_fold_sum.data(), t.levels[i],
+                      t.fold_count.data() + i * f, t.fold_sum.data() + i * f, f);
         }
     }
     t = std::move(kept);
@@ -112,18 +117,55 @@ std::size_t tracking_limit(const FeatureStatsColumn& c) { return 2 * static_cast
 
 bool heap_less(const SampleRow& a, const SampleRow& b) { return a.hash < b.hash; }
 
+// Whether a row with this hash joins the sample (the rows with the smallest hashes).
+bool joins_sample(const FeatureStats::Impl& s, std::uint64_t hash) {
+    return s.sample.size() < static_cast<std::size_t>(s.settings.sample_rows) || hash < s.sample.front().hash;
+}
+
+// Adds a row that joins_sample, dropping the one with the largest hash when
+// the sample is full.
+void keep_smallest(FeatureStats::Impl& s, SampleRow&& row) {
+    s.sample_values += row.values.size();
+    s.sample.push_back(std::move(row));
+    std::push_heap(s.sample.begin(), s.sample.end(), heap_less);
+    if (s.sample.size() > static_cast<std::size_t>(s.settings.sample_rows)) {
+        std::pop_heap(s.sample.begin(), s.sample.end(), heap_less);
+        s.sample_values -= s.sample.back().values.size();
+        s.sample.pop_back();
+    }
+}
+
 }  // namespace
+
+// ------------------------------------------------------------- target tallies
+
+void TargetTally::add(double target, int fold) {
+    count++;
+    sum += target;
+    fold_count[fold]++;
+    fold_sum[fold] += target;
+}
+
+void TargetTally::merge(const TargetTally& other) {
+    count += other.count;
+    sum += other.sum;
+    for (std::size_t k = 0; k < fold_count.size(); ++k)
+        fold_count[k] += other.fold_count[k], fold_sum[k] += other.fold_sum[k];
+}
+
+void TargetTally::write(ByteWriter& w) const {
+    w.pod(count);
+    w.pod(sum);
+    w.array(fold_count.data(), fold_count.size());
+    w.array(fold_sum.data(), fold_sum.size());
+}
 
 // ------------------------------------------------------------- construction
 
 FeatureStats::FeatureStats(const Options& options, bool has_target) : impl_(std::make_unique<Impl>(options)) {
     impl_->settings = read_settings(options);
     impl_->has_target = has_target;
-    const std::size_t folds = static_cast<std::size_t>(impl_->settings.folds);
-    if (has_target) {
-        impl_->fold_count.assign(folds, 0);
-        impl_->fold_sum.assign(folds, 0);
-    }
+    if (has_target) impl_->target = TargetTally(static_cast<std::size_t>(impl_->settings.folds));
 }
 FeatureStats::FeatureStats(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FeatureStats::~FeatureStats() = default;
@@ -158,10 +200,7 @@ std::uint32_t column_for(FeatureStats::Impl& s, std::string_view name, std::size
     c.name = key;
     c.name_hash = stable_hash(name);
     c.settings = s.settings.of(name);
-    if (s.has_target) {
-        c.fold_present_count.assign(static_cast<std::size_t>(s.settings.folds), 0);
-        c.fold_present_sum.assign(static_cast<std::size_t>(s.settings.folds), 0);
-    }
+    if (s.has_target) c.target_present = TargetTally(static_cast<std::size_t>(s.settings.folds));
     const auto index = static_cast<std::uint32_t>(s.columns.size());
     s.columns.push_back(std::move(c));
     s.column_index.emplace(std::move(key), index);
@@ -181,13 +220,8 @@ void add_number(FeatureStatsColumn& c, double x) {
 void add_category(FeatureStats::Impl& s, FeatureStatsColumn& c, const RawValue& v, double target, int fold) {
     std::string scratch;
     CategoryTally& t = c.categories;
-    const std::uint32_t level = t.keys.add(level_of(v, scratch));
     const std::size_t folds = s.has_target ? static_cast<std::size_t>(s.settings.folds) : 0;
-    if (level == t.levels.size()) {
-        t.levels.emplace_back();
-        t.fold_count.resize(t.fold_count.size() + folds, 0);
-        t.fold_sum.resize(t.fold_sum.size() + folds, 0);
-    }
+    const std::uint32_t level = level_slot(t, level_of(v, scratch), folds);
     LevelTally& l = t.levels[level];
     l.count++;
     if (!std::isnan(target)) {
@@ -197,32 +231,20 @@ void add_category(FeatureStats::Impl& s, FeatureStatsColumn& c, const RawValue& 
         t.fold_sum[level * folds + fold] += target;
     }
     if (t.levels.size() >= tracking_limit(c)) {
-        if (folds && t.other_fold_count.empty()) {
-            t.other_fold_count.assign(folds, 0);
-            t.other_fold_sum.assign(folds, 0);
-        }
+        track_other_folds(t, folds);
         prune(t, static_cast<std::size_t>(c.settings.max_levels), s.settings.folds);
     }
 }
 
 void add_to_sample(FeatureStats::Impl& s, std::uint64_t hash, const RawField* fields, std::size_t count) {
-    auto& heap = s.sample;
-    const std::size_t limit = static_cast<std::size_t>(s.settings.sample_rows);
-    if (heap.size() >= limit && hash >= heap.front().hash) return;
+    if (!joins_sample(s, hash)) return;
     SampleRow row{hash, {}};
     for (std::size_t i = 0; i < count; ++i) {
         const FeatureStatsColumn& c = s.columns[s.field_columns[i]];
         if (c.kind == ColumnKind::Numeric && fields[i].value.type == Type::Number)
             row.values.push_back({s.field_columns[i], 0, fields[i].value.number});
     }
-    s.sample_values += row.values.size();
-    heap.push_back(std::move(row));
-    std::push_heap(heap.begin(), heap.end(), heap_less);
-    if (heap.size() > limit) {
-        std::pop_heap(heap.begin(), heap.end(), heap_less);
-        s.sample_values -= heap.back().values.size();
-        heap.pop_back();
-    }
+    keep_smallest(s, std::move(row));
 }
 
 }  // namespace
@@ -253,23 +275,13 @@ void FeatureStats::add(const RawField* fields, std::size_t count, double target)
     const bool targeted = s.has_target && !std::isnan(target);
     const int fold = targeted ? fold_of(hash, s.settings.folds) : 0;
     s.rows++;
-    if (targeted) {
-        s.target_count++;
-        s.target_sum += target;
-        s.fold_count[fold]++;
-        s.fold_sum[fold] += target;
-    }
+    if (targeted) s.target.add(target, fold);
     for (std::size_t i = 0; i < count; ++i) {
         FeatureStatsColumn& c = s.columns[s.field_columns[i]];
         const RawValue& v = fields[i].value;
         if (v.type == Type::Missing || c.kind == ColumnKind::Ignored) continue;
         c.present++;
-        if (targeted) {
-            c.target_present++;
-            c.target_present_sum += target;
-            c.fold_present_count[fold]++;
-            c.fold_present_sum[fold] += target;
-        }
+        if (targeted) c.target_present.add(target, fold);
         switch (c.kind) {
             case ColumnKind::Numeric: add_number(c, v.number); break;
             case ColumnKind::Boolean: c.trues += v.boolean; break;
@@ -302,29 +314,15 @@ void merge_moments(FeatureStatsColumn& a, const FeatureStatsColumn& b, std::uint
 void merge_categories(FeatureStatsColumn& a, const FeatureStatsColumn& b, std::size_t folds, int fold_setting) {
     CategoryTally& t = a.categories;
     const CategoryTally& u = b.categories;
-    if (folds && t.other_fold_count.empty()) {
-        t.other_fold_count.assign(folds, 0);
-        t.other_fold_sum.assign(folds, 0);
-    }
+    track_other_folds(t, folds);
     for (std::uint32_t i = 0; i < u.levels.size(); ++i) {
-        const std::uint32_t level = t.keys.add(u.keys.at(i));
-        if (level == t.levels.size()) {
-            t.levels.emplace_back();
-            t.fold_count.resize(t.fold_count.size() + folds, 0);
-            t.fold_sum.resize(t.fold_sum.size() + folds, 0);
-        }
-        add_level_tally(t.levels[level], u.levels[i]);
-        if (folds) {
-            add_into(t.fold_count, level * folds, &u.fold_count[i * folds], folds);
-            add_into(t.fold_sum, level * folds, &u.fold_sum[i * folds], folds);
-        }
+        const std::uint32_t level = level_slot(t, u.keys.at(i), folds);
+        add_level(t.levels[level], t.fold_count.data() + level * folds, t.fold_sum.data() + level * folds, u.levels[i],
+                  u.fold_count.data() + i * folds, u.fold_sum.data() + i * folds, folds);
         if (t.levels.size() >= tracking_limit(a)) prune(t, static_cast<std::size_t>(a.settings.max_levels), fold_setting);
     }
-    add_level_tally(t.other, u.other);
-    if (folds && !u.other_fold_count.empty()) {
-        add_into(t.other_fold_count, 0, u.other_fold_count.data(), folds);
-        add_into(t.other_fold_sum, 0, u.other_fold_sum.data(), folds);
-    }
+    add_level(t.other, t.other_fold_count.data(), t.other_fold_sum.data(), u.other, u.other_fold_count.data(),
+              u.other_fold_sum.data(), u.other_fold_count.empty() ? 0 : folds);
 }
 
 }  // namespace
@@ -345,34 +343,16 @@ void FeatureStats::merge(FeatureStats&& other) {
         const std::uint64_t a_present = a.present;
         a.present += b.present;
         a.trues += b.trues;
-        a.target_present += b.target_present;
-        a.target_present_sum += b.target_present_sum;
-        if (folds) {
-            add_into(a.fold_present_count, 0, b.fold_present_count.data(), folds);
-            add_into(a.fold_present_sum, 0, b.fold_present_sum.data(), folds);
-        }
+        a.target_present.merge(b.target_present);
         merge_moments(a, b, a_present);
         merge_categories(a, b, folds, s.settings.folds);
     }
     s.rows += o.rows;
-    s.target_count += o.target_count;
-    s.target_sum += o.target_sum;
-    if (folds) {
-        add_into(s.fold_count, 0, o.fold_count.data(), folds);
-        add_into(s.fold_sum, 0, o.fold_sum.data(), folds);
-    }
+    s.target.merge(o.target);
     for (SampleRow& row : o.sample) {
+        if (!joins_sample(s, row.hash)) continue;
         for (SampleValue& v : row.values) v.column = remap[v.column];
-        const std::size_t limit = static_cast<std::size_t>(s.settings.sample_rows);
-        if (s.sample.size() >= limit && row.hash >= s.sample.front().hash) continue;
-        s.sample_values += row.values.size();
-        s.sample.push_back(std::move(row));
-        std::push_heap(s.sample.begin(), s.sample.end(), heap_less);
-        if (s.sample.size() > limit) {
-            std::pop_heap(s.sample.begin(), s.sample.end(), heap_less);
-            s.sample_values -= s.sample.back().values.size();
-            s.sample.pop_back();
-        }
+        keep_smallest(s, std::move(row));
     }
     other.impl_.reset();
 }
@@ -405,15 +385,19 @@ void read_exact(ByteReader& r, std::vector<T>& out, std::size_t expected, const 
 
 }  // namespace
 
+void TargetTally::read(ByteReader& r, std::size_t folds) {
+    count = r.pod<std::uint64_t>("target count");
+    sum = r.pod<double>("target sum");
+    read_exact(r, fold_count, folds, "fold counts");
+    read_exact(r, fold_sum, folds, "fold sums");
+}
+
 void FeatureStats::write(ByteWriter& w) const {
     const Impl& s = *impl_;
     w.pod(kStatsVersion);
     w.pod<std::uint8_t>(s.has_target);
     w.pod(s.rows);
-    w.pod(s.target_count);
-    w.pod(s.target_sum);
-    w.array(s.fold_count.data(), s.fold_count.size());
-    w.array(s.fold_sum.data(), s.fold_sum.size());
+    s.target.write(w);
     w.pod<std::uint64_t>(s.columns.size());
     for (const FeatureStatsColumn& c : s.columns) {
         w.string(c.name);
@@ -423,10 +407,7 @@ void FeatureStats::write(ByteWriter& w) const {
         w.pod(c.mean), w.pod(c.m2), w.pod(c.min), w.pod(c.max);
         w.pod<std::uint8_t>(c.integral);
         w.pod(c.trues);
-        w.pod(c.target_present);
-        w.pod(c.target_present_sum);
-        w.array(c.fold_present_count.data(), c.fold_present_count.size());
-        w.array(c.fold_present_sum.data(), c.fold_present_sum.size());
+        c.target_present.write(w);
         const CategoryTally& t = c.categories;
         w.pod<std::uint64_t>(t.levels.size());
         for (std::uint32_t i = 0; i < t.levels.size(); ++i) {
@@ -456,10 +437,7 @@ FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
     Impl& s = *stats.impl_;
     const std::size_t folds = has_target ? static_cast<std::size_t>(s.settings.folds) : 0;
     s.rows = r.pod<std::uint64_t>("rows");
-    s.target_count = r.pod<std::uint64_t>("target count");
-    s.target_sum = r.pod<double>("target sum");
-    read_exact(r, s.fold_count, folds, "fold counts");
-    read_exact(r, s.fold_sum, folds, "fold sums");
+    s.target.read(r, folds);
     const auto columns = r.pod<std::uint64_t>("columns");
     if (columns > r.remaining()) fail(ErrorKind::Corrupted, "featurizer state has a bad column count");
     for (std::uint64_t j = 0; j < columns; ++j) {
@@ -476,10 +454,7 @@ FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
         c.min = r.pod<double>("min"), c.max = r.pod<double>("max");
         c.integral = r.pod<std::uint8_t>("integral") != 0;
         c.trues = r.pod<std::uint64_t>("trues");
-        c.target_present = r.pod<std::uint64_t>("target present");
-        c.target_present_sum = r.pod<double>("target present sum");
-        read_exact(r, c.fold_present_count, folds, "fold present counts");
-        read_exact(r, c.fold_present_sum, folds, "fold present sums");
+        c.target_present.read(r, folds);
         CategoryTally& t = c.categories;
         const auto levels = r.pod<std::uint64_t>("levels");
         if (levels > r.remaining()) fail(ErrorKind::Corrupted, "featurizer state has a bad level count");

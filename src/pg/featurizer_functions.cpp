@@ -1,5 +1,5 @@
 // A featurizer applied to rows (a featurizer_fit model, or a pipeline's):
-//   recsys.transform(featurizer, row jsonb, training bool) -> float8[]
+//   recsys.transform(featurizer, row jsonb or a table's row, training bool) -> float8[]
 //   recsys.feature_names(featurizer) -> text[], aligned with transform's output
 //   recsys.impute(featurizer, row jsonb) -> jsonb, the row with its holes filled
 // Called once per row of a query: the model is looked up once per call site
@@ -22,7 +22,7 @@ Datum transform(FunctionCallInfo fcinfo, ModelArgument form) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();  // no row, no features
     require_not_null(fcinfo, 2, "training");
     const bool training = PG_GETARG_BOOL(2);
-    read_site_row(site, PG_GETARG_JSONB_P(1), "transform");
+    read_site_row(site, fcinfo, "transform");
     ArrayType* out = new_float8_array(site.features);
     auto* x = reinterpret_cast<double*>(ARR_DATA_PTR(out));
     if (site.features > 0) guarded([&] { site.featurizer->transform(site.values, x, training); });
@@ -41,10 +41,9 @@ Datum feature_names(FunctionCallInfo fcinfo, ModelArgument form) {
 Datum impute(FunctionCallInfo fcinfo, ModelArgument form) {
     const FeaturizerSite& site = featurizer_site(fcinfo, form, "impute");
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
-    Jsonb* row = PG_GETARG_JSONB_P(1);
-    read_site_row(site, row, "impute");
+    read_site_row(site, fcinfo, "impute");
     Datum filled = jsonb_from([&] { return site.featurizer->imputed_json(site.values); });
-    return DirectFunctionCall2(jsonb_concat, JsonbPGetDatum(row), filled);
+    return DirectFunctionCall2(jsonb_concat, PG_GETARG_DATUM(1), filled);
 }
 
 }  // namespace

@@ -50,12 +50,19 @@ const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument for
     site->columns = columns;
     site->features = features;
     site->names = names;
+    const Oid row_type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+    site->record_rows = OidIsValid(row_type) && row_type != JSONBOID;
+    site->memory = memory;
     scratch = site;
     return *site;
 }
 
-void read_site_row(const FeaturizerSite& site, Jsonb* row, const char* function) {
-    read_row_values(row_object(row, function), site.names, site.columns, site.values, function);
+void read_site_row(const FeaturizerSite& site, FunctionCallInfo fcinfo, const char* function) {
+    if (site.record_rows)
+        read_record_values(PG_GETARG_HEAPTUPLEHEADER(1), site.layout, site.memory, site.names, site.columns,
+                           site.values, function);
+    else
+        read_row_values(row_object(PG_GETARG_JSONB_P(1), function), site.names, site.columns, site.values, function);
 }
 
 }  // namespace recsys::pg

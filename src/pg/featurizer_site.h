@@ -10,6 +10,7 @@
 #include "../core/pipeline.h"
 #include "model_source.h"
 #include "pg_headers.h"
+#include "record_rows.h"
 
 namespace recsys::pg {
 
@@ -21,6 +22,9 @@ struct FeaturizerSite {
     const std::string_view* names;  // of the columns
     RawValue* values;               // one row's, a value per column
     double* output;                 // `features` doubles (a pipeline's estimator input)
+    bool record_rows;               // rows come as composite values, not jsonb
+    mutable RecordLayout* layout;   // of their row type (record_rows.h)
+    MemoryContext memory;           // the call site's
 };
 
 // The model of argument 0 must be a featurizer or a pipeline (with
@@ -29,7 +33,8 @@ struct FeaturizerSite {
 const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument form, const char* function,
                                       bool pipeline_only = false);
 
-// Reads the site's columns of a row (a JSON object) into site.values.
-void read_site_row(const FeaturizerSite& site, Jsonb* row, const char* function);
+// Reads the site's columns of the row in argument 1 (a JSON object, or a
+// composite value: a table's row) into site.values.
+void read_site_row(const FeaturizerSite& site, FunctionCallInfo fcinfo, const char* function);
 
 }  // namespace recsys::pg

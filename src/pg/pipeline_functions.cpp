@@ -1,6 +1,6 @@
 // Raw rows in, predictions out:
 //   recsys.pipeline(featurizer, estimator bytea) -> bytea, one model of both;
-//   recsys.predict(pipeline, row jsonb) -> float8, the estimator's prediction
+//   recsys.predict(pipeline, row jsonb or a table's row) -> float8, the estimator's prediction
 //   for the featurized row (per row: its key lookups, no allocation).
 #include <memory>
 
@@ -44,7 +44,7 @@ Datum pipeline(FunctionCallInfo fcinfo, ModelArgument form) {
 Datum predict_row(FunctionCallInfo fcinfo, ModelArgument form) {
     const FeaturizerSite& site = featurizer_site(fcinfo, form, "predict", true);
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();  // no row, no prediction
-    read_site_row(site, PG_GETARG_JSONB_P(1), "predict");
+    read_site_row(site, fcinfo, "predict");
     PG_RETURN_FLOAT8(guarded([&] { return site.pipeline->predict(site.values, site.output); }));
 }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+
+#include <malloc.h>
 
 #include "../core/parallel.h"
 #include "pg_headers.h"
@@ -41,6 +44,15 @@ const char* max_memory_hint() {
 }  // namespace recsys::pg
 
 void _PG_init(void) {
+    // A served model is large and lives until the next version replaces it;
+    // its memory must then go back to the system, or a serving backend keeps
+    // the high-water mark of two versions for good. glibc gives a block above
+    // its mmap threshold a mapping of its own, unmapped on free, but raises the
+    // threshold to the size of each such block freed (up to 32 MB), after which
+    // a model's matrices come from the heap and stay. A fixed threshold (which
+    // MALLOC_MMAP_THRESHOLD_ in the server's environment overrides) keeps them
+    // mapped.
+    if (!getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 4 << 20);
     // The ceiling first: the default of recsys.threads follows it (a value set
     // in postgresql.conf is already in place once the variable is defined).
     max_threads_setting = recsys::available_cores();
