@@ -37,6 +37,14 @@
 #   featurize_zillow  100,000 generated listings, 20 % missing sqft (not at random): price model
 #            test RMSE with each imputer, recsys and scikit-learn (bench/featurize_zillow.sh)
 #   featurize         the four featurize_* parts
+#   explore  exploration against exploitation on generated data with planted video quality: click
+#            rate, regret, catalogue coverage and fresh videos shown per page policy of
+#            recsys.explore (bench/explore_sim.sh)
+#   warm_start  ALS retraining warm-started from the serving model against cold, on MovieLens 100K
+#            and 1M generated rows: fit time and NDCG@10 (bench/warm_start.sh)
+#   soak     not in the default set (10 minutes): 8 libpq clients issue the two-stage query while
+#            a new candidate model is saved every minute: p50/p99/p99.9, errors, version switches,
+#            backend memory (bench/soak.sh; SOAK_SECONDS for a shorter run)
 #   cancel   how long an als_fit statement takes to end after pg_cancel_backend, cancelled at
 #            several moments of a training on 1M interactions (bench/cancel_latency.sql)
 #
@@ -67,12 +75,12 @@ for a in "$@"; do
     case "$a" in
         all) parts+=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}") ;;
         featurize) parts+=("${featurize_parts[@]}") ;;
-        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow) parts+=("$a") ;;
+        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | soak) parts+=("$a") ;;
         -h | --help) usage 0 ;;
         *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, predict, ols, mlp, featurize, ${featurize_parts[*]}, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}")
+((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -361,7 +369,7 @@ want peak && targets+=(gemm_peak_bench)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
 needs_server=0
-for p in latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}"; do want "$p" && needs_server=1; done
+for p in latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start soak; do want "$p" && needs_server=1; done
 if ((needs_server)); then
     ensure_extension
     say "server"
@@ -382,6 +390,9 @@ want featurize_house && part_peer FEATURIZE bench/featurize_house.sh
 want featurize_bank && part_peer FEATURIZE bench/featurize_bank.sh
 want featurize_speed && part_peer FEATURIZE bench/featurize_speed.sh
 want featurize_zillow && part_peer FEATURIZE bench/featurize_zillow.sh
+want explore && part_peer EXPLORE bench/explore_sim.sh
+want warm_start && part_peer WARM bench/warm_start.sh
+want soak && part_peer RESULT bench/soak.sh
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the
 # all-cores ALS runs of each generated set: best and median of the runs.

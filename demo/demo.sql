@@ -10,7 +10,10 @@
 -- 4. serves top-10 recommendations and evaluates them against a popularity baseline;
 -- 5. two stages: generates an impression log, trains a logistic-regression ranker on it
 --    (recsys.logreg_fit, saved as 'demo_ranker'), ranks 500 ALS candidates per user with it
---    (demo.recommend_ranked) and compares AUC, log loss and NDCG@10 with the candidates alone.
+--    (demo.recommend_ranked) and compares AUC, log loss and NDCG@10 with the candidates alone;
+-- 6. closes the loop: serves and logs a day of pages (with explored slots), labels the log with
+--    recsys.label_impressions (the 10-minute rule), retrains the ranker on it as a new version,
+--    serves again, and compares the versions' next-day pages (pinning the old one with recsys.deploy).
 -- Re-runnable: it drops schema demo and the registry's 'demo_candidates' and 'demo_ranker' versions first.
 
 \set QUIET on
@@ -51,7 +54,11 @@ CREATE TABLE demo.recommendation_log (
     position        int NOT NULL,
     shown_at        timestamptz NOT NULL DEFAULT now(),
     clicked         bool NOT NULL DEFAULT false,
-    minutes_watched real
+    minutes_watched real,
+    -- what the candidate stage said of the video when the page was served: the ranker's features
+    -- are rebuilt from the log exactly as serving saw them
+    candidate_rank  int,
+    candidate_score real
 );
 
 SELECT setseed(0.42) AS seeded \gset
@@ -178,6 +185,7 @@ SELECT (SELECT count(*) FROM demo.train) AS train_rows,
 \echo '== 3. CREATE EXTENSION recsys; train implicit ALS in SQL and register the model =='
 CREATE EXTENSION IF NOT EXISTS recsys;
 DELETE FROM recsys.models WHERE name = 'demo_candidates';
+DELETE FROM recsys.deployments WHERE name IN ('demo_candidates', 'demo_ranker');
 
 \echo 'SELECT recsys.save_model(''demo_candidates'', recsys.als_fit(user_id, video_id, minutes_watched, ''{"factors":64,"iterations":15}'')) FROM demo.train;'
 \timing on
@@ -260,8 +268,8 @@ SELECT method, round(precision_at_10::numeric, 4) AS "precision@10", round(recal
 \echo
 \echo '== 6. Serving: a home-page visit, 100 recommendations logged for user 42 =='
 \timing on
-INSERT INTO demo.recommendation_log (user_id, video_id, model_id, position)
-SELECT 42, r.item_id, (SELECT max(id) FROM recsys.models WHERE name = 'demo_candidates'), r.rank
+INSERT INTO demo.recommendation_log (user_id, video_id, model_id, position, candidate_rank, candidate_score)
+SELECT 42, r.item_id, recsys.serving_version('demo_candidates'), r.rank, r.rank, r.score
   FROM recsys.recommend('demo_candidates', 42, 100) AS r;
 \timing off
 SELECT count(*) AS logged, min(position) AS first_position, max(position) AS last_position
@@ -301,28 +309,36 @@ RETURN ARRAY[coalesce(category_share, 0),                                     --
              candidate_score,                                                 -- the ALS score
              ln(candidate_rank::float8)];                                     -- the ALS rank
 
+-- Whether a user watches a video shown to them is drawn from a planted probability -- the hidden
+-- truth, never shown to the ranker: a liked genre, a fresh, popular or short video, a high
+-- candidate rank. The intercept makes about 2 of every 100 impressions a watch.
+CREATE FUNCTION pg_temp.p_true(liked bool, uploaded_at timestamptz, pop_rank int, genre_videos int,
+                               duration_s int, candidate_rank int) RETURNS float8
+    LANGUAGE sql IMMUTABLE
+RETURN 1 / (1 + exp(3.9 - 2.0 * liked::int::float8
+                        - 1.5 * exp(-date_part('epoch', demo.clock() - uploaded_at) / (30 * 86400))
+                        - 0.8 * (1 - ln(pop_rank) / ln(genre_videos))
+                        + 0.3 * ln(duration_s / 60.0::float8)
+                        + 0.25 * ln(candidate_rank)));
+-- what the truth knows of each video
+CREATE TEMP VIEW video_fact AS
+SELECT v.video_id, t.g, t.pop_rank, gs.n AS genre_videos, v.uploaded_at, v.duration_s
+  FROM demo.videos v JOIN video_truth t USING (video_id) JOIN genre_size gs USING (g);
+
 -- The impression log. A quarter of the users (user_id % 4 = 0) visit once; each visit shows about
 -- 100 of the user's 500 candidates, drawn at random (an exploration slot: every candidate rank is
--- shown), and whether each is watched is drawn from a planted probability -- the hidden truth,
--- never shown to the ranker: a liked genre, a fresh, popular or short video, a high candidate rank.
--- The intercept makes about 2 of every 100 impressions a watch.
+-- shown), and whether each is watched is drawn from the hidden truth.
 \timing on
 CREATE TABLE demo.impressions AS
-SELECT user_id, video_id, candidate_rank, candidate_score, demo.clock() AS shown_at, random() < p_true AS watched
-  FROM (SELECT c.*,
-               1 / (1 + exp(3.9 - 2.0 * (t.g = ANY (ut.likes))::int::float8
-                                - 1.5 * exp(-date_part('epoch', demo.clock() - v.uploaded_at) / (30 * 86400))
-                                - 0.8 * (1 - ln(t.pop_rank) / ln(gs.n))
-                                + 0.3 * ln(v.duration_s / 60.0::float8)
-                                + 0.25 * ln(c.candidate_rank))) AS p_true
+SELECT user_id, video_id, candidate_rank, candidate_score, demo.clock() AS shown_at, random() < p AS watched
+  FROM (SELECT c.*, pg_temp.p_true(f.g = ANY (ut.likes), f.uploaded_at, f.pop_rank, f.genre_videos, f.duration_s,
+                                   c.candidate_rank) AS p
           FROM (SELECT u.user_id, r.item_id AS video_id, r.rank AS candidate_rank, r.score AS candidate_score
                   FROM demo.users u
                  CROSS JOIN LATERAL recsys.recommend('demo_candidates', u.user_id, 500) r
                  WHERE u.user_id % 4 = 0 AND random() < 0.2) c
-          JOIN demo.videos v ON v.video_id = c.video_id
-          JOIN video_truth t ON t.video_id = c.video_id
-          JOIN genre_size gs ON gs.g = t.g
-          JOIN user_taste ut ON ut.user_id = c.user_id
+          JOIN video_fact f USING (video_id)
+          JOIN user_taste ut USING (user_id)
          ORDER BY c.user_id, c.candidate_rank) s;    -- (random() runs in this order, whatever the join plan)
 \timing off
 SELECT count(*) AS impressions, count(DISTINCT user_id) AS visits,
@@ -373,11 +389,12 @@ SELECT method, round(auc::numeric, 4) AS auc, round(log_loss::numeric, 4) AS log
 -- name from the registry, so another model with recsys.predict (the MLP) slots in by name.
 CREATE FUNCTION demo.recommend_ranked(user_id bigint, k int DEFAULT 100, ranker text DEFAULT 'demo_ranker',
                                       candidates_k int DEFAULT 500)
-    RETURNS TABLE (video_id bigint, p_watch float8, rank int, candidate_rank int)
+    RETURNS TABLE (video_id bigint, p_watch float8, rank int, candidate_rank int, candidate_score real)
     LANGUAGE sql STABLE
 AS $$
-    SELECT video_id, p_watch, CAST(row_number() OVER (ORDER BY p_watch DESC, candidate_rank) AS int), candidate_rank
-      FROM (SELECT c.item_id AS video_id, c.rank AS candidate_rank,
+    SELECT video_id, p_watch, CAST(row_number() OVER (ORDER BY p_watch DESC, candidate_rank) AS int), candidate_rank,
+           candidate_score
+      FROM (SELECT c.item_id AS video_id, c.rank AS candidate_rank, c.score AS candidate_score,
                    recsys.predict(ranker, demo.ranker_features((uf.category_share ->> v.category)::float8, v.duration_s,
                                                                v.uploaded_at, vs.views, c.score, c.rank, demo.clock())) AS p_watch
               FROM recsys.recommend('demo_candidates', user_id, candidates_k) c
@@ -418,5 +435,110 @@ SELECT method, round(avg(recsys.precision_at_k(items, relevant, 10))::numeric, 4
  GROUP BY method, o ORDER BY o;
 \timing off
 SELECT round((extract(epoch FROM clock_timestamp()) - :two_stage_started)::numeric, 1) AS section_7_took_s;
+
+\echo
+\echo '== 8. Closing the loop: a day of visits served and logged, the log labelled, the ranker retrained, served again =='
+SELECT extract(epoch FROM clock_timestamp()) AS loop_started \gset
+SELECT setseed(0.9) AS seeded \gset
+SELECT recsys.serving_version('demo_ranker') AS ranker_v1,
+       :'as_of'::timestamptz + interval '1 day' AS day2, :'as_of'::timestamptz + interval '2 days' AS day3 \gset
+
+-- Day 2: every user with user_id % 10 = 1 visits once, at some minute of the day, and is served a
+-- page of 20 by the two-stage query: the ranker's top 18 and 2 explored slots drawn at random from
+-- the other 482 candidates (so that tomorrow's training rows are not only the ranker's own picks).
+-- Each row of the page is logged with the model version that served it.
+CREATE TEMP TABLE served AS
+SELECT u.user_id, :'day2'::timestamptz + interval '1 minute' * (u.user_id % 1440) AS shown_at, r.*
+  FROM demo.users u CROSS JOIN LATERAL demo.recommend_ranked(u.user_id, 500) r
+ WHERE u.user_id % 10 = 1
+ ORDER BY u.user_id, r.rank;
+\timing on
+INSERT INTO demo.recommendation_log (user_id, video_id, model_id, position, shown_at, candidate_rank, candidate_score)
+SELECT user_id, video_id, :ranker_v1, row_number() OVER (PARTITION BY user_id ORDER BY rank > 18, rank)::int,
+       shown_at, candidate_rank, candidate_score
+  FROM (SELECT s.*, row_number() OVER (PARTITION BY user_id ORDER BY rank <= 18, draw) AS explore_order
+          FROM (SELECT *, random() AS draw FROM served ORDER BY user_id, rank) s) page
+ WHERE rank <= 18 OR explore_order <= 2;
+\timing off
+
+-- What the users do (the hidden truth again): a watch starts a few minutes after the page is shown
+-- (exponential, 6 minutes on average), so about 1 in 5 starts after the 10-minute window and is,
+-- by the design's rule, not credited to the page.
+INSERT INTO demo.watch_history (user_id, video_id, minutes_watched, watched_at)
+SELECT user_id, video_id,
+       greatest(0.1, round((duration_s / 60.0 * CASE WHEN liked THEN 0.35 + 0.65 * random() ELSE 0.02 + 0.38 * random() END)::numeric, 1)),
+       shown_at + interval '1 minute' * (-6 * ln(1 - random()))
+  FROM (SELECT l.*, f.duration_s, f.g = ANY (ut.likes) AS liked,
+               random() < pg_temp.p_true(f.g = ANY (ut.likes), f.uploaded_at, f.pop_rank, f.genre_videos,
+                                         f.duration_s, l.candidate_rank) AS watches
+          FROM demo.recommendation_log l
+          JOIN video_fact f USING (video_id)
+          JOIN user_taste ut USING (user_id)
+         WHERE l.shown_at >= :'day2' AND l.shown_at < :'day3'
+         ORDER BY l.user_id, l.position) w
+ WHERE watches;
+
+\echo
+\echo 'SELECT * FROM recsys.label_impressions(''demo.recommendation_log'', ''demo.watch_history'', ''10 minutes'', :day2, :day3);'
+\timing on
+CREATE TABLE demo.day2_labels AS
+SELECT l.user_id, l.video_id, l.model_id, l.position, l.shown_at, l.label, l.minutes_watched,
+       g.candidate_rank, g.candidate_score
+  FROM recsys.label_impressions('demo.recommendation_log', 'demo.watch_history', '10 minutes', :'day2', :'day3') l
+  JOIN demo.recommendation_log g USING (user_id, video_id, shown_at);
+\timing off
+SELECT count(*) AS impressions, count(*) FILTER (WHERE label) AS watched_within_10_min,
+       (SELECT count(*) FROM demo.watch_history w
+         WHERE w.watched_at >= :'day2' AND w.watched_at < :'day3'::timestamptz + interval '1 hour') - count(*) FILTER (WHERE label)
+           AS started_later_so_misses,
+       round(100.0 * avg(label::int) FILTER (WHERE position <= 18), 2) AS watched_per_100_ranked,
+       round(100.0 * avg(label::int) FILTER (WHERE position > 18), 2) AS watched_per_100_explored,
+       round(avg(minutes_watched) FILTER (WHERE label)::numeric, 1) AS minutes_per_watch
+  FROM demo.day2_labels;
+
+\echo
+\echo 'The ranker retrained on yesterday''s impressions and today''s labelled log, saved as a new version:'
+\timing on
+SELECT recsys.save_model('demo_ranker',
+                         recsys.logreg_fit(watched, features, '{"negative_sample_rate": 0.1, "seed": 1}')) AS ranker_v2
+  FROM (SELECT watched, features FROM demo.ranker_rows WHERE NOT held_out
+        UNION ALL
+        SELECT d.label, demo.ranker_features((uf.category_share ->> v.category)::float8, v.duration_s, v.uploaded_at,
+                                             vs.views, d.candidate_score, d.candidate_rank, d.shown_at)
+          FROM demo.day2_labels d
+          JOIN demo.videos v USING (video_id)
+          LEFT JOIN demo.video_stats vs USING (video_id)
+          LEFT JOIN demo.user_features uf USING (user_id)) t \gset
+\timing off
+SELECT :ranker_v1 AS ranker_v1, :ranker_v2 AS ranker_v2, recsys.serving_version('demo_ranker') AS now_serving;
+
+\echo
+\echo 'Serving again: the same call now ranks with the new version (user 42, the top 5)'
+SELECT rank, video_id, round(p_watch::numeric, 4) AS p_watch, candidate_rank FROM demo.recommend_ranked(42, 5);
+
+\echo
+\echo 'Day 3 (users with user_id % 10 = 2), pages of 20: expected watches per 100 shown under the hidden truth'
+\echo '(the old version is served again for the comparison by pinning it: recsys.deploy, then recsys.rollback)'
+CREATE TEMP TABLE day3_pages (version text, o int, user_id bigint, video_id bigint, candidate_rank int);
+INSERT INTO day3_pages
+SELECT 'ALS candidates alone', 1, u.user_id, r.item_id, r.rank
+  FROM demo.users u CROSS JOIN LATERAL recsys.recommend('demo_candidates', u.user_id, 20) r WHERE u.user_id % 10 = 2;
+SELECT recsys.deploy('demo_ranker', :ranker_v1) AS pinned \gset
+INSERT INTO day3_pages
+SELECT 'ranker v1 (pinned)', 2, u.user_id, r.video_id, r.candidate_rank
+  FROM demo.users u CROSS JOIN LATERAL demo.recommend_ranked(u.user_id, 20) r WHERE u.user_id % 10 = 2;
+SELECT recsys.rollback('demo_ranker') AS serving_after_rollback \gset
+INSERT INTO day3_pages
+SELECT 'ranker v2 (retrained)', 3, u.user_id, r.video_id, r.candidate_rank
+  FROM demo.users u CROSS JOIN LATERAL demo.recommend_ranked(u.user_id, 20) r WHERE u.user_id % 10 = 2;
+SELECT version, round(100 * avg(pg_temp.p_true(f.g = ANY (ut.likes), f.uploaded_at, f.pop_rank, f.genre_videos,
+                                                f.duration_s, p.candidate_rank))::numeric, 2) AS expected_watches_per_100,
+       count(DISTINCT p.user_id) AS users
+  FROM day3_pages p JOIN video_fact f USING (video_id) JOIN user_taste ut USING (user_id)
+ GROUP BY version, o ORDER BY o;
+-- rollback pinned the retrained version; unpinned, serving follows the newest version again
+SELECT :serving_after_rollback AS serving_after_rollback, recsys.undeploy('demo_ranker') AS serving_newest;
+SELECT action, model_id, pinned FROM recsys.deployments('demo_ranker');
+SELECT round((extract(epoch FROM clock_timestamp()) - :loop_started)::numeric, 1) AS section_8_took_s;
 \echo
 \echo 'Done.'
