@@ -557,7 +557,7 @@ CREATE AGGREGATE recsys.featurizer_fit("row" jsonb, target float8, options jsonb
 CREATE FUNCTION recsys.transform(featurizer bytea, "row" jsonb, training bool DEFAULT false) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'recsys_transform' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.transform(name text, "row" jsonb, training bool DEFAULT false) RETURNS float8[]
-    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 -- The same for a table's row (recsys.transform('f', h) FROM houses h): its
 -- columns are read as to_jsonb(h) would give them (numbers, booleans, text),
 -- without building the JSON; columns the featurizer does not know (the
@@ -565,7 +565,7 @@ CREATE FUNCTION recsys.transform(name text, "row" jsonb, training bool DEFAULT f
 CREATE FUNCTION recsys.transform(featurizer bytea, "row" record, training bool DEFAULT false) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'recsys_transform' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.transform(name text, "row" record, training bool DEFAULT false) RETURNS float8[]
-    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.feature_names(featurizer bytea) RETURNS text[]
     AS 'MODULE_PATHNAME', 'recsys_feature_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION recsys.feature_names(name text) RETURNS text[]
@@ -574,7 +574,7 @@ CREATE FUNCTION recsys.feature_names(name text) RETURNS text[]
 CREATE FUNCTION recsys.impute(featurizer bytea, "row" jsonb) RETURNS jsonb
     AS 'MODULE_PATHNAME', 'recsys_impute' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.impute(name text, "row" jsonb) RETURNS jsonb
-    AS 'MODULE_PATHNAME', 'recsys_impute_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'recsys_impute_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- A featurizer and an estimator trained on its transform output (logreg,
 -- linreg, mlp) as one model, kind "pipeline": predict(model, row jsonb) serves
@@ -636,20 +636,25 @@ CREATE FUNCTION recsys.calibration_curve(p float8[], labels bool[], bins int DEF
 -- ---------------------------------------------------------------- scoring
 -- The model's prediction for one feature vector: a probability for
 -- classifiers (logreg, mlp), a value for regressions. NULL features give NULL.
+-- Row-wise scoring by name (predict, transform, impute) is PARALLEL SAFE: a
+-- worker reads the registry under the leader's snapshot, so it serves the same
+-- version, and decodes it once for its share of the rows. (Serving functions
+-- stay PARALLEL RESTRICTED: a worker would decode a whole candidate model for
+-- a handful of rows, and keep none of it for the next query.)
 CREATE FUNCTION recsys.predict(model bytea, features float8[]) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, features float8[]) RETURNS float8
-    AS 'MODULE_PATHNAME', 'recsys_predict_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'recsys_predict_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 -- A pipeline's prediction for a raw row (a JSON object, or a table's row as
 -- transform reads it). NULL row gives NULL.
 CREATE FUNCTION recsys.predict(model bytea, "row" jsonb) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_row' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, "row" jsonb) RETURNS float8
-    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(model bytea, "row" record) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_row' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION recsys.predict(name text, "row" record) RETURNS float8
-    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- The terms of a linear model (linreg, logreg, or a pipeline of one, named by
 -- its featurizer's features): feature 0 is the intercept;

@@ -82,7 +82,7 @@ printf '%s\n' "$out" | awk -v rows="$rows" '
         line("parallel_floor", "the floor", "")
         line("parallel_fit", "featurizer_fit", "parallel_floor")
         line("parallel_transform", "transform", "parallel_floor")
-        line("parallel_transform_row", "transform of the table'"'"'s row, the model'"'"'s bytes in the query", "parallel_floor")
+        line("parallel_transform_row", "transform of the table'"'"'s row", "parallel_floor")
         if (("transform" in best) && ("floor" in best)) {
             r = best["transform"] / best["floor"]
             printf "FEATURIZE speed targets (one backend): transform %.2fx the floor (target <= 2: %s), %.0f rows/s (target >= 300,000: %s; the floor itself: %.0f rows/s)\n",

@@ -173,15 +173,12 @@ SELECT sum(cardinality(recsys.transform('bench_features', to_jsonb(t) - 'label')
 SELECT sum(cardinality(recsys.transform('bench_features', to_jsonb(t) - 'label'))) FROM bench_featurize_speed t;
 SELECT sum(cardinality(recsys.transform('bench_features', to_jsonb(t) - 'label'))) FROM bench_featurize_speed t;
 \o
--- a table's row, the model's bytes in the query (transform by name is PARALLEL RESTRICTED: its
--- model is looked up in the leader; a constant goes to the workers with the plan)
-SELECT model AS bench_model FROM recsys.models WHERE id = recsys.serving_version('bench_features') \gset
 \echo PLAN transform_row
-EXPLAIN (COSTS OFF) SELECT sum(cardinality(recsys.transform(:'bench_model'::bytea, t))) FROM bench_featurize_speed t;
+EXPLAIN (COSTS OFF) SELECT sum(cardinality(recsys.transform('bench_features', t))) FROM bench_featurize_speed t;
 \echo RUN parallel_transform_row
 \o /dev/null
-SELECT sum(cardinality(recsys.transform(:'bench_model'::bytea, t))) FROM bench_featurize_speed t;
-SELECT sum(cardinality(recsys.transform(:'bench_model'::bytea, t))) FROM bench_featurize_speed t;
-SELECT sum(cardinality(recsys.transform(:'bench_model'::bytea, t))) FROM bench_featurize_speed t;
+SELECT sum(cardinality(recsys.transform('bench_features', t))) FROM bench_featurize_speed t;
+SELECT sum(cardinality(recsys.transform('bench_features', t))) FROM bench_featurize_speed t;
+SELECT sum(cardinality(recsys.transform('bench_features', t))) FROM bench_featurize_speed t;
 \o
 \echo RUN end

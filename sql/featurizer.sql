@@ -280,9 +280,12 @@ FROM parallel_defaults p, serial_defaults s;
 -- table rows read by parallel workers give the features to_jsonb rows give
 CREATE TABLE listing_featurizer AS SELECT model FROM serial_featurizer;
 SELECT force_parallel_plans();
+SELECT recsys.save_model('listing_featurizer', model) > 0 AS saved FROM listing_featurizer;
 CREATE VIEW parallel_rows AS
 SELECT count(*) FILTER (WHERE recsys.transform((SELECT model FROM listing_featurizer), l) =
                               recsys.transform((SELECT model FROM listing_featurizer), to_jsonb(l))) AS same,
+       count(*) FILTER (WHERE recsys.transform('listing_featurizer', l) =
+                              recsys.transform((SELECT model FROM listing_featurizer), l)) AS same_by_name,
        count(*) AS rows
 FROM many_listings l;
 EXPLAIN (COSTS OFF) SELECT * FROM parallel_rows;
