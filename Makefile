@@ -20,7 +20,8 @@ CORE_OBJS   = src/core/ab_assign.o src/core/ab_report.o src/core/ab_stats.o \
               src/core/logreg_model.o src/core/logreg_train.o src/core/metrics.o \
               src/core/mlp_model.o src/core/mlp_network.o src/core/mlp_rows.o src/core/mlp_train.o src/core/model.o \
               src/core/model_cache.o src/core/model_format.o src/core/model_kind.o src/core/options.o \
-              src/core/parallel.o src/core/pipeline.o src/core/radix_sort.o src/core/statistic_kind.o src/core/topk.o
+              src/core/parallel.o src/core/pipeline.o src/core/radix_sort.o src/core/statistic_kind.o src/core/topk.o \
+              src/core/training_summary_parts.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/bandit_glue.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/deployment_functions.o \

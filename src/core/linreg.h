@@ -25,6 +25,7 @@
 #include "model.h"
 #include "model_format.h"
 #include "model_kind.h"
+#include "training_summary_parts.h"
 
 namespace recsys {
 
@@ -44,10 +45,10 @@ struct LinregStatistics {
     double df_residual = NAN, df_model = NAN;
 };
 
-struct LinregSummary : TrainingSummary {
-    std::string solver;  // "qr" (OLS), "ridge" (QR of the augmented system), "coordinate_descent"
-    int iterations = 0;
-    bool converged = true;
+// solver: "qr" (OLS), "ridge" (QR of the augmented system), "coordinate_descent".
+struct LinregSummary : TrainingSummary, SolverRun {
+    // qr and ridge solve directly: converged unless coordinate descent says otherwise.
+    LinregSummary() { converged = true; }
 };
 
 class LinregModel : public LinearModel {

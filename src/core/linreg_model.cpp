@@ -4,7 +4,7 @@
 // Payload layout, version 1 (little-endian):
 //   u32 payload version, u64 features, f64 intercept, f64[] coefficients,
 //   f64[] standard errors (intercept first), f64 x 8 statistics (LinregStatistics, in order),
-//   string options (JSON), common training summary (model.h), string solver, i32 iterations, u8 converged
+//   string options (JSON), common training summary (model.h), solver run (training_summary_parts.h)
 #include <cmath>
 
 #include "linreg.h"
@@ -74,14 +74,7 @@ std::string LinregModel::metadata_json() const {
     dimensions.key("features");
     dimensions.integer(static_cast<long long>(feature_count()));
     dimensions.end_object();
-    std::string training = training_summary_json(summary, [&](JsonWriter& w) {
-        w.key("solver");
-        w.string(summary.solver);
-        w.key("iterations");
-        w.integer(summary.iterations);
-        w.key("converged");
-        w.boolean(summary.converged);
-    });
+    std::string training = training_summary_json(summary, [&](JsonWriter& w) { solver_run_json(w, summary); });
     JsonWriter statistics;
     statistics.begin_object();
     LinregStatistics s = this->statistics;
@@ -103,9 +96,7 @@ void LinregModel::write_payload(ByteWriter& w) const {
     for (std::size_t i = 0; i < kStatistics; ++i) w.pod<double>(*statistic_fields(s, i));
     write_options(w, options);
     write_training_summary(w, summary);
-    w.string(summary.solver);
-    w.pod<std::int32_t>(summary.iterations);
-    w.pod<std::uint8_t>(summary.converged ? 1 : 0);
+    write_solver_run(w, summary);
 }
 
 LinregModel LinregModel::read(const Envelope& env) {
@@ -126,9 +117,7 @@ LinregModel LinregModel::read(const Envelope& env) {
     for (std::size_t i = 0; i < kStatistics; ++i) *statistic_fields(m.statistics, i) = r.pod<double>("statistics");
     m.options = read_options(r, linreg_option_schema());
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
-    m.summary.solver = r.string(32, "solver");
-    m.summary.iterations = r.pod<std::int32_t>("iterations");
-    m.summary.converged = r.pod<std::uint8_t>("converged") != 0;
+    static_cast<SolverRun&>(m.summary) = read_solver_run(r);
     if (r.remaining() != 0) fail(ErrorKind::Corrupted, "model is inconsistent: trailing bytes after the payload");
     return m;
 }

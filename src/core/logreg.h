@@ -26,18 +26,14 @@
 #include "model.h"
 #include "model_format.h"
 #include "model_kind.h"
+#include "training_summary_parts.h"
 
 namespace recsys {
 
 const OptionSchema& logreg_option_schema();
 const ModelKind& logreg_kind();
 
-struct LogregSummary : TrainingSummary {
-    std::uint64_t used_rows = 0;  // after down-sampling negatives
-    std::uint64_t positives = 0;  // among the used rows
-    std::string solver;           // the one that ran
-    int iterations = 0;
-    bool converged = false;
+struct LogregSummary : TrainingSummary, SampledRows, SolverRun {
     double gradient_max = 0;  // largest |gradient| entry at the end (the subgradient's with l1)
 };
 

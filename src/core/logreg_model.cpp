@@ -4,7 +4,7 @@
 // Payload layout, version 1 (little-endian):
 //   u32 payload version, u64 features, f64 intercept, f64[] coefficients
 //   string options (JSON), common training summary (model.h),
-//   u64 used rows, u64 positives, string solver, i32 iterations, u8 converged, f64 gradient max
+//   sampled rows and solver run (training_summary_parts.h), f64 gradient max
 #include <cmath>
 
 #include "binary_labels.h"
@@ -76,16 +76,8 @@ std::string LogregModel::metadata_json() const {
     dimensions.integer(static_cast<long long>(feature_count()));
     dimensions.end_object();
     std::string training = training_summary_json(summary, [&](JsonWriter& w) {
-        w.key("used_rows");
-        w.integer(static_cast<long long>(summary.used_rows));
-        w.key("positives");
-        w.integer(static_cast<long long>(summary.positives));
-        w.key("solver");
-        w.string(summary.solver);
-        w.key("iterations");
-        w.integer(summary.iterations);
-        w.key("converged");
-        w.boolean(summary.converged);
+        sampled_rows_json(w, summary);
+        solver_run_json(w, summary);
         w.key("gradient_max");
         w.number(summary.gradient_max);
     });
@@ -99,11 +91,8 @@ void LogregModel::write_payload(ByteWriter& w) const {
     w.array(coefficients.data(), feature_count());
     write_options(w, options);
     write_training_summary(w, summary);
-    w.pod<std::uint64_t>(summary.used_rows);
-    w.pod<std::uint64_t>(summary.positives);
-    w.string(summary.solver);
-    w.pod<std::int32_t>(summary.iterations);
-    w.pod<std::uint8_t>(summary.converged ? 1 : 0);
+    write_sampled_rows(w, summary);
+    write_solver_run(w, summary);
     w.pod<double>(summary.gradient_max);
 }
 
@@ -122,11 +111,8 @@ LogregModel LogregModel::read(const Envelope& env) {
     m.options = read_options(r, logreg_option_schema());
     m.negative_sample_rate = m.options.number("negative_sample_rate");
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
-    m.summary.used_rows = r.pod<std::uint64_t>("used rows");
-    m.summary.positives = r.pod<std::uint64_t>("positives");
-    m.summary.solver = r.string(32, "solver");
-    m.summary.iterations = r.pod<std::int32_t>("iterations");
-    m.summary.converged = r.pod<std::uint8_t>("converged") != 0;
+    static_cast<SampledRows&>(m.summary) = read_sampled_rows(r);
+    static_cast<SolverRun&>(m.summary) = read_solver_run(r);
     m.summary.gradient_max = r.pod<double>("gradient max");
     if (r.remaining() != 0) fail(ErrorKind::Corrupted, "model is inconsistent: trailing bytes after the payload");
     return m;

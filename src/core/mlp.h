@@ -32,15 +32,15 @@
 #include "model.h"
 #include "model_format.h"
 #include "model_kind.h"
+#include "training_summary_parts.h"
 
 namespace recsys {
 
 const OptionSchema& mlp_option_schema();
 const ModelKind& mlp_kind();
 
-struct MlpSummary : TrainingSummary {  // loss: the training loss of each epoch
-    std::uint64_t used_rows = 0;       // after down-sampling negatives (validation rows included)
-    std::uint64_t positives = 0;       // among the used rows
+// loss: the training loss of each epoch; used_rows: validation rows included.
+struct MlpSummary : TrainingSummary, SampledRows {
     std::uint64_t validation_rows = 0;
     int epochs = 0;                       // epochs run
     bool stopped_early = false;           // stopped by tol / n_iter_no_change before `epochs`

@@ -5,7 +5,7 @@
 //   u32 payload version, u64 features, f64[] mean, f64[] scale,
 //   f32[] parameters (mlp_network.h's layout, layer sizes from the options),
 //   string options (JSON), common training summary (model.h),
-//   u64 used rows, u64 positives, u64 validation rows, i32 epochs,
+//   sampled rows (training_summary_parts.h), u64 validation rows, i32 epochs,
 //   u8 stopped early, f64[] validation losses, f64 best validation loss
 #include <cmath>
 #include <memory>
@@ -119,10 +119,7 @@ std::string MlpModel::metadata_json() const {
     dimensions.integer(static_cast<long long>(network.params.size()));
     dimensions.end_object();
     std::string training = training_summary_json(summary, [&](JsonWriter& w) {
-        w.key("used_rows");
-        w.integer(static_cast<long long>(summary.used_rows));
-        w.key("positives");
-        w.integer(static_cast<long long>(summary.positives));
+        sampled_rows_json(w, summary);
         w.key("validation_rows");
         w.integer(static_cast<long long>(summary.validation_rows));
         w.key("epochs");
@@ -147,8 +144,7 @@ void MlpModel::write_payload(ByteWriter& w) const {
     w.array(network.params.data(), static_cast<std::size_t>(network.params.size()));
     write_options(w, options);
     write_training_summary(w, summary);
-    w.pod<std::uint64_t>(summary.used_rows);
-    w.pod<std::uint64_t>(summary.positives);
+    write_sampled_rows(w, summary);
     w.pod<std::uint64_t>(summary.validation_rows);
     w.pod<std::int32_t>(summary.epochs);
     w.pod<std::uint8_t>(summary.stopped_early ? 1 : 0);
@@ -189,8 +185,7 @@ MlpModel MlpModel::read(const Envelope& env) {
     if (!m.network.params.allFinite()) fail(ErrorKind::Corrupted, "model is inconsistent: non-finite weights");
     m.negative_sample_rate = m.options.number("negative_sample_rate");
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
-    m.summary.used_rows = r.pod<std::uint64_t>("used rows");
-    m.summary.positives = r.pod<std::uint64_t>("positives");
+    static_cast<SampledRows&>(m.summary) = read_sampled_rows(r);
     m.summary.validation_rows = r.pod<std::uint64_t>("validation rows");
     m.summary.epochs = r.pod<std::int32_t>("epochs");
     m.summary.stopped_early = r.pod<std::uint8_t>("stopped early") != 0;
