@@ -18,7 +18,8 @@ enum class Reader : std::uint8_t { Absent, Boolean, Int2, Int4, Int8, Float4, Fl
 struct RecordLayout {
     Oid type;
     int32 typmod;
-    uint64 identifier;    // the type cache's, which changes with the row type (ALTER TABLE)
+    TypeCacheEntry* entry;  // a named row type's (type cache entries live as long as the backend)
+    uint64 identifier;    // its tupDesc_identifier when built: it changes with the row type (ALTER TABLE)
     TupleDesc desc;       // a copy
     int count;            // the featurizer's columns
     int* attribute;       // per featurizer column: its index in the row, or -1
@@ -29,11 +30,11 @@ struct RecordLayout {
 
 namespace {
 
-// A named composite type's identity in the type cache; an anonymous record
-// type (RECORDOID, typmod) never changes.
-uint64 type_identifier(Oid type) {
-    if (type == RECORDOID) return 0;
-    return lookup_type_cache(type, TYPECACHE_TUPDESC)->tupDesc_identifier;
+// Whether the row type is still the one `layout` was built for; an anonymous
+// record type (RECORDOID, typmod) never changes.
+bool same_row_type(const RecordLayout* layout, Oid type, int32 typmod) {
+    return layout->type == type && layout->typmod == typmod &&
+           (!layout->entry || layout->entry->tupDesc_identifier == layout->identifier);
 }
 
 Reader reader_of(Form_pg_attribute attribute, std::string_view column, const char* function) {
@@ -68,7 +69,8 @@ RecordLayout* build_layout(HeapTupleHeader row, MemoryContext memory, const std:
     auto* layout = static_cast<RecordLayout*>(MemoryContextAllocZero(memory, sizeof(RecordLayout)));
     layout->type = type;
     layout->typmod = typmod;
-    layout->identifier = type_identifier(type);
+    layout->entry = type == RECORDOID ? nullptr : lookup_type_cache(type, TYPECACHE_TUPDESC);
+    layout->identifier = layout->entry ? layout->entry->tupDesc_identifier : 0;
     MemoryContext caller = MemoryContextSwitchTo(memory);
     layout->desc = CreateTupleDescCopy(desc);
     MemoryContextSwitchTo(caller);
@@ -93,6 +95,15 @@ RecordLayout* build_layout(HeapTupleHeader row, MemoryContext memory, const std:
     }
     ReleaseTupleDesc(desc);
     return layout;
+}
+
+void free_layout(RecordLayout* layout) {
+    FreeTupleDesc(layout->desc);
+    pfree(layout->attribute);
+    pfree(layout->reader);
+    pfree(layout->datums);
+    pfree(layout->nulls);
+    pfree(layout);
 }
 
 [[noreturn]] void not_finite(double v, std::string_view column, const char* function) {
@@ -156,8 +167,13 @@ void read_record_values(HeapTupleHeader row, RecordLayout*& layout, MemoryContex
                         const std::string_view* names, int count, RawValue* values, const char* function) {
     const Oid type = HeapTupleHeaderGetTypeId(row);
     const int32 typmod = HeapTupleHeaderGetTypMod(row);
-    if (!layout || layout->type != type || layout->typmod != typmod || layout->identifier != type_identifier(type))
+    if (!layout || !same_row_type(layout, type, typmod)) {
+        // one layout per call site, not one per change of row type; null
+        // while the new one is built, which may fail (an unreadable column)
+        if (layout) free_layout(layout);
+        layout = nullptr;
         layout = build_layout(row, memory, names, count, function);
+    }
     HeapTupleData tuple;
     tuple.t_len = HeapTupleHeaderGetDatumLength(row);
     ItemPointerSetInvalid(&tuple.t_self);
