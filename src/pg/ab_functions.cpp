@@ -40,12 +40,6 @@ struct AbState {
     AggregateOptions options;
 };
 
-MemoryContext aggregate_context(FunctionCallInfo fcinfo) {
-    MemoryContext context;
-    if (!AggCheckCallContext(fcinfo, &context)) elog(ERROR, "recsys: ab_compare's support function called directly");
-    return context;
-}
-
 AbState* new_state(MemoryContext context, bool binary, bool named) {
     auto* s = static_cast<AbState*>(MemoryContextAllocZero(context, sizeof(AbState)));
     s->binary = binary;
@@ -101,7 +95,7 @@ void take_ab_options(AggregateOptions& o, FunctionCallInfo fcinfo, int argno, Me
 }
 
 Datum collect(FunctionCallInfo fcinfo, bool binary, bool named) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kFunction);
     auto* s = reinterpret_cast<AbState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     if (!s) s = new_state(context, binary, named);
     take_ab_options(s->options, fcinfo, 3, context);
@@ -193,7 +187,7 @@ Datum recsys_ab_collect_click(PG_FUNCTION_ARGS) { return collect(fcinfo, true, f
 Datum recsys_ab_collect_named_click(PG_FUNCTION_ARGS) { return collect(fcinfo, true, true); }
 
 Datum recsys_ab_combine(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kFunction);
     auto* a = reinterpret_cast<AbState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     auto* b = reinterpret_cast<AbState*>(PG_ARGISNULL(1) ? nullptr : PG_GETARG_POINTER(1));
     if (!b) PG_RETURN_POINTER(a);
@@ -208,7 +202,7 @@ Datum recsys_ab_combine(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_ab_serialize(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
+    aggregate_context(fcinfo, kFunction);
     auto* s = reinterpret_cast<AbState*>(PG_GETARG_POINTER(0));
     SerialHeader h{s->binary, s->named, s->options.checked, static_cast<uint32>(s->count), s->skipped,
                    s->options.value ? VARSIZE(s->options.value) : 0};
@@ -230,7 +224,7 @@ Datum recsys_ab_serialize(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_ab_deserialize(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kFunction);
     bytea* in = PG_GETARG_BYTEA_PP(0);
     Reader r{VARDATA_ANY(in), VARDATA_ANY(in) + VARSIZE_ANY_EXHDR(in)};
     SerialHeader h;
@@ -262,7 +256,7 @@ Datum recsys_ab_deserialize(PG_FUNCTION_ARGS) {
 
 // The report as jsonb; NULL when no row had both a variant and a value.
 Datum recsys_ab_final(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
+    aggregate_context(fcinfo, kFunction);
     auto* s = reinterpret_cast<AbState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     if (!s || s->count == 0) PG_RETURN_NULL();
     char* options = options_text(s->options.value);

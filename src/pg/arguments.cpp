@@ -24,6 +24,12 @@ ArrayView<T> array_argument(FunctionCallInfo fcinfo, int argno, const char* name
 
 }  // namespace
 
+MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* function) {
+    MemoryContext context;
+    if (!AggCheckCallContext(fcinfo, &context)) elog(ERROR, "recsys: %s called as a plain function", function);
+    return context;
+}
+
 void require_not_null(FunctionCallInfo fcinfo, int argno, const char* name) {
     if (PG_ARGISNULL(argno))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", name)));

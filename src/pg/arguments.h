@@ -15,6 +15,9 @@ struct ArrayView {
     int size = 0;
 };
 
+// The memory of the aggregate an aggregate support function runs for; an
+// internal error naming `function` when it is called as a plain function.
+MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* function);
 // The argument must not be NULL: 22004 naming it otherwise.
 void require_not_null(FunctionCallInfo fcinfo, int argno, const char* name);
 // k must be positive: 22023 otherwise.

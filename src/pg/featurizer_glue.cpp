@@ -9,6 +9,7 @@
 
 #include "../core/featurizer.h"
 #include "aggregate_options.h"
+#include "arguments.h"
 #include "bridge.h"
 #include "jsonb_rows.h"
 #include "memory_claim.h"
@@ -34,12 +35,6 @@ struct FeaturizerState {
     RawField* fields;    // the row being read
     int capacity;        // of fields
 };
-
-MemoryContext aggregate_context(FunctionCallInfo fcinfo) {
-    MemoryContext context;
-    if (!AggCheckCallContext(fcinfo, &context)) elog(ERROR, "recsys: %s called as a plain function", kFunction);
-    return context;
-}
 
 FeaturizerState* state_argument(FunctionCallInfo fcinfo, int argno) {
     return PG_ARGISNULL(argno) ? nullptr : reinterpret_cast<FeaturizerState*>(PG_GETARG_POINTER(argno));
@@ -107,7 +102,7 @@ PG_FUNCTION_INFO_V1(recsys_featurizer_final);
 
 // (state, row [, target], [options]): the forms have 1, 2 or 3 arguments.
 Datum recsys_featurizer_collect(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kFunction);
     const bool has_target = PG_NARGS() == 4;
     FeaturizerState* s = state_argument(fcinfo, 0);
     if (!s) s = new_state(context, has_target);
@@ -126,7 +121,7 @@ Datum recsys_featurizer_collect(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_featurizer_combine(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kFunction);
     FeaturizerState* a = state_argument(fcinfo, 0);
     FeaturizerState* b = state_argument(fcinfo, 1);
     if (!b || !b->stats->value) {
@@ -148,7 +143,7 @@ Datum recsys_featurizer_combine(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_featurizer_serialize(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
+    aggregate_context(fcinfo, kFunction);
     FeaturizerState* s = state_argument(fcinfo, 0);
     SerialHeader h{kSerialVersion, s->has_target, s->options.checked, s->options.value ? VARSIZE(s->options.value) : 0,
                    0};
@@ -179,7 +174,7 @@ Datum recsys_featurizer_serialize(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_featurizer_deserialize(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kFunction);
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const char* p = VARDATA_ANY(in);
     const uint64 size = VARSIZE_ANY_EXHDR(in);
@@ -212,7 +207,7 @@ Datum recsys_featurizer_deserialize(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_featurizer_final(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
+    aggregate_context(fcinfo, kFunction);
     FeaturizerState* s = state_argument(fcinfo, 0);
     if (!s || !s->stats->value || guarded([&] { return (*s->stats)->rows(); }) == 0) PG_RETURN_NULL();
     update_claim(s);

@@ -15,6 +15,7 @@
 
 #include "../core/statistic_kind.h"
 #include "aggregate_options.h"
+#include "arguments.h"
 #include "bridge.h"
 #include "memory_claim.h"
 #include "owned.h"
@@ -64,11 +65,8 @@ uint64 row_bytes(const TrainingState* s) {
     return bytes;
 }
 
-MemoryContext aggregate_context(FunctionCallInfo fcinfo) {
-    MemoryContext context;
-    if (!AggCheckCallContext(fcinfo, &context)) elog(ERROR, "recsys: a training function called as a plain function");
-    return context;
-}
+// How an internal error names these support functions (shared by every kind).
+constexpr const char* kSupport = "a training aggregate's support function";
 
 // The most data columns a kind may have (a row is read into a stack array).
 constexpr int kMaxColumns = 8;
@@ -368,7 +366,7 @@ void append(TrainingState* to, const TrainingState* from, MemoryContext context)
 
 // The state a final function works on, or null for no rows (the result is NULL then).
 TrainingState* finished_state(FunctionCallInfo fcinfo) {
-    aggregate_context(fcinfo);
+    aggregate_context(fcinfo, kSupport);
     auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     return s && has_rows(s) ? s : nullptr;
 }
@@ -376,7 +374,7 @@ TrainingState* finished_state(FunctionCallInfo fcinfo) {
 }  // namespace
 
 Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kSupport);
     auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     if (!s) {
         s = new_state(context, kind);
@@ -422,7 +420,7 @@ PG_FUNCTION_INFO_V1(recsys_training_deserialize);
 PG_FUNCTION_INFO_V1(recsys_training_final);
 
 Datum recsys_training_combine(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kSupport);
     auto* a = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     auto* b = reinterpret_cast<TrainingState*>(PG_ARGISNULL(1) ? nullptr : PG_GETARG_POINTER(1));
     if (!b) PG_RETURN_POINTER(a);
@@ -435,7 +433,7 @@ Datum recsys_training_combine(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_training_serialize(PG_FUNCTION_ARGS) {
-    aggregate_context(fcinfo);
+    aggregate_context(fcinfo, kSupport);
     auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
     check_serializable(s, s->count);  // (checked as rows came; a combined state too)
     const uint64 size = serialized_size(s, s->count);
@@ -463,7 +461,7 @@ Datum recsys_training_serialize(PG_FUNCTION_ARGS) {
 }
 
 Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
-    MemoryContext context = aggregate_context(fcinfo);
+    MemoryContext context = aggregate_context(fcinfo, kSupport);
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const char* p = VARDATA_ANY(in);
     const char* end = p + VARSIZE_ANY_EXHDR(in);
@@ -511,7 +509,7 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
 Datum recsys_training_final(PG_FUNCTION_ARGS) {
     TrainingState* s = finished_state(fcinfo);
     if (!s) PG_RETURN_NULL();
-    if (s->kind->summary) fold_rows(s, aggregate_context(fcinfo));
+    if (s->kind->summary) fold_rows(s, aggregate_context(fcinfo, kSupport));
     const ModelKind& kind = guarded([&]() -> const ModelKind& { return model_kind(s->kind->name); });
     // (A read-only kind trains otherwise; only a forged partial state names one.)
     if (!kind.fit || !kind.aggregate.options) elog(ERROR, "recsys: invalid partial state of a training aggregate");
