@@ -10,26 +10,22 @@ EXTENSION   = recsys
 MODULE_big  = recsys
 DATA        = recsys--0.1.0.sql
 
-CORE_OBJS   = src/core/ab_assign.o src/core/ab_report.o src/core/ab_stats.o \
-              src/core/bandit_explore.o src/core/bandit_model.o \
-              src/core/als_gram.o src/core/als_kernel.o src/core/als_kind.o src/core/als_model.o src/core/als_params.o \
-              src/core/als_serve.o src/core/als_train.o src/core/als_warm_start.o \
-              src/core/binary_labels.o src/core/coefficients.o src/core/featurizer_fit.o src/core/featurizer_model.o \
-              src/core/featurizer_options.o src/core/featurizer_stats.o src/core/interactions.o src/core/huge_pages.o \
-              src/core/json.o src/core/linreg_fit.o src/core/linreg_model.o src/core/linreg_summary.o \
-              src/core/logreg_model.o src/core/logreg_train.o src/core/metrics.o \
-              src/core/mlp_model.o src/core/mlp_network.o src/core/mlp_rows.o src/core/mlp_train.o src/core/model.o \
-              src/core/model_cache.o src/core/model_format.o src/core/model_kind.o src/core/options.o \
-              src/core/parallel.o src/core/pipeline.o src/core/radix_sort.o src/core/statistic_kind.o src/core/topk.o \
-              src/core/training_summary_parts.o
-GLUE_OBJS   = src/pg/ab_functions.o src/pg/bandit_glue.o \
+CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
+              src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/pipeline.o src/core/model/training_summary_parts.o \
+              src/core/als/als_gram.o src/core/als/als_kernel.o src/core/als/als_kind.o src/core/als/als_model.o src/core/als/als_params.o src/core/als/als_serve.o src/core/als/als_train.o src/core/als/als_warm_start.o src/core/als/interactions.o \
+              src/core/linear/binary_labels.o src/core/linear/linreg_fit.o src/core/linear/linreg_model.o src/core/linear/linreg_summary.o src/core/linear/logreg_model.o src/core/linear/logreg_train.o \
+              src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
+              src/core/features/featurizer_fit.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
+              src/core/experiments/ab_assign.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o \
+              src/core/statistics/metrics.o src/core/statistics/statistic_kind.o
+GLUE_OBJS   = src/pg/ab_functions.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
-              src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/deployment_functions.o \
+              src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \
               src/pg/featurizer_functions.o src/pg/warm_start.o \
               src/pg/featurizer_glue.o src/pg/featurizer_site.o src/pg/jsonb_rows.o src/pg/record_rows.o \
               src/pg/linreg_glue.o src/pg/logreg_glue.o src/pg/mlp_glue.o \
               src/pg/memory_claim.o src/pg/metric_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
-              src/pg/pipeline_functions.o src/pg/rows.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
+              src/pg/pipeline_functions.o src/pg/rows.o src/pg/module.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
               src/pg/training_aggregate.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
@@ -66,4 +62,4 @@ BITCODE_CXXFLAGS += -std=c++17 -Wno-register -I$(EIGEN_INCLUDE)
 $(CORE_OBJS): CXXFLAGS += -fno-wrapv -fstrict-aliasing -Wno-psabi
 # GCC 12 sees a false "may be used uninitialized" in Eigen's eigensolver and
 # Householder QR.
-src/core/als_gram.o src/core/linreg_fit.o src/core/linreg_summary.o: CXXFLAGS += -Wno-maybe-uninitialized
+src/core/als/als_gram.o src/core/linear/linreg_fit.o src/core/linear/linreg_summary.o: CXXFLAGS += -Wno-maybe-uninitialized

@@ -12,9 +12,9 @@
 #include <random>
 #include <vector>
 
-#include "als.h"
-#include "als_kernel.h"
-#include "parallel.h"
+#include "als/als.h"
+#include "als/als_kernel.h"
+#include "base/parallel.h"
 
 using namespace recsys;
 

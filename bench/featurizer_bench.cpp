@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "../src/core/featurizer.h"
+#include "features/featurizer.h"
 
 using namespace recsys;
 

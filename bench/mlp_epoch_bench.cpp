@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "mlp.h"
-#include "statistic_kind.h"
+#include "network/mlp.h"
+#include "statistics/statistic_kind.h"
 
 namespace {
 

@@ -43,3 +43,28 @@ SELECT 1 AS alive;
 \set fixture `cat tests/fixtures/als_v1.hex`
 SELECT recsys.model_info(decode(:'fixture', 'hex'))->'metadata'->'dimensions' AS fixture_dims;
 SELECT item_id, rank FROM recsys.recommend(decode(:'fixture', 'hex'), 10, 2);
+-- ---------------------------------------------------------------- ceilings
+-- a superuser sets the ceilings; a session may lower its setting below them, never raise it above
+SET recsys.max_memory_ceiling = '64MB';
+SET recsys.max_memory = '2000GB';
+SET recsys.max_memory = '32MB';
+SHOW recsys.max_memory;
+SET recsys.max_model_cache_mb = 100;
+SET recsys.model_cache_mb = 1000000;
+SET recsys.model_cache_mb = 50;
+SHOW recsys.model_cache_mb;
+CREATE ROLE recsys_errors_stranger;
+SET ROLE recsys_errors_stranger;
+SET recsys.max_memory_ceiling = '1TB';
+SET recsys.max_model_cache_mb = 1000000;
+SET recsys.max_memory = '1GB';
+RESET ROLE;
+DROP ROLE recsys_errors_stranger;
+RESET recsys.max_memory;
+RESET recsys.model_cache_mb;
+RESET recsys.max_memory_ceiling;
+RESET recsys.max_model_cache_mb;
+-- ---------------------------------------------------------------- bounded by the input
+-- 2^31 - 1 bins: the curve has a row per bin that holds a point, its memory follows the points
+SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.2, 1.0], ARRAY[true, false, true], 2147483647);
+SELECT 1 AS alive;

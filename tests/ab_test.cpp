@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "ab_test.h"
-#include "random.h"
+#include "experiments/ab_test.h"
+#include "base/random.h"
 #include "expect_failure.h"
 #include "test_support.h"
 

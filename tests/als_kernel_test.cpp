@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "als.h"
-#include "als_kernel.h"
+#include "als/als.h"
+#include "als/als_kernel.h"
 
 namespace recsys {
 namespace {

@@ -15,9 +15,9 @@
 #include <set>
 #include <vector>
 
-#include "als.h"
-#include "als_gram.h"
-#include "error.h"
+#include "als/als.h"
+#include "als/als_gram.h"
+#include "base/error.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "als.h"
-#include "als_warm_start.h"
-#include "model_format.h"
+#include "als/als.h"
+#include "als/als_warm_start.h"
+#include "model/model_format.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -9,8 +9,8 @@
 #include <set>
 #include <vector>
 
-#include "bandit.h"
-#include "random.h"
+#include "experiments/bandit.h"
+#include "base/random.h"
 #include "expect_failure.h"
 #include "test_support.h"
 

@@ -5,7 +5,7 @@
 #include <deque>
 #include <random>
 
-#include "featurizer_internal.h"
+#include "features/featurizer_internal.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "error.h"
-#include "interactions.h"
+#include "base/error.h"
+#include "als/interactions.h"
 #include "test_support.h"
 
 namespace recsys {

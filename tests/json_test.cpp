@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "json.h"
+#include "base/json.h"
 
 namespace recsys {
 namespace {

@@ -11,8 +11,8 @@
 #include <random>
 #include <vector>
 
-#include "error.h"
-#include "linreg.h"
+#include "base/error.h"
+#include "linear/linreg.h"
 #include "test_support.h"
 
 namespace recsys {

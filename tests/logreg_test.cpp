@@ -10,8 +10,8 @@
 #include <random>
 #include <vector>
 
-#include "error.h"
-#include "logreg.h"
+#include "base/error.h"
+#include "linear/logreg.h"
 #include "test_support.h"
 
 namespace recsys {

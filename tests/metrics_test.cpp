@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "metrics.h"
+#include "statistics/metrics.h"
 
 namespace recsys {
 namespace {

@@ -10,10 +10,10 @@
 #include <random>
 #include <vector>
 
-#include "error.h"
-#include "logreg.h"
-#include "mlp.h"
-#include "statistic_kind.h"
+#include "base/error.h"
+#include "linear/logreg.h"
+#include "network/mlp.h"
+#include "statistics/statistic_kind.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "model_cache.h"
+#include "model/model_cache.h"
 
 namespace recsys {
 namespace {

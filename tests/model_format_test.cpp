@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "als.h"
-#include "error.h"
-#include "model_format.h"
+#include "als/als.h"
+#include "base/error.h"
+#include "model/model_format.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
-#include "options.h"
+#include "base/error.h"
+#include "base/options.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "error.h"
-#include "parallel.h"
+#include "base/error.h"
+#include "base/parallel.h"
 
 namespace recsys {
 namespace {

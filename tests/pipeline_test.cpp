@@ -4,8 +4,8 @@
 // estimator is refused.
 #include <deque>
 
-#include "logreg.h"
-#include "pipeline.h"
+#include "linear/logreg.h"
+#include "model/pipeline.h"
 #include "test_support.h"
 
 namespace recsys {

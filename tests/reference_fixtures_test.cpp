@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "logreg.h"
+#include "linear/logreg.h"
 #include "test_support.h"
 
 namespace recsys {

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "statistic_kind.h"
+#include "statistics/statistic_kind.h"
 
 namespace recsys {
 namespace {

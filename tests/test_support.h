@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "als.h"
-#include "binary_labels.h"
-#include "json.h"
-#include "error.h"
+#include "als/als.h"
+#include "linear/binary_labels.h"
+#include "base/json.h"
+#include "base/error.h"
 
 namespace recsys {
 namespace test {

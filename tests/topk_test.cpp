@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "topk.h"
+#include "base/topk.h"
 
 namespace recsys {
 namespace {

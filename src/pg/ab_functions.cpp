@@ -1,4 +1,4 @@
-// A/B tests (src/core/ab_test.h): recsys.ab_bucket, and the aggregate
+// A/B tests (src/core/experiments/ab_test.h): recsys.ab_bucket, and the aggregate
 // recsys.ab_compare(variant, value [, options]) -> jsonb over a binary
 // (bool) or continuous (float8) metric, by numbered (bigint) or named (text)
 // variant. Its state is a small summary per variant (count, mean, squared
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/ab_test.h"
+#include "../core/experiments/ab_test.h"
 #include "aggregate_options.h"
 #include "arguments.h"
 #include "bridge.h"
@@ -156,18 +156,8 @@ struct Reader {
 
 extern "C" {
 
-PG_FUNCTION_INFO_V1(recsys_ab_bucket);
-PG_FUNCTION_INFO_V1(recsys_ab_collect_number);
-PG_FUNCTION_INFO_V1(recsys_ab_collect_named_number);
-PG_FUNCTION_INFO_V1(recsys_ab_collect_click);
-PG_FUNCTION_INFO_V1(recsys_ab_collect_named_click);
-PG_FUNCTION_INFO_V1(recsys_ab_combine);
-PG_FUNCTION_INFO_V1(recsys_ab_serialize);
-PG_FUNCTION_INFO_V1(recsys_ab_deserialize);
-PG_FUNCTION_INFO_V1(recsys_ab_final);
-
 // ab_bucket(user_id, experiment, weights): a NULL user has no bucket.
-Datum recsys_ab_bucket(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_ab_bucket) {
     require_not_null(fcinfo, 1, "experiment");
     require_not_null(fcinfo, 2, "weights");
     text* experiment = PG_GETARG_TEXT_PP(1);
@@ -181,12 +171,12 @@ Datum recsys_ab_bucket(PG_FUNCTION_ARGS) {
     PG_RETURN_INT32(ab_variant(point, weights.data, static_cast<std::size_t>(weights.size)));
 }
 
-Datum recsys_ab_collect_number(PG_FUNCTION_ARGS) { return collect(fcinfo, false, false); }
-Datum recsys_ab_collect_named_number(PG_FUNCTION_ARGS) { return collect(fcinfo, false, true); }
-Datum recsys_ab_collect_click(PG_FUNCTION_ARGS) { return collect(fcinfo, true, false); }
-Datum recsys_ab_collect_named_click(PG_FUNCTION_ARGS) { return collect(fcinfo, true, true); }
+RECSYS_FUNCTION(recsys_ab_collect_number) { return collect(fcinfo, false, false); }
+RECSYS_FUNCTION(recsys_ab_collect_named_number) { return collect(fcinfo, false, true); }
+RECSYS_FUNCTION(recsys_ab_collect_click) { return collect(fcinfo, true, false); }
+RECSYS_FUNCTION(recsys_ab_collect_named_click) { return collect(fcinfo, true, true); }
 
-Datum recsys_ab_combine(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_ab_combine) {
     MemoryContext context = aggregate_context(fcinfo, kFunction);
     auto* a = reinterpret_cast<AbState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     auto* b = reinterpret_cast<AbState*>(PG_ARGISNULL(1) ? nullptr : PG_GETARG_POINTER(1));
@@ -201,7 +191,7 @@ Datum recsys_ab_combine(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(a);
 }
 
-Datum recsys_ab_serialize(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_ab_serialize) {
     aggregate_context(fcinfo, kFunction);
     auto* s = reinterpret_cast<AbState*>(PG_GETARG_POINTER(0));
     SerialHeader h{s->binary, s->named, s->options.checked, static_cast<uint32>(s->count), s->skipped,
@@ -223,7 +213,7 @@ Datum recsys_ab_serialize(PG_FUNCTION_ARGS) {
     PG_RETURN_BYTEA_P(out);
 }
 
-Datum recsys_ab_deserialize(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_ab_deserialize) {
     MemoryContext context = aggregate_context(fcinfo, kFunction);
     bytea* in = PG_GETARG_BYTEA_PP(0);
     Reader r{VARDATA_ANY(in), VARDATA_ANY(in) + VARSIZE_ANY_EXHDR(in)};
@@ -255,7 +245,7 @@ Datum recsys_ab_deserialize(PG_FUNCTION_ARGS) {
 }
 
 // The report as jsonb; NULL when no row had both a variant and a value.
-Datum recsys_ab_final(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_ab_final) {
     aggregate_context(fcinfo, kFunction);
     auto* s = reinterpret_cast<AbState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     if (!s || s->count == 0) PG_RETURN_NULL();

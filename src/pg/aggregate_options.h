@@ -5,7 +5,7 @@
 // workers, must carry the same value.
 #pragma once
 
-#include "../core/options.h"
+#include "../core/base/options.h"
 #include "pg_headers.h"
 
 namespace recsys::pg {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "../core/als.h"
+#include "../core/als/als.h"
 #include "arguments.h"
 #include "bridge.h"
 #include "model_source.h"

@@ -12,7 +12,7 @@
 #include <exception>
 #include <new>
 
-#include "../core/error.h"
+#include "../core/base/error.h"
 #include "pg_headers.h"
 
 namespace recsys::pg {
@@ -71,3 +71,19 @@ void call_postgres(F&& f) {
 bool interrupt_pending();
 
 }  // namespace recsys::pg
+
+// Defines the C entry point SYMBOL (inside an extern "C" block) whose body,
+// written after the macro, runs whole inside the error bridge: a C++
+// exception thrown anywhere in it (a bad_alloc in a std::string, an Error
+// from the core) becomes an ERROR, never a dead backend. The body may still
+// ereport directly, as long as it holds no C++ object with a destructor at
+// that point (the rule of call_postgres).
+//
+//   RECSYS_FUNCTION(recsys_serving_version) { PG_RETURN_INT64(...); }
+#define RECSYS_FUNCTION(SYMBOL)                                                  \
+    PG_FUNCTION_INFO_V1(SYMBOL);                                                 \
+    static Datum SYMBOL##_body(FunctionCallInfo fcinfo);                         \
+    Datum SYMBOL(PG_FUNCTION_ARGS) {                                             \
+        return recsys::pg::guarded([fcinfo] { return SYMBOL##_body(fcinfo); });  \
+    }                                                                            \
+    static Datum SYMBOL##_body(FunctionCallInfo fcinfo)

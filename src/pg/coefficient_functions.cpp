@@ -4,8 +4,8 @@
 // intercept as feature 0; what a fit does not have is NULL.
 #include <cmath>
 
-#include "../core/coefficients.h"
-#include "../core/pipeline.h"
+#include "../core/model/coefficients.h"
+#include "../core/model/pipeline.h"
 #include "bridge.h"
 #include "model_source.h"
 #include "owned.h"

@@ -1,10 +1,10 @@
 // ROC, precision-recall and calibration curves as rows (threshold, x, y),
 // from arrays of scores and labels (array_agg of a query), for a BI tool to
-// plot. The math is in src/core/statistic_kind.cpp.
+// plot. The math is in src/core/statistics/statistic_kind.cpp.
 #include <cmath>
 #include <vector>
 
-#include "../core/statistic_kind.h"
+#include "../core/statistics/statistic_kind.h"
 #include "arguments.h"
 #include "bridge.h"
 #include "owned.h"
@@ -52,13 +52,9 @@ Curve pr(const double* s, const bool* l, std::size_t n, int) { return precision_
 
 extern "C" {
 
-PG_FUNCTION_INFO_V1(recsys_roc_curve);
-PG_FUNCTION_INFO_V1(recsys_precision_recall_curve);
-PG_FUNCTION_INFO_V1(recsys_calibration_curve);
-
-Datum recsys_roc_curve(PG_FUNCTION_ARGS) { return emit_curve(fcinfo, roc); }
-Datum recsys_precision_recall_curve(PG_FUNCTION_ARGS) { return emit_curve(fcinfo, pr); }
-Datum recsys_calibration_curve(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_roc_curve) { return emit_curve(fcinfo, roc); }
+RECSYS_FUNCTION(recsys_precision_recall_curve) { return emit_curve(fcinfo, pr); }
+RECSYS_FUNCTION(recsys_calibration_curve) {
     require_not_null(fcinfo, 2, "bins");
     return emit_curve(fcinfo, calibration_curve);
 }

@@ -4,7 +4,7 @@
 //   recsys.impute(featurizer, row jsonb) -> jsonb, the row with its holes filled
 // Called once per row of a query: the model is looked up once per call site
 // and a row costs its key lookups and the result.
-#include "../core/featurizer.h"
+#include "../core/features/featurizer.h"
 #include "arguments.h"
 #include "bridge.h"
 #include "featurizer_site.h"

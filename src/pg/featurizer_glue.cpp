@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "../core/featurizer.h"
+#include "../core/features/featurizer.h"
 #include "aggregate_options.h"
 #include "arguments.h"
 #include "bridge.h"
@@ -94,14 +94,8 @@ constexpr uint32 kSerialVersion = 1;
 
 extern "C" {
 
-PG_FUNCTION_INFO_V1(recsys_featurizer_collect);
-PG_FUNCTION_INFO_V1(recsys_featurizer_combine);
-PG_FUNCTION_INFO_V1(recsys_featurizer_serialize);
-PG_FUNCTION_INFO_V1(recsys_featurizer_deserialize);
-PG_FUNCTION_INFO_V1(recsys_featurizer_final);
-
 // (state, row [, target], [options]): the forms have 1, 2 or 3 arguments.
-Datum recsys_featurizer_collect(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_featurizer_collect) {
     MemoryContext context = aggregate_context(fcinfo, kFunction);
     const bool has_target = PG_NARGS() == 4;
     FeaturizerState* s = state_argument(fcinfo, 0);
@@ -120,7 +114,7 @@ Datum recsys_featurizer_collect(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(s);
 }
 
-Datum recsys_featurizer_combine(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_featurizer_combine) {
     MemoryContext context = aggregate_context(fcinfo, kFunction);
     FeaturizerState* a = state_argument(fcinfo, 0);
     FeaturizerState* b = state_argument(fcinfo, 1);
@@ -142,7 +136,7 @@ Datum recsys_featurizer_combine(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(a);
 }
 
-Datum recsys_featurizer_serialize(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_featurizer_serialize) {
     aggregate_context(fcinfo, kFunction);
     FeaturizerState* s = state_argument(fcinfo, 0);
     SerialHeader h{kSerialVersion, s->has_target, s->options.checked, s->options.value ? VARSIZE(s->options.value) : 0,
@@ -173,7 +167,7 @@ Datum recsys_featurizer_serialize(PG_FUNCTION_ARGS) {
     PG_RETURN_BYTEA_P(out);
 }
 
-Datum recsys_featurizer_deserialize(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_featurizer_deserialize) {
     MemoryContext context = aggregate_context(fcinfo, kFunction);
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const char* p = VARDATA_ANY(in);
@@ -206,7 +200,7 @@ Datum recsys_featurizer_deserialize(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(s);
 }
 
-Datum recsys_featurizer_final(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_featurizer_final) {
     aggregate_context(fcinfo, kFunction);
     FeaturizerState* s = state_argument(fcinfo, 0);
     if (!s || !s->stats->value || guarded([&] { return (*s->stats)->rows(); }) == 0) PG_RETURN_NULL();

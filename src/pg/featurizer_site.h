@@ -6,8 +6,8 @@
 
 #include <string_view>
 
-#include "../core/featurizer.h"
-#include "../core/pipeline.h"
+#include "../core/features/featurizer.h"
+#include "../core/model/pipeline.h"
 #include "model_source.h"
 #include "pg_headers.h"
 #include "record_rows.h"

@@ -3,7 +3,7 @@
 // aggregate over its columns and options, keeping the kind's summary of the
 // rows rather than the rows (RowSummary). It predicts through recsys.predict
 // and lists its terms through recsys.coefficients.
-#include "../core/linreg.h"
+#include "../core/linear/linreg.h"
 #include "training_aggregate.h"
 
 extern "C" {

@@ -1,7 +1,7 @@
 // Logistic regression's training aggregate,
 // recsys.logreg_fit(label bool, features float8[] [, options]): the shared
 // aggregate over its columns and options. It predicts through recsys.predict.
-#include "../core/logreg.h"
+#include "../core/linear/logreg.h"
 #include "training_aggregate.h"
 
 extern "C" {

@@ -1,5 +1,5 @@
 // Ranking metrics: (recommended bigint[], relevant bigint[], k int) -> float8.
-#include "../core/metrics.h"
+#include "../core/statistics/metrics.h"
 #include "arguments.h"
 #include "bridge.h"
 #include "pg_headers.h"
@@ -22,14 +22,9 @@ Datum metric(FunctionCallInfo fcinfo, double (*compute)(const RankingInput&)) {
 
 extern "C" {
 
-PG_FUNCTION_INFO_V1(recsys_precision_at_k);
-PG_FUNCTION_INFO_V1(recsys_recall_at_k);
-PG_FUNCTION_INFO_V1(recsys_ndcg_at_k);
-PG_FUNCTION_INFO_V1(recsys_average_precision_at_k);
-
-Datum recsys_precision_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, precision_at_k); }
-Datum recsys_recall_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, recall_at_k); }
-Datum recsys_ndcg_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, ndcg_at_k); }
-Datum recsys_average_precision_at_k(PG_FUNCTION_ARGS) { return metric(fcinfo, average_precision_at_k); }
+RECSYS_FUNCTION(recsys_precision_at_k) { return metric(fcinfo, precision_at_k); }
+RECSYS_FUNCTION(recsys_recall_at_k) { return metric(fcinfo, recall_at_k); }
+RECSYS_FUNCTION(recsys_ndcg_at_k) { return metric(fcinfo, ndcg_at_k); }
+RECSYS_FUNCTION(recsys_average_precision_at_k) { return metric(fcinfo, average_precision_at_k); }
 
 }  // extern "C"

@@ -1,7 +1,7 @@
 // The fully connected ranker's training aggregate,
 // recsys.mlp_fit(label bool, features float8[] [, options]): the shared
 // aggregate over its columns and options. It predicts through recsys.predict.
-#include "../core/mlp.h"
+#include "../core/network/mlp.h"
 #include "training_aggregate.h"
 
 extern "C" {

@@ -1,8 +1,8 @@
 // model_info(bytea) and model_info(name): what a model is, as jsonb.
 #include <string>
 
-#include "../core/json.h"
-#include "../core/model.h"
+#include "../core/base/json.h"
+#include "../core/model/model.h"
 #include "bridge.h"
 #include "model_source.h"
 #include "owned.h"
@@ -58,17 +58,13 @@ std::string cache_stats_json(std::size_t capacity) {
 
 extern "C" {
 
-PG_FUNCTION_INFO_V1(recsys_model_info);
-PG_FUNCTION_INFO_V1(recsys_model_info_by_name);
-PG_FUNCTION_INFO_V1(recsys_model_cache_stats);
+RECSYS_FUNCTION(recsys_model_info) { return info_of(PG_GETARG_BYTEA_PP(0)); }
 
-Datum recsys_model_info(PG_FUNCTION_ARGS) { return info_of(PG_GETARG_BYTEA_PP(0)); }
-
-Datum recsys_model_info_by_name(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_model_info_by_name) {
     return info_of(registered_model_bytes(text_to_cstring(PG_GETARG_TEXT_PP(0))));
 }
 
-Datum recsys_model_cache_stats(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_model_cache_stats) {
     std::size_t capacity = model_cache_bytes();
     return jsonb_from([&] { return cache_stats_json(capacity); });
 }

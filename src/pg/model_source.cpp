@@ -1,6 +1,6 @@
 #include "model_source.h"
 
-#include "../core/model_cache.h"
+#include "../core/model/model_cache.h"
 #include "bridge.h"
 #include "settings.h"
 

@@ -8,8 +8,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "../core/model.h"
-#include "../core/model_cache.h"
+#include "../core/model/model.h"
+#include "../core/model/model_cache.h"
+#include "bridge.h"
 #include "owned.h"
 #include "pg_headers.h"
 
@@ -51,8 +52,6 @@ std::uint64_t registry_decodes();
 // Defines the two C entry points of a function whose first argument is a
 // model: SYMBOL for the bytea form and SYMBOL_by_name for the text form,
 // both calling IMPL(fcinfo, form).
-#define RECSYS_MODEL_FUNCTION(SYMBOL, IMPL)                                                          \
-    PG_FUNCTION_INFO_V1(SYMBOL);                                                                     \
-    PG_FUNCTION_INFO_V1(SYMBOL##_by_name);                                                           \
-    Datum SYMBOL(PG_FUNCTION_ARGS) { return IMPL(fcinfo, recsys::pg::ModelArgument::Bytes); }        \
-    Datum SYMBOL##_by_name(PG_FUNCTION_ARGS) { return IMPL(fcinfo, recsys::pg::ModelArgument::Name); }
+#define RECSYS_MODEL_FUNCTION(SYMBOL, IMPL)                                                      \
+    RECSYS_FUNCTION(SYMBOL) { return IMPL(fcinfo, recsys::pg::ModelArgument::Bytes); }           \
+    RECSYS_FUNCTION(SYMBOL##_by_name) { return IMPL(fcinfo, recsys::pg::ModelArgument::Name); }

@@ -4,7 +4,7 @@
 //   for the featurized row (per row: its key lookups, no allocation).
 #include <memory>
 
-#include "../core/pipeline.h"
+#include "../core/model/pipeline.h"
 #include "arguments.h"
 #include "bridge.h"
 #include "featurizer_site.h"

@@ -6,8 +6,8 @@
 // checks of its array and one dot product or forward pass.
 #include <cmath>
 
-#include "../core/model.h"
-#include "../core/pipeline.h"
+#include "../core/model/model.h"
+#include "../core/model/pipeline.h"
 #include "bridge.h"
 #include "model_source.h"
 #include "pg_headers.h"

@@ -14,7 +14,7 @@
 
 #include <string_view>
 
-#include "../core/featurizer.h"
+#include "../core/features/featurizer.h"
 #include "pg_headers.h"
 
 namespace recsys::pg {

@@ -1,7 +1,7 @@
 // The statistics over rows: auc(score, label), logloss(p, label),
 // ranking_loss(score, label), classification_report(predicted, label).
 // Their rows are collected by the shared aggregate; the math is in
-// src/core/statistic_kind.cpp.
+// src/core/statistics/statistic_kind.cpp.
 #include "training_aggregate.h"
 
 extern "C" {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "../core/model.h"
+#include "../core/model/model.h"
 #include "bridge.h"
 #include "memory_claim.h"
 #include "owned.h"

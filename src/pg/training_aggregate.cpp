@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "../core/statistic_kind.h"
+#include "../core/statistics/statistic_kind.h"
 #include "aggregate_options.h"
 #include "arguments.h"
 #include "bridge.h"
@@ -414,12 +414,7 @@ using namespace recsys::pg;
 
 extern "C" {
 
-PG_FUNCTION_INFO_V1(recsys_training_combine);
-PG_FUNCTION_INFO_V1(recsys_training_serialize);
-PG_FUNCTION_INFO_V1(recsys_training_deserialize);
-PG_FUNCTION_INFO_V1(recsys_training_final);
-
-Datum recsys_training_combine(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_training_combine) {
     MemoryContext context = aggregate_context(fcinfo, kSupport);
     auto* a = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
     auto* b = reinterpret_cast<TrainingState*>(PG_ARGISNULL(1) ? nullptr : PG_GETARG_POINTER(1));
@@ -432,7 +427,7 @@ Datum recsys_training_combine(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(a);
 }
 
-Datum recsys_training_serialize(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_training_serialize) {
     aggregate_context(fcinfo, kSupport);
     auto* s = reinterpret_cast<TrainingState*>(PG_GETARG_POINTER(0));
     check_serializable(s, s->count);  // (checked as rows came; a combined state too)
@@ -460,7 +455,7 @@ Datum recsys_training_serialize(PG_FUNCTION_ARGS) {
     PG_RETURN_BYTEA_P(out);
 }
 
-Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_training_deserialize) {
     MemoryContext context = aggregate_context(fcinfo, kSupport);
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const char* p = VARDATA_ANY(in);
@@ -506,7 +501,7 @@ Datum recsys_training_deserialize(PG_FUNCTION_ARGS) {
     PG_RETURN_POINTER(s);
 }
 
-Datum recsys_training_final(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_training_final) {
     TrainingState* s = finished_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     if (s->kind->summary) fold_rows(s, aggregate_context(fcinfo, kSupport));
@@ -524,10 +519,8 @@ Datum recsys_training_final(PG_FUNCTION_ARGS) {
 }
 
 // The finals of the statistics: a number (NULL where undefined) or a jsonb.
-PG_FUNCTION_INFO_V1(recsys_statistic_number);
-PG_FUNCTION_INFO_V1(recsys_statistic_json);
 
-Datum recsys_statistic_number(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_statistic_number) {
     TrainingState* s = finished_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     double value = guarded([&] { return statistic_kind(s->kind->name).number(rows_of(s)); });
@@ -535,7 +528,7 @@ Datum recsys_statistic_number(PG_FUNCTION_ARGS) {
     PG_RETURN_FLOAT8(value);
 }
 
-Datum recsys_statistic_json(PG_FUNCTION_ARGS) {
+RECSYS_FUNCTION(recsys_statistic_json) {
     TrainingState* s = finished_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     return jsonb_from([&] { return statistic_kind(s->kind->name).json(rows_of(s)); });

@@ -11,8 +11,9 @@
 // (recsys--VERSION.sql, "training aggregates").
 #pragma once
 
-#include "../core/model_kind.h"
-#include "../core/statistic_kind.h"
+#include "../core/model/model_kind.h"
+#include "../core/statistics/statistic_kind.h"
+#include "bridge.h"
 #include "pg_headers.h"
 
 namespace recsys::pg {
@@ -27,14 +28,12 @@ const AggregateKind& statistic_aggregate(const char* name);
 
 // The transition function of a model kind's <kind>_fit aggregate.
 #define RECSYS_TRAINING_AGGREGATE(SYMBOL, KIND) \
-    PG_FUNCTION_INFO_V1(SYMBOL);                \
-    Datum SYMBOL(PG_FUNCTION_ARGS) { return recsys::pg::collect_row(fcinfo, KIND().aggregate); }
+    RECSYS_FUNCTION(SYMBOL) { return recsys::pg::collect_row(fcinfo, KIND().aggregate); }
 
 // The transition function of a statistic's aggregate.
-#define RECSYS_STATISTIC_AGGREGATE(SYMBOL, NAME)                                  \
-    PG_FUNCTION_INFO_V1(SYMBOL);                                                  \
-    Datum SYMBOL(PG_FUNCTION_ARGS) {                                              \
-        static const recsys::AggregateKind* kind = nullptr;                      \
-        if (!kind) kind = &recsys::pg::statistic_aggregate(NAME);                 \
-        return recsys::pg::collect_row(fcinfo, *kind);                            \
+#define RECSYS_STATISTIC_AGGREGATE(SYMBOL, NAME)                  \
+    RECSYS_FUNCTION(SYMBOL) {                                     \
+        static const recsys::AggregateKind* kind = nullptr;      \
+        if (!kind) kind = &recsys::pg::statistic_aggregate(NAME); \
+        return recsys::pg::collect_row(fcinfo, *kind);            \
     }

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "../core/model_kind.h"
+#include "../core/model/model_kind.h"
 #include "model_source.h"
 
 namespace recsys::pg {

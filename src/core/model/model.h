@@ -1,0 +1,93 @@
+// What every model kind shares. A model writes its own payload and metadata;
+// the envelope around them (model_format.h), loading by kind, model_info and
+// the cache are written once, here and in the glue, for every kind.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "../base/bytes.h"
+#include "../base/json.h"
+#include "../base/options.h"
+#include "train_context.h"
+
+namespace recsys {
+
+class Model {
+public:
+    virtual ~Model() = default;
+    // The kind name in the envelope ("als"): the key of its ModelKind.
+    virtual const char* kind() const = 0;
+    // Bytes held in memory (for the model cache bound).
+    virtual std::size_t memory_bytes() const = 0;
+    // model_info's "metadata": a JSON object with the options, the
+    // dimensions and the training summary (see model_metadata_json).
+    virtual std::string metadata_json() const = 0;
+    // The kind's binary payload, with its own layout version first. Called
+    // twice: once with a counting writer, then to fill exactly that size.
+    virtual void write_payload(ByteWriter& w) const = 0;
+};
+
+// A model that scores one feature vector: a probability for classifiers, a
+// value for regressions (recsys.predict).
+class FeatureModel : public Model {
+public:
+    virtual std::size_t feature_count() const = 0;
+    // x has feature_count() finite values.
+    virtual double predict(const double* x) const = 0;
+};
+
+// The sizes of a model's serialized form, measured once before writing it.
+struct SerializedSize {
+    std::string metadata;
+    std::size_t payload = 0;
+    std::size_t total = 0;  // the envelope with the payload
+};
+SerializedSize measure_model(const Model& model);
+// Writes the model into `out`, exactly size.total bytes.
+void serialize_model(const Model& model, const SerializedSize& size, unsigned char* out);
+
+// Reads any known kind of serialized model (dispatching on its envelope's kind).
+std::shared_ptr<const Model> load_model(const unsigned char* data, std::size_t size);
+
+// model_info of a serialized model, as JSON text: kind, format version,
+// size, and the metadata the model carries (options, dimensions, training).
+// Verifies the envelope and checksum; does not decode the payload.
+std::string model_info_json(const unsigned char* data, std::size_t size);
+
+// The metadata object every kind writes: {"options": ..., "dimensions": ...,
+// "training": ...[, "statistics": ...]}, each argument a JSON object's text
+// (statistics: what the fit tells of the data, e.g. OLS's R²; "" for none).
+std::string model_metadata_json(const std::string& options, const std::string& dimensions,
+                                const std::string& training, const std::string& statistics = "");
+
+// model_info's "training": the summary every kind keeps (rows, skipped_rows,
+// loss, seconds, threads), with the kind's own fields written by `extra`.
+std::string training_summary_json(const TrainingSummary& summary,
+                                  const std::function<void(JsonWriter&)>& extra = nullptr);
+
+// Payload pieces every kind may use: the options as JSON text (read back
+// through the schema's checks: a stored value they reject is corrupted), and
+// the common training summary.
+void write_options(ByteWriter& w, const Options& options);
+Options read_options(ByteReader& r, const OptionSchema& schema);
+void write_training_summary(ByteWriter& w, const TrainingSummary& summary);
+TrainingSummary read_training_summary(ByteReader& r);
+
+// Reads a payload's leading version: an InvalidInput error for 0 or one
+// newer than `newest` (a model from a newer recsys). `kind` names it ("logreg").
+std::uint32_t read_payload_version(ByteReader& r, const std::string& kind, std::uint32_t newest);
+
+[[noreturn]] void throw_wrong_kind(const std::string& actual, const std::string& expected);
+
+// The typed model, or an InvalidParameter error naming both kinds.
+template <typename T>
+const T& model_as(const Model& m) {
+    auto* typed = dynamic_cast<const T*>(&m);
+    if (!typed) throw_wrong_kind(m.kind(), T::kKind);
+    return *typed;
+}
+
+}  // namespace recsys

@@ -1,0 +1,35 @@
+#include "model_kind.h"
+
+#include "../als/als_kind.h"
+#include "../experiments/bandit.h"
+#include "../features/featurizer.h"
+#include "../linear/linreg.h"
+#include "../linear/logreg.h"
+#include "../network/mlp.h"
+#include "pipeline.h"
+#include "../base/error.h"
+
+namespace recsys {
+
+const std::vector<const ModelKind*>& model_kinds() {
+    // Every kind this version reads (and trains, but for the read-only ones): one line each.
+    static const std::vector<const ModelKind*> kinds = {
+        &als_kind(),
+        &logreg_kind(),
+        &linreg_kind(),
+        &mlp_kind(),
+        &featurizer_kind(),
+        &pipeline_kind(),
+        &bandit_kind(),
+    };
+    return kinds;
+}
+
+const ModelKind& model_kind(const std::string& name) {
+    for (const ModelKind* kind : model_kinds())
+        if (kind->aggregate.name == name) return *kind;
+    fail(ErrorKind::InvalidInput, "unknown model kind \"" + name + "\"",
+         "the model was written by a newer recsys, or is not a recsys model");
+}
+
+}  // namespace recsys
