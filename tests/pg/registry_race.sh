@@ -109,11 +109,12 @@ wait "$stranger" || true
 # What the sessions did and the errors they got.
 total=$(cat "$work"/ops.* | awk '{ n += $2 } END { print n + 0 }')
 ops=$(cat "$work"/ops.* | awk '{ n[$1] += $2 } END { for (k in n) printf "%s %d, ", k, n[k] }' | sed 's/, $//')
-errors=$(cat "$work"/err.[123] | grep -oE 'ERROR:  [0-9A-Z]{5}:' | sort | uniq -c | awk '{ printf "%s x %d, ", $3, $1 }' | sed 's/:,/,/g; s/, $//')
-rr_errors=$(grep -oE 'ERROR:  [0-9A-Z]{5}:' "$work/err.4" | sort | uniq -c | awk '{ printf "%s x %d, ", $3, $1 }' | sed 's/:,/,/g; s/, $//')
+tally() { grep -ohE 'ERROR:  [0-9A-Z]{5}:' "$@" | sort | uniq -c | awk '{ sub(":", "", $3); printf "%s x %d, ", $3, $1 }' | sed 's/, $//'; }
+errors=$(tally "$work"/err.[123])
+rr_errors=$(tally "$work/err.4")
 unexpected=$(cat "$work"/err.[123] | grep -E 'ERROR:  ' | grep -vE 'ERROR:  (42704|55000|22023):' | head -5 || true)
-unexpected+=$(grep -E 'ERROR:  ' "$work/err.4" | grep -vE 'ERROR:  (42704|55000|22023|40001):' | head -5 || true)
-[[ -z "$unexpected" ]] || fail "errors outside the documented SQLSTATEs:
+unexpected+=$'\n'$(grep -E 'ERROR:  ' "$work/err.4" | grep -vE 'ERROR:  (42704|55000|22023|40001):' | head -5 || true)
+[[ -z "${unexpected//$'\n'/}" ]] || fail "errors outside the documented SQLSTATEs:
 $unexpected"
 (( lost == 0 )) || fail "$lost session(s) ended abnormally: $(cat "$work"/err.* | grep -vE 'ERROR|LOCATION|HINT|DETAIL' | head -5)"
 [[ $(q -c "SELECT pg_postmaster_start_time()") == "$started_before" ]] || fail "the server restarted (a crash)"
