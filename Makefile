@@ -8,7 +8,8 @@
 
 EXTENSION   = recsys
 MODULE_big  = recsys
-DATA        = recsys--0.1.0.sql
+# The install script is made from the per-area sources in src/sql (rule below).
+DATA_built  = recsys--0.1.0.sql
 
 CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
               src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/pipeline.o src/core/model/training_summary_parts.o \
@@ -43,6 +44,12 @@ endif
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# The install script: src/sql/*.sql in the order of their names (00_registry
+# first, 90_roles last), each saying at its top what it holds.
+SQL_SOURCES = $(sort $(wildcard src/sql/*.sql))
+recsys--0.1.0.sql: $(SQL_SOURCES)
+	{ echo '-- recsys 0.1.0 install script, made by make from src/sql/*.sql: edit those.'; cat $^; } > $@
 
 # Header dependencies (PGXS tracks none unless PostgreSQL was configured with
 # --enable-depend): a changed header rebuilds every object that includes it.

@@ -94,3 +94,39 @@ SELECT min(array_length(factors, 1)) AS user_factors FROM recsys.user_factors('d
 SELECT e->>'id' = (:v1 + 1)::text AS cached_is_pinned
 FROM jsonb_array_elements(recsys.model_cache_stats()->'entries') e WHERE e->>'name' = 'dep';
 DROP VIEW dep_served, dep_history;
+-- A deploy racing a prune answers 42704, the version is gone, not a foreign-key error: the
+-- deploy waits for the prune's lock of the name, then looks the version up.
+SELECT recsys.save_model('raced', model) AS raced_v1 FROM m \gset
+SELECT recsys.save_model('raced', model) > 0 AS saved FROM m, generate_series(1, 3);
+SELECT dblink_connect('pruner', format('dbname=%s host=%s port=%s', current_database(),
+                      split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
+SELECT dblink_connect('deployer', format('dbname=%s host=%s port=%s', current_database(),
+                      split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
+SELECT dblink_exec('pruner', 'BEGIN');
+SELECT pruned FROM dblink('pruner', $$SELECT recsys.prune_models('raced', 1)$$) AS t(pruned int);
+SELECT dblink_send_query('deployer', format('SELECT error_of(%L)', format('SELECT recsys.deploy(%L, %s)', 'raced', :raced_v1)));
+DO $$
+BEGIN
+  FOR i IN 1 .. 200 LOOP
+    EXIT WHEN EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%recsys.deploy(''''raced''''%');
+    PERFORM pg_sleep(0.05);
+    PERFORM pg_stat_clear_snapshot();  -- pg_stat_activity is read once per transaction otherwise
+  END LOOP;
+END $$;
+SELECT dblink_exec('pruner', 'COMMIT');
+SELECT replace(error, :raced_v1::text, 'v1') AS deploy_after_prune FROM dblink_get_result('deployer') AS t(error text);
+SELECT dblink_disconnect('pruner');
+SELECT dblink_disconnect('deployer');
+-- The history cannot point at itself or forward (even the owner cannot write such a row) ...
+SELECT error_of($$UPDATE recsys.deployments SET previous = id WHERE name = 'raced'$$);
+SELECT error_of($$INSERT INTO recsys.deployments (name, model_id, action, pinned, previous)
+                  VALUES ('raced', 1, 'rollback', true, (SELECT max(id) + 1000 FROM recsys.deployments))$$);
+-- ... and the walk back is bounded anyway: with the check dropped and a history that loops,
+-- rollback and prune_models answer at once instead of looping until statement_timeout.
+BEGIN;
+ALTER TABLE recsys.deployments DROP CONSTRAINT deployments_previous_is_older;
+UPDATE recsys.deployments SET previous = id WHERE name = 'raced';
+SET LOCAL statement_timeout = '5s';
+SELECT replace(error_of($$SELECT recsys.rollback('raced')$$), (:raced_v1 + 3)::text, 'v4') AS looping_history_rollback;
+SELECT recsys.prune_models('raced', 1) AS looping_history_pruned;
+ROLLBACK;

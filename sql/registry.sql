@@ -32,6 +32,41 @@ END $$;
 SELECT recsys.save_model('x', NULL);
 SELECT recsys.save_model(NULL, (SELECT model FROM m));
 SELECT recsys.save_model('x', '\x00'::bytea);
+SELECT error_of($$SELECT recsys.save_model('', model) FROM m$$);
+SELECT error_of($$SELECT recsys.save_model(repeat('n', 201), model) FROM m$$);
+SELECT error_of($$SELECT recsys.save_model(E'two\nlines', model) FROM m$$);
+SELECT error_of($$SELECT recsys.save_model('x', model, '[1, 2]') FROM m$$);
+-- the bytes must load in full, not only their envelope: a model whose payload is
+-- garbage under a valid checksum has an envelope model_info reads, and is refused
+CREATE FUNCTION pg_temp.crc32(data bytea) RETURNS bigint LANGUAGE plpgsql AS $f$
+DECLARE crc bigint := 4294967295;
+BEGIN
+  FOR i IN 0 .. length(data) - 1 LOOP
+    crc := crc # get_byte(data, i);
+    FOR k IN 1 .. 8 LOOP
+      crc := CASE WHEN crc & 1 = 1 THEN (crc >> 1) # 3988292384 ELSE crc >> 1 END;
+    END LOOP;
+  END LOOP;
+  RETURN crc # 4294967295;
+END $f$;
+-- the little-endian uint64 at `at`, and `data` with its last 4 bytes the CRC-32 of the others
+CREATE FUNCTION pg_temp.u64(data bytea, at int) RETURNS bigint LANGUAGE sql AS $f$
+  SELECT sum(get_byte(data, at + i)::bigint << (8 * i))::bigint FROM generate_series(0, 7) i $f$;
+CREATE FUNCTION pg_temp.sealed(data bytea) RETURNS bytea LANGUAGE plpgsql AS $f$
+DECLARE n int := length(data); crc bigint := pg_temp.crc32(substr(data, 1, length(data) - 4));
+BEGIN
+  FOR i IN 0 .. 3 LOOP
+    data := set_byte(data, n - 4 + i, ((crc >> (8 * i)) & 255)::int);
+  END LOOP;
+  RETURN data;
+END $f$;
+CREATE TEMP TABLE forged AS
+SELECT pg_temp.sealed(overlay(model PLACING decode(repeat('ff', 16), 'hex') FROM payload + 5)) AS model
+FROM (SELECT model, 12 + 8 + pg_temp.u64(model, 12)::int AS meta FROM m) a,
+     LATERAL (SELECT meta + 8 + pg_temp.u64(model, meta)::int + 8 AS payload) b;
+SELECT (recsys.model_info(model)->>'kind') AS envelope_reads_as FROM forged;
+SELECT error_of($$SELECT recsys.save_model('x', model) FROM forged$$);
+SELECT count(*) AS nothing_saved FROM recsys.models WHERE name IN ('', 'x');
 -- model names with quotes are just text
 SELECT recsys.save_model('it''s', model) > 0 AS saved FROM m;
 SELECT count(*) FROM recsys.recommend('it''s', 1, 2);
@@ -59,3 +94,47 @@ FROM generate_series(1, 20000) g;
 SELECT count(*) FROM recsys.recommend('bigger', 1, 2);
 SELECT count(*) FROM recsys.recommend('bigger', 1, 2);
 RESET recsys.model_cache_mb;
+-- Writes of one name take its lock (a row of recsys.model_names only the
+-- registry's functions can lock), not an advisory lock any role can take: a
+-- session holding the advisory lock that used to guard the name holds nothing up
+SELECT dblink_connect('stranger', format('dbname=%s host=%s port=%s', current_database(),
+                      split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
+SELECT * FROM dblink('stranger', $$SELECT pg_advisory_lock(hashtextextended('recsys.serving locked', 0))::text$$) AS t(locked text);
+SET lock_timeout = '2s';
+SELECT recsys.save_model('locked', model) > 0 AS saved FROM m;
+SELECT recsys.deploy('locked', recsys.serving_version('locked')) > 0 AS deployed;
+SELECT recsys.undeploy('locked') > 0 AS undeployed;
+SELECT recsys.prune_models('locked', 1) AS pruned;
+RESET lock_timeout;
+SELECT dblink_disconnect('stranger');
+-- two saves of one name at once: the second waits for the first's lock and gets the later version and history row
+SELECT dblink_connect('first', format('dbname=%s host=%s port=%s', current_database(),
+                      split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
+SELECT dblink_connect('second', format('dbname=%s host=%s port=%s', current_database(),
+                      split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
+SELECT dblink_exec('first', 'BEGIN');
+SELECT id AS first_id FROM dblink('first', $$SELECT recsys.save_model('order', model) FROM m$$) AS t(id bigint) \gset
+SELECT dblink_send_query('second', $$SELECT recsys.save_model('order', model) FROM m$$);
+DO $$
+BEGIN
+  FOR i IN 1 .. 200 LOOP
+    EXIT WHEN EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%save_model(''order''%');
+    PERFORM pg_sleep(0.05);
+    PERFORM pg_stat_clear_snapshot();  -- pg_stat_activity is read once per transaction otherwise
+  END LOOP;
+END $$;
+SELECT wait_event_type AS second_waits_on FROM pg_stat_activity WHERE query LIKE '%save_model(''order''%' AND state = 'active'
+  AND pid <> pg_backend_pid();
+SELECT dblink_exec('first', 'COMMIT');
+SELECT id > :first_id AS second_is_later FROM dblink_get_result('second') AS t(id bigint);
+SELECT dblink_disconnect('first');
+SELECT dblink_disconnect('second');
+SELECT model_id - :first_id AS version, action FROM recsys.deployments('order');
+-- created_at is the server's clock, and a new version is the newest: even a row dated 2999
+-- (which only the owner can write now) does not outrank it
+SELECT recsys.save_model('clock', model) AS clock_v1 FROM m \gset
+UPDATE recsys.models SET created_at = '2999-01-01' WHERE id = :clock_v1;
+SELECT recsys.save_model('clock', model) - :clock_v1 AS clock_v2 FROM m;
+SELECT recsys.serving_version('clock') - :clock_v1 AS serves,
+       (SELECT created_at >= '2999-01-01' FROM recsys.models WHERE id = recsys.serving_version('clock')) AS not_outranked,
+       (SELECT model_id FROM recsys.deployments d WHERE d.name = 'clock' ORDER BY d.id DESC LIMIT 1) - :clock_v1 AS history_says;

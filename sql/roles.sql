@@ -5,8 +5,11 @@
 SELECT rolname, rolcanlogin, rolsuper, rolcreaterole FROM pg_roles
 WHERE rolname IN ('recsys_reader', 'recsys_trainer') ORDER BY 1;
 SELECT pg_has_role('recsys_trainer', 'recsys_reader', 'MEMBER') AS trainer_reads;
--- no function is SECURITY DEFINER; every plpgsql one pins its search_path
-SELECT count(*) AS security_definer FROM pg_proc WHERE pronamespace = 'recsys'::regnamespace AND prosecdef;
+-- the registry's writers are SECURITY DEFINER, owned by the extension's owner (no other function is);
+-- every plpgsql function pins its search_path
+SELECT p.oid::regprocedure AS security_definer, p.proowner = e.extowner AS owned_by_extension_owner
+FROM pg_proc p, pg_extension e
+WHERE e.extname = 'recsys' AND p.pronamespace = 'recsys'::regnamespace AND p.prosecdef ORDER BY 1;
 SELECT p.oid::regprocedure AS without_search_path FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'recsys'::regnamespace AND l.lanname = 'plpgsql'
   AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false);
@@ -15,14 +18,15 @@ SELECT p.oid::regprocedure AS writer,
        EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = 0) AS public_may
 FROM pg_proc p WHERE p.pronamespace = 'recsys'::regnamespace
   AND NOT has_function_privilege('recsys_reader', p.oid, 'EXECUTE') ORDER BY 1;
-SELECT count(*) AS trainer_may_not FROM pg_proc p WHERE p.pronamespace = 'recsys'::regnamespace
-  AND NOT has_function_privilege('recsys_trainer', p.oid, 'EXECUTE');
--- the registry tables
+SELECT p.oid::regprocedure AS trainer_may_not FROM pg_proc p WHERE p.pronamespace = 'recsys'::regnamespace
+  AND NOT has_function_privilege('recsys_trainer', p.oid, 'EXECUTE') ORDER BY 1;
+-- the registry tables and sequences: read by readers, written by nobody but the owner
 SELECT c.relname, has_table_privilege('recsys_reader', c.oid, 'SELECT') AS reader_select,
-       has_table_privilege('recsys_reader', c.oid, 'INSERT, UPDATE, DELETE') AS reader_writes,
-       has_table_privilege('recsys_trainer', c.oid, 'INSERT') AS trainer_insert,
-       has_table_privilege('recsys_trainer', c.oid, 'DELETE') AS trainer_delete
+       has_table_privilege('recsys_trainer', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE') AS trainer_writes,
+       has_any_column_privilege('recsys_trainer', c.oid, 'INSERT, UPDATE') AS trainer_writes_a_column
 FROM pg_class c WHERE c.relnamespace = 'recsys'::regnamespace AND c.relkind = 'r' ORDER BY 1;
+SELECT c.relname, has_sequence_privilege('recsys_trainer', c.oid, 'USAGE, UPDATE') AS trainer_uses
+FROM pg_class c WHERE c.relnamespace = 'recsys'::regnamespace AND c.relkind = 'S' ORDER BY 1;
 -- login roles of this test
 SET client_min_messages = warning;
 DROP ROLE IF EXISTS regress_recsys_reader;
@@ -71,11 +75,64 @@ SELECT recsys.undeploy('roles') > :v1 AS undeployed;
 SELECT recsys.prune_models('roles', 1) AS pruned;
 SELECT status FROM recsys.retrain_als('roles', 'role_events', 30, '{"factors": 3, "iterations": 2}', margin => 0.5);
 SELECT action, pinned, deployed_by FROM recsys.deployments('roles') WHERE deployed_by = current_user;
--- but owns nothing: no DDL on the registry
+-- a retraining reads its source with the trainer's privileges (SECURITY INVOKER): a table it may not read fails the run
+RESET ROLE;
+CREATE TABLE role_secrets AS SELECT * FROM role_events;
+SET ROLE regress_recsys_trainer;
+SELECT status, reason FROM recsys.retrain_als('roles', 'public.role_secrets', 30, '{"factors": 3}');
+-- but writes no registry table itself: every row goes through the writers' checks
+SELECT error_of($$INSERT INTO recsys.models (name, kind, created_at, model)
+                  SELECT 'roles', kind, '2999-01-01', model FROM recsys.models WHERE name = 'roles_ranker'$$);
+SELECT error_of($$INSERT INTO recsys.models (name, kind, model) VALUES ('roles', 'als', '\x00')$$);
+SELECT error_of($$DELETE FROM recsys.models WHERE name = 'roles'$$);
+SELECT error_of($$UPDATE recsys.models SET created_at = '2999-01-01' WHERE name = 'roles'$$);
+SELECT error_of($$UPDATE recsys.models SET name = 'other' WHERE name = 'roles'$$);
+SELECT error_of($$INSERT INTO recsys.deployments (name, model_id, action, pinned, previous) VALUES ('roles', 1, 'deploy', true, 1)$$);
+SELECT error_of($$UPDATE recsys.deployments SET deployed_by = 'someone_else' WHERE name = 'roles'$$);
+SELECT error_of($$DELETE FROM recsys.deployments WHERE name = 'roles'$$);
+SELECT error_of(format('INSERT INTO recsys.deployment_pins VALUES (%L, %s)', 'roles', :v1));
+SELECT error_of($$UPDATE recsys.deployment_pins SET model_id = model_id WHERE name = 'roles'$$);
+SELECT error_of($$DELETE FROM recsys.deployment_pins WHERE name = 'roles'$$);
+SELECT error_of($$INSERT INTO recsys.retrain_log (name, started_at, finished_at, status) VALUES ('roles', now(), now(), 'saved')$$);
+SELECT error_of($$UPDATE recsys.retrain_log SET status = 'saved' WHERE name = 'roles'$$);
+SELECT error_of($$DELETE FROM recsys.retrain_log WHERE name = 'roles'$$);
+SELECT error_of($$INSERT INTO recsys.model_names VALUES ('roles', 0)$$);
+SELECT error_of($$SELECT nextval('recsys.models_id_seq')$$);
+-- nor calls the writers' internals, nor locks a registry row (no stranger can hold a name's changes up)
+SELECT error_of($$SELECT recsys.set_serving('roles', 1, 'deploy', true)$$);
+SELECT error_of($$SELECT recsys.lock_model_name('roles', true)$$);
+SELECT error_of($$SELECT FROM recsys.models WHERE name = 'roles' FOR UPDATE$$);
+SELECT error_of($$SELECT FROM recsys.models WHERE name = 'roles' FOR KEY SHARE$$);
+SELECT error_of($$SELECT FROM recsys.deployment_pins FOR SHARE$$);
+SELECT error_of($$SELECT FROM recsys.model_names FOR UPDATE$$);
+SELECT error_of($$LOCK TABLE recsys.models IN SHARE MODE$$);
+-- the retraining log takes only runs that can be true (recsys.log_retrain, which recsys.retrain_als calls)
+SELECT error_of($$SELECT recsys.log_retrain(ROW(NULL, 'roles', now() - interval '1 day', NULL, 'skipped',
+                                                NULL, NULL, NULL, NULL, NULL, 'forged')::recsys.retrain_log)$$);
+SELECT regexp_replace(error_of(format(
+           'SELECT recsys.log_retrain(ROW(NULL, %L, now(), NULL, %L, %s, NULL, NULL, NULL, NULL, NULL)::recsys.retrain_log)',
+           'roles', 'saved', :v1)), '[0-9]+ is', 'N is') AS error_of;
+SELECT regexp_replace(error_of($$SELECT recsys.log_retrain(ROW(NULL, 'roles', now(), NULL, 'skipped', NULL,
+                                                (SELECT min(id) FROM recsys.models WHERE name = 'roles_ranker'),
+                                                NULL, NULL, NULL, NULL)::recsys.retrain_log)$$), '[0-9]+ was', 'N was') AS error_of;
+SELECT error_of($$SELECT recsys.log_retrain(ROW(NULL, 'roles', now(), NULL, 'skipped', NULL, NULL, '[1]', NULL, NULL, NULL)::recsys.retrain_log)$$);
+SELECT error_of($$SELECT recsys.log_retrain(ROW(NULL, 'roles', now(), NULL, 'done', NULL, NULL, NULL, NULL, NULL, NULL)::recsys.retrain_log)$$);
+SELECT (l).status, (l).finished_at >= (l).started_at AS server_finished, length((l).reason) AS reason_kept
+FROM (SELECT recsys.log_retrain(ROW(NULL, 'roles', now(), '1999-01-01', 'skipped', NULL, NULL, NULL, NULL, NULL,
+                                    repeat('x', 20000))::recsys.retrain_log) AS l) r;
+-- and owns nothing: no DDL on the registry
 SELECT error_of($$DROP TABLE recsys.models$$);
 SELECT error_of($$TRUNCATE recsys.models$$);
-SELECT error_of($$UPDATE recsys.models SET name = 'other' WHERE name = 'roles'$$);
+SELECT error_of($$ALTER TABLE recsys.deployments DROP CONSTRAINT deployments_previous_is_older$$);
 RESET ROLE;
+-- a role without any recsys grant cannot even see the schema's tables, let alone lock them
+CREATE ROLE regress_recsys_stranger;
+SET ROLE regress_recsys_stranger;
+SELECT error_of($$SELECT FROM recsys.model_names FOR UPDATE$$);
+SELECT error_of($$SELECT recsys.save_model('roles', NULL)$$);
+RESET ROLE;
+DROP ROLE regress_recsys_stranger;
+DROP TABLE role_secrets;
 -- the extension in a second database of the cluster finds the roles and grants them there too
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS regress_recsys_second;

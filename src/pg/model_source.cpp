@@ -2,6 +2,7 @@
 
 #include "../core/model/model_cache.h"
 #include "bridge.h"
+#include "rows.h"
 #include "settings.h"
 
 namespace recsys::pg {
@@ -209,3 +210,19 @@ bytea* registered_model_bytes(const char* name) {
 }
 
 }  // namespace recsys::pg
+
+extern "C" {
+
+// recsys.validate_model(model bytea): model_info of bytes that the kind's
+// reader loads in full (what save_model stores), else the reader's error.
+RECSYS_FUNCTION(recsys_validate_model) {
+    bytea* bytes = PG_GETARG_BYTEA_PP(0);
+    const auto* data = reinterpret_cast<const unsigned char*>(VARDATA_ANY(bytes));
+    const std::size_t size = VARSIZE_ANY_EXHDR(bytes);
+    return recsys::pg::jsonb_from([&] {
+        recsys::load_model(data, size);
+        return recsys::model_info_json(data, size);
+    });
+}
+
+}  // extern "C"

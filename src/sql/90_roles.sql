@@ -1,0 +1,50 @@
+-- Roles and privileges. Keep this file last: it grants on the functions and
+-- tables above.
+--
+-- recsys_reader serves, scores and evaluates (every function but the writing
+-- ones) and reads the registry; recsys_trainer is a reader that also saves,
+-- deploys, rolls back, prunes and retrains. Both are NOLOGIN roles, created
+-- when absent (roles belong to the cluster: CREATE EXTENSION in a second
+-- database finds them) and given this database's privileges; grant them to
+-- login roles (GRANT recsys_reader TO app).
+--
+-- Nobody but the extension's owner writes a registry table: the writers are
+-- SECURITY DEFINER functions owned by it (00_registry.sql), and a trainer may
+-- execute them, not write the tables, so that every row they hold went
+-- through their checks: valid model bytes, a sane name, the server's clock,
+-- the name's lock, history in commit order. The internal functions they call
+-- (the lock, set_serving) are the owner's alone. No role but the owner may
+-- lock a row of the registry, so none can hold a name's changes up.
+DO $$
+DECLARE
+    writer regprocedure;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'recsys_reader') THEN
+        CREATE ROLE recsys_reader NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'recsys_trainer') THEN
+        CREATE ROLE recsys_trainer NOLOGIN;
+    END IF;
+    IF NOT pg_catalog.pg_has_role('recsys_trainer', 'recsys_reader', 'MEMBER') THEN
+        GRANT recsys_reader TO recsys_trainer;
+    END IF;
+    GRANT USAGE ON SCHEMA recsys TO recsys_reader;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA recsys TO recsys_reader;
+    GRANT SELECT ON recsys.models, recsys.deployment_pins, recsys.deployments, recsys.retrain_log TO recsys_reader;
+    -- internal: only the writers call them, as the owner
+    FOREACH writer IN ARRAY ARRAY['recsys.lock_model_name(text, boolean)',
+                                  'recsys.set_serving(text, bigint, text, boolean, bigint)']::regprocedure[]
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, recsys_reader', writer);
+    END LOOP;
+    -- the writers: a trainer's
+    FOREACH writer IN ARRAY ARRAY['recsys.save_model(text, bytea, jsonb)',
+                                  'recsys.deploy(text, bigint)', 'recsys.undeploy(text)', 'recsys.rollback(text)',
+                                  'recsys.prune_models(text, int)', 'recsys.log_retrain(recsys.retrain_log)',
+                                  'recsys.retrain_als(text, regclass, int, jsonb, float8, int, text, int, jsonb)']::regprocedure[]
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, recsys_reader', writer);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO recsys_trainer', writer);
+    END LOOP;
+END
+$$;
