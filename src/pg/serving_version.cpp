@@ -1,6 +1,6 @@
 // recsys.serving_version(name): the version serving by name uses now (its
 // pinned one, else its newest), by the lookup every function given a name
-// makes. deploy, undeploy, rollback and prune_models are SQL (recsys--*.sql).
+// makes. deploy, undeploy, rollback and prune_models are SQL (src/sql/10_deployments.sql).
 #include "model_source.h"
 #include "pg_headers.h"
 
