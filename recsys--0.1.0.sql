@@ -526,28 +526,20 @@ CREATE FUNCTION recsys.featurizer_collect(internal, jsonb, jsonb) RETURNS intern
     AS 'MODULE_PATHNAME', 'recsys_featurizer_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.featurizer_collect(internal, jsonb, float8, jsonb) RETURNS internal
     AS 'MODULE_PATHNAME', 'recsys_featurizer_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_serialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_final(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE recsys.featurizer_fit("row" jsonb) (
     SFUNC = recsys.featurizer_collect, STYPE = internal, SSPACE = 16777216,
-    COMBINEFUNC = recsys.featurizer_combine, SERIALFUNC = recsys.featurizer_serialize,
-    DESERIALFUNC = recsys.featurizer_deserialize, FINALFUNC = recsys.featurizer_final, PARALLEL = SAFE
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE recsys.featurizer_fit("row" jsonb, options jsonb) (
     SFUNC = recsys.featurizer_collect, STYPE = internal, SSPACE = 16777216,
-    COMBINEFUNC = recsys.featurizer_combine, SERIALFUNC = recsys.featurizer_serialize,
-    DESERIALFUNC = recsys.featurizer_deserialize, FINALFUNC = recsys.featurizer_final, PARALLEL = SAFE
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE recsys.featurizer_fit("row" jsonb, target float8, options jsonb) (
     SFUNC = recsys.featurizer_collect, STYPE = internal, SSPACE = 16777216,
-    COMBINEFUNC = recsys.featurizer_combine, SERIALFUNC = recsys.featurizer_serialize,
-    DESERIALFUNC = recsys.featurizer_deserialize, FINALFUNC = recsys.featurizer_final, PARALLEL = SAFE
+    COMBINEFUNC = recsys.training_combine, SERIALFUNC = recsys.training_serialize,
+    DESERIALFUNC = recsys.training_deserialize, FINALFUNC = recsys.training_final, PARALLEL = SAFE
 );
 
 -- A featurizer (or a pipeline's) applied to a row: its features, named one to
@@ -856,53 +848,53 @@ CREATE FUNCTION recsys.ab_bucket(user_id bigint, experiment text, weights float8
 -- are numbers (recsys.ab_bucket's) or names. A row with a NULL variant or
 -- value is skipped.
 CREATE FUNCTION recsys.ab_collect(internal, bigint, float8, jsonb) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_number' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, bigint, float8) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_number' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, text, float8, jsonb) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_named_number' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, text, float8) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_named_number' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, bigint, bool, jsonb) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_click' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, bigint, bool) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_click' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, text, bool, jsonb) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_named_click' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION recsys.ab_collect(internal, text, bool) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_collect_named_click' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_ab_serialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_final(internal) RETURNS jsonb
-    AS 'MODULE_PATHNAME', 'recsys_ab_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'recsys_ab_collect' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE recsys.ab_compare(variant bigint, value float8, options jsonb) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant bigint, value float8) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant text, value float8, options jsonb) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant text, value float8) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant bigint, value bool, options jsonb) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant bigint, value bool) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant text, value bool, options jsonb) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 CREATE AGGREGATE recsys.ab_compare(variant text, value bool) (
-    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.ab_combine, SERIALFUNC = recsys.ab_serialize,
-    DESERIALFUNC = recsys.ab_deserialize, FINALFUNC = recsys.ab_final, PARALLEL = SAFE);
+    SFUNC = recsys.ab_collect, STYPE = internal, COMBINEFUNC = recsys.training_combine,
+    SERIALFUNC = recsys.training_serialize, DESERIALFUNC = recsys.training_deserialize,
+    FINALFUNC = recsys.statistic_json, PARALLEL = SAFE);
 
 -- ab_compare's report as rows a BI tool charts: one per variant. A SQL-standard
 -- body, bound when the extension is created (no search_path can redirect it)
