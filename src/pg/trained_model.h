@@ -1,5 +1,5 @@
-// The end of every training aggregate's final function (the training
-// aggregates' and featurizer_fit's): the fit runs with this backend's
+// The end of the training aggregate's final function (every model kind's,
+// featurizer_fit's included): the fit runs with this backend's
 // settings (recsys.threads, the memory left under recsys.max_memory, cancel
 // and statement_timeout, progress NOTICEs with recsys.progress), and the
 // model comes back as its bytes.

@@ -75,7 +75,7 @@ struct OptionSchema {
     std::function<void(const Options&)> check;    // Rewrites the user's JSON text into the forms the options above take
     // before anything is checked (ab_compare's weights may be an array by
     // variant number, or an object by name); none: the text as it is.
-    std::function<std::string(const std::string&)> normalize;
+    std::function<std::string(const std::string&)> normalize = nullptr;
 };
 
 class Options {
