@@ -112,14 +112,14 @@ TEST(FeaturizerSummary, CountsAtLeastWhatItHolds) {
 
 TEST(FeaturizerSummary, WideRowsStopAtTheBudgetBeforeTheyGrowPastIt) {
     // 10,000 keys a row: each sampled row holds 160 kB.
-    const Table t = wide_rows(400, 10000);
+    const Table t = wide_rows(250, 10000);
     FeatureStats stats(parse_options("{}", featurizer_option_schema()), false);
     MemoryBudget budget(32 * kMB);
     const Error e = error_from(
         [&] {
             for (const auto& row : t.rows) stats.add(row.data(), row.size(), NAN, budget);
         },
-        "400 rows of 10,000 keys must not fit in 32 MB");
+        "250 rows of 10,000 keys must not fit in 32 MB");
     EXPECT_EQ(e.kind(), ErrorKind::OutOfMemory);
     EXPECT_NE(std::string(e.what()).find("featurizer_fit sample rows needs"), std::string::npos) << e.what();
     EXPECT_LE(stats.memory_bytes(), 32 * kMB);
