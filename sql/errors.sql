@@ -68,3 +68,20 @@ RESET recsys.max_model_cache_mb;
 -- 2^31 - 1 bins: the curve has a row per bin that holds a point, its memory follows the points
 SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.2, 1.0], ARRAY[true, false, true], 2147483647);
 SELECT 1 AS alive;
+-- ---------------------------------------------------------------- the model is claimed before it is built
+-- 40 string columns hashed to 2^20 buckets each make 42 million features (a 743 MB model): under
+-- 32 MB the fit claims their names first and stops, and the backend's peak resident memory (read
+-- on a fresh connection) does not grow by the model.
+\c
+SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint
+    AS before_kb \gset
+SET recsys.max_memory = '32MB';
+WITH r AS MATERIALIZED (SELECT jsonb_object_agg('c' || i, 'v' || i) AS j FROM generate_series(1, 40) i)
+SELECT recsys.featurizer_fit(r.j, '{"encode": "hash", "buckets": 1048576}') FROM r, generate_series(1, 10);
+SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint
+       - :before_kb < 200 * 1024 AS peak_grew_under_200mb;
+-- ab_compare's variants are claimed as they come: 1,000 names of 4 kB pass 1 MB
+SET recsys.max_memory = '1MB';
+SELECT recsys.ab_compare(repeat('x', 4000) || g, g % 2 = 0) FROM generate_series(1, 1000) g;
+RESET recsys.max_memory;
+SELECT 1 AS alive;

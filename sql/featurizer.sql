@@ -295,3 +295,16 @@ RESET parallel_leader_participation;
 RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;
 RESET parallel_setup_cost;
+-- ---------------------------------------------------------------- memory claimed before it is allocated
+-- Rows of 10,000 keys: every sampled row holds 160 kB, so 2,000 of them would take 320 MB. Under
+-- 32 MB the summary reserves each growth first and stops at the row that would pass the limit, and
+-- the backend's peak resident memory (VmHWM, read on a fresh connection) grows far less than that.
+\c
+SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint
+    AS before_kb \gset
+SET recsys.max_memory = '32MB';
+WITH r AS MATERIALIZED (SELECT jsonb_object_agg('k' || i, i) AS j FROM generate_series(1, 10000) i)
+SELECT recsys.featurizer_fit(r.j) FROM r, generate_series(1, 2000);
+SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+)'))[1]::bigint
+       - :before_kb < 200 * 1024 AS peak_grew_under_200mb;
+RESET recsys.max_memory;

@@ -31,28 +31,39 @@ struct Data {
 TrainingRows rows_of(const Data& d, std::size_t begin, std::size_t end) {
     TrainingRows rows;
     rows.count = end - begin;
-    rows.columns.push_back({ColumnType::Float64, d.y.data() + begin, 1});
-    rows.columns.push_back({ColumnType::Float64Array, d.x.data() + begin * d.p, d.p});
+    rows.columns.push_back({"y", ColumnType::Float64, d.y.data() + begin, 1});
+    rows.columns.push_back({"features", ColumnType::Float64Array, d.x.data() + begin * d.p, d.p});
     return rows;
 }
 
-// The summary of the rows, folded `pieces` rows at a time.
-std::vector<double> summarize(const Data& d, std::size_t begin, std::size_t end, std::size_t pieces) {
-    const RowSummary& s = linreg_summary();
-    std::vector<double> summary(s.size(rows_of(d, 0, 0)), 0.0);
-    for (std::size_t i = begin; i < end; i += pieces) s.fold(rows_of(d, i, std::min(end, i + pieces)), summary.data());
-    return summary;
+// The summary of the rows, added `pieces` rows at a time.
+std::unique_ptr<RowSummary> summarize(const Data& d, std::size_t begin, std::size_t end, std::size_t pieces) {
+    MemoryBudget unlimited;
+    auto s = linreg_summary().create(rows_of(d, 0, 0), Options(), unlimited);
+    for (std::size_t i = begin; i < end; i += pieces) s->add(rows_of(d, i, std::min(end, i + pieces)), unlimited);
+    return s;
 }
 
-LinregModel fit(const Data& d, const std::string& options, const std::vector<double>& summary) {
+// The summary's factor: n, then R.
+const double* factor_of(const Data& d, const RowSummary& summary) {
+    TrainingRows rows = rows_of(d, 0, 0);
+    rows.summary = &summary;
+    std::size_t p = 0;
+    const double* factor = linreg_factor(rows, &p);
+    EXPECT_EQ(p, d.p);
+    return factor;
+}
+
+LinregModel fit(const Data& d, const std::string& options, const RowSummary& summary) {
     MemoryBudget unlimited;
     StopToken never;
     TrainContext ctx{1, &unlimited, &never, nullptr};
-    return fit_linreg(summary.data(), d.p, parse_options(options, linreg_option_schema()), ctx, TrainingSummary{});
+    return fit_linreg(factor_of(d, summary), d.p, parse_options(options, linreg_option_schema()), ctx,
+                      TrainingSummary{});
 }
 
 LinregModel fit(const Data& d, const std::string& options = "{}") {
-    return fit(d, options, summarize(d, 0, d.n(), 1000));
+    return fit(d, options, *summarize(d, 0, d.n(), 1000));
 }
 
 Data generated(std::size_t n, std::size_t p, std::uint32_t seed, double noise) {
@@ -145,15 +156,15 @@ TEST(Linreg, PenalizedFitsEqualScikitLearn) {
 
 TEST(Linreg, SummaryFoldedInPiecesAndMergedEqualsOneFold) {
     Data d = generated(5000, 6, 2, 0.5);
-    const LinregModel whole = fit(d, "{}", summarize(d, 0, d.n(), d.n()));
-    // Three partial states, folded in different pieces, merged as a parallel plan does.
-    std::vector<double> merged = summarize(d, 0, 1700, 7);
-    const std::vector<double> second = summarize(d, 1700, 3000, 513), third = summarize(d, 3000, 5000, 1);
-    const TrainingRows shape = rows_of(d, 0, 0);
-    linreg_summary().merge(merged.data(), second.data(), shape);
-    linreg_summary().merge(merged.data(), third.data(), shape);
-    EXPECT_EQ(merged[0], 5000);
-    const LinregModel parts = fit(d, "{}", merged);
+    const LinregModel whole = fit(d, "{}", *summarize(d, 0, d.n(), d.n()));
+    // Three partial states, added in different pieces, merged as a parallel plan does.
+    auto merged = summarize(d, 0, 1700, 7);
+    auto second = summarize(d, 1700, 3000, 513), third = summarize(d, 3000, 5000, 1);
+    MemoryBudget unlimited;
+    merged->merge(*second, unlimited);
+    merged->merge(*third, unlimited);
+    EXPECT_EQ(factor_of(d, *merged)[0], 5000);
+    const LinregModel parts = fit(d, "{}", *merged);
     expect_relative(parts.intercept, whole.intercept, 1e-12, "intercept");
     for (Eigen::Index j = 0; j < 6; ++j) {
         expect_relative(parts.coefficients(j), whole.coefficients(j), 1e-12, "coefficient");

@@ -64,7 +64,7 @@ std::shared_ptr<const FeatureModel> estimator_of(const Listings& l, const Featur
     }
     TrainingRows rows;
     rows.count = l.rows.size();
-    rows.columns = {{ColumnType::Bool, y.data(), 1}, {ColumnType::Float64Array, x.data(), p}};
+    rows.columns = {{"label", ColumnType::Bool, y.data(), 1}, {"features", ColumnType::Float64Array, x.data(), p}};
     TrainContext ctx;
     std::shared_ptr<Model> model = logreg_kind().fit(rows, parse_options("{}", logreg_option_schema()), ctx);
     return std::dynamic_pointer_cast<const FeatureModel>(model);

@@ -1,5 +1,5 @@
-// The options argument of an aggregate (a jsonb object), shared by the
-// training aggregates and featurizer_fit: checked against the kind's schema
+// The options argument of an aggregate (a jsonb object), shared by every
+// kind of the training aggregate (featurizer_fit and ab_compare included): checked against the kind's schema
 // on the first row (so that a typo fails at once, not after collecting
 // millions of rows) and kept; later rows, and the partial states of parallel
 // workers, must carry the same value.

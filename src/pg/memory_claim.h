@@ -1,5 +1,6 @@
 // recsys.max_memory for a whole backend: every training aggregate state
-// claims the bytes it holds, and the claims of all live states together
+// claims the bytes it holds before it allocates them (its columns, and a
+// summarizing kind's summary after each add: training_state.h), and the claims of all live states together
 // (GROUP BY holds one state per group) stay under the limit. A claim lives in
 // the state's memory context and is released when that context is reset or
 // deleted: at the end of the statement, or on error.

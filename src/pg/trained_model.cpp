@@ -30,9 +30,11 @@ TrainContext train_context(const TrainSettings& settings, MemoryBudget& budget, 
     return ctx;
 }
 
-bytea* model_bytes(Owned<Model>* model, const char* function) {
-    auto* size = new_owned<SerializedSize>();
-    guarded([&] { size->reset(new SerializedSize(measure_model(**model))); });
+bytea* model_bytes(Owned<Model>* model, const char* function, Owned<SerializedSize>* size) {
+    if (!size) {
+        size = new_owned<SerializedSize>();
+        guarded([&] { size->reset(new SerializedSize(measure_model(**model))); });
+    }
     if ((*size)->total + VARHDRSZ > MaxAllocSize)
         ereport(ERROR,
                 (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -1,14 +1,17 @@
 // The aggregates that collect rows: every model kind's training aggregate,
 // <kind>_fit(columns..., options jsonb) -> bytea, and the statistics over rows
-// (auc, logloss, ...). One implementation of collect (typed columns, NULL
-// rules, value checks, growth under the backend-wide memory claim), combine,
-// serialize, deserialize, and the finals: the kind's fit, or the statistic.
-// A kind's glue file only names its kind:
+// (auc, logloss, ..., ab_compare). One implementation of collect (typed
+// columns, NULL rules, value checks, growth under the backend-wide memory
+// claim), of a summarizing kind's summary (added to, merged, handed over as
+// bytes), combine, serialize, deserialize, and the finals: the kind's fit,
+// or the statistic. A kind's glue file only names its kind:
 //
 //   extern "C" { RECSYS_TRAINING_AGGREGATE(recsys_als_collect, recsys::als_kind) }
 //
 // and its SQL declares the aggregate over the shared functions
-// (recsys--VERSION.sql, "training aggregates").
+// (recsys--VERSION.sql, "training aggregates"): recsys.training_combine,
+// training_serialize, training_deserialize, and the final training_final
+// (a model), statistic_number or statistic_json.
 #pragma once
 
 #include "../core/model/model_kind.h"

@@ -7,18 +7,10 @@
 -- training rows. featurizer_fit(row [, target], [options]) keeps a bounded
 -- summary, not the rows; parallel workers hand theirs over and merge. A NULL
 -- row is skipped; a NULL target is a row without one. (No (row, target) form:
--- featurizer_fit(row, '{}') would be ambiguous.)
-CREATE FUNCTION recsys.featurizer_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_serialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.featurizer_final(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_featurizer_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-
+-- featurizer_fit(row, '{}') would be ambiguous.) It runs on the shared training
+-- aggregate (30_training_aggregates.sql), as every kind does.
 SELECT recsys.install_aggregate(a.aggregate, a.arguments, 'featurizer_collect', 'recsys_featurizer_collect',
-                                16777216, 'featurizer', 'featurizer_final')
+                                16777216, 'training', 'training_final')
 FROM (VALUES ('featurizer_fit', '"row" jsonb [, options jsonb]'),
              ('featurizer_fit', '"row" jsonb, target float8, options jsonb')) AS a(aggregate, arguments);
 

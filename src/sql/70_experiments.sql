@@ -40,19 +40,14 @@ CREATE FUNCTION recsys.ab_bucket(user_id bigint, experiment text, weights float8
 -- expected weights in the options the sample-ratio-mismatch check. Variants
 -- are numbers (recsys.ab_bucket's) or names. A row with a NULL variant or
 -- value is skipped.
-CREATE FUNCTION recsys.ab_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_combine' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'recsys_ab_serialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'recsys_ab_deserialize' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION recsys.ab_final(internal) RETURNS jsonb
-    AS 'MODULE_PATHNAME', 'recsys_ab_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
-SELECT recsys.install_aggregate('ab_compare', a.arguments, 'ab_collect', a.symbol, NULL, 'ab', 'ab_final')
-FROM (VALUES ('variant bigint, value float8 [, options jsonb]', 'recsys_ab_collect_number'),
-             ('variant text, value float8 [, options jsonb]',   'recsys_ab_collect_named_number'),
-             ('variant bigint, value bool [, options jsonb]',   'recsys_ab_collect_click'),
-             ('variant text, value bool [, options jsonb]',     'recsys_ab_collect_named_click')) AS a(arguments, symbol);
+-- Its rows are collected by the shared aggregate (a statistic over rows, as
+-- auc is), whose final is the report.
+SELECT recsys.install_aggregate('ab_compare', a.arguments, 'ab_collect', 'recsys_ab_collect', NULL, 'training',
+                                'statistic_json')
+FROM (VALUES ('variant bigint, value float8 [, options jsonb]'),
+             ('variant text, value float8 [, options jsonb]'),
+             ('variant bigint, value bool [, options jsonb]'),
+             ('variant text, value bool [, options jsonb]')) AS a(arguments);
 
 -- ab_compare's report as rows a BI tool charts: one per variant. A SQL-standard
 -- body, bound when the extension is created (no search_path can redirect it)

@@ -11,8 +11,8 @@ std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, Tra
     TrainingSummary summary;
     summary.rows = rows.count + rows.skipped;
     summary.skipped_rows = rows.skipped;
-    return std::make_unique<AlsModel>(train_als(rows.columns[0].int64s(), rows.columns[1].int64s(),
-                                                rows.columns[2].float32s(), rows.count, options, summary, ctx));
+    return std::make_unique<AlsModel>(train_als(rows.column("user_id").int64s(), rows.column("item_id").int64s(),
+                                                rows.column("weight").float32s(), rows.count, options, summary, ctx));
 }
 
 std::shared_ptr<const Model> read(const Envelope& envelope) {

@@ -115,7 +115,7 @@ OptionValue checked(const json& v, const OptionSpec& s, const OptionSchema& sche
             out.json = v.dump();
             break;
         case OptionType::Object:
-            if (!v.is_object()) wrong_type();
+            if (!v.is_object() && !(s.array_too && v.is_array())) wrong_type();
             out.json = v.dump();
             break;
     }
@@ -176,7 +176,7 @@ OptionSpec optional_string_option(std::string name, std::string help) {
 }
 
 Options parse_options(const std::string& json_object, const OptionSchema& schema) {
-    json given = parse_json(json_object, schema);
+    json given = parse_json(schema.normalize ? schema.normalize(json_object) : json_object, schema);
     if (!given.is_object()) {
         std::string example = schema.options.empty()
                                   ? "'{}'"

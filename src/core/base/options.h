@@ -37,6 +37,7 @@ struct OptionSpec {
     std::vector<std::string> choices;
     std::string help;
     bool nullable = false;  // null is a value the user may pass (e.g. "no warm start")
+    bool array_too = false;  // an Object option that also takes an array (the kind reads either)
 };
 
 // Builders that read like the table they make.
@@ -71,7 +72,10 @@ struct OptionSchema {
     std::vector<OptionSpec> options;
     // Checks across options, after each value passed its own checks; throws
     // an Error (use fail_option) when a combination is invalid.
-    std::function<void(const Options&)> check;
+    std::function<void(const Options&)> check;    // Rewrites the user's JSON text into the forms the options above take
+    // before anything is checked (ab_compare's weights may be an array by
+    // variant number, or an object by name); none: the text as it is.
+    std::function<std::string(const std::string&)> normalize = nullptr;
 };
 
 class Options {

@@ -78,7 +78,40 @@ void variant_json(JsonWriter& w, const AbVariantResult& v, bool binary, double a
     w.end_object();
 }
 
+// A control given as a variant number is its decimal text. Text that is not
+// a JSON object is left for the parser to report.
+std::string normalize_ab_options(const std::string& text) {
+    json given = json::parse(text, nullptr, false);
+    if (given.is_discarded() || !given.is_object()) return text;
+    auto control = given.find("control");
+    if (control == given.end() || !control->is_number_integer()) return text;
+    *control = std::to_string(control->get<long long>());
+    return given.dump();
+}
+
+OptionSpec weights_option() {
+    OptionSpec weights = object_option(
+        "weights", "the expected share of each variant, for the sample-ratio-mismatch check: an array by variant "
+                   "number ([0.5, 0.3, 0.2], as given to recsys.ab_bucket) or an object {\"name\": weight}");
+    weights.array_too = true;
+    return weights;
+}
+
 }  // namespace
+
+AbOptions ab_options(const Options& options) {
+    const OptionSchema& schema = *options.schema();
+    AbOptions out;
+    out.alpha = options.number("alpha");
+    out.control = options.is_null("control") ? "" : options.string("control");
+    json weights = json::parse(options.json("weights"));
+    out.weights_by_number = weights.is_array();
+    if (out.weights_by_number) weights = weights_by_number(weights, schema);
+    out.weights = checked_weights(weights.dump(), schema);
+    out.wilson = options.string("ci") == "wilson";
+    out.srm_alpha = options.number("srm_alpha");
+    return out;
+}
 
 const OptionSchema& ab_option_schema() {
     static const OptionSchema schema = {
@@ -88,38 +121,17 @@ const OptionSchema& ab_option_schema() {
                           "significance level of the tests; the intervals have confidence 1 - alpha"),
             optional_string_option("control", "the control variant, a name or a number (default: the first, "
                                               "variant 0 of recsys.ab_bucket)"),
-            object_option("weights", "the expected share of each variant, for the sample-ratio-mismatch check: an "
-                                     "array by variant number ([0.5, 0.3, 0.2], as given to recsys.ab_bucket) or "
-                                     "an object {\"name\": weight}"),
+            weights_option(),
             choice_option("ci", "wilson", {"wilson", "normal"}, "the interval of a binary metric's rate"),
             number_option("srm_alpha", 0.001, 0, 1, "a sample ratio mismatch is flagged below this p-value"),
         },
-        nullptr,
+        [](const Options& options) { ab_options(options); },  // the weights, when the options are taken
+        normalize_ab_options,
     };
     return schema;
 }
 
-AbOptions parse_ab_options(const std::string& text) {
-    const OptionSchema& schema = ab_option_schema();
-    json given = json::parse(text, nullptr, false);
-    AbOptions out;
-    if (given.is_object()) {  // (otherwise parse_options reports it)
-        auto weights = given.find("weights");
-        if (weights != given.end() && weights->is_array()) {
-            *weights = weights_by_number(*weights, schema);
-            out.weights_by_number = true;
-        }
-        auto control = given.find("control");
-        if (control != given.end() && control->is_number_integer()) *control = std::to_string(control->get<long long>());
-    }
-    const Options options = parse_options(given.is_discarded() ? text : given.dump(), schema);
-    out.alpha = options.number("alpha");
-    out.control = options.is_null("control") ? "" : options.string("control");
-    out.weights = checked_weights(options.json("weights"), schema);
-    out.wilson = options.string("ci") == "wilson";
-    out.srm_alpha = options.number("srm_alpha");
-    return out;
-}
+AbOptions parse_ab_options(const std::string& text) { return ab_options(parse_options(text, ab_option_schema())); }
 
 std::string ab_verdict(const AbReport& r) {
     const std::string level = " at the " + percent(1 - r.alpha) + " level";

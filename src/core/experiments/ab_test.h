@@ -23,6 +23,7 @@
 // expected shares.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -102,6 +103,14 @@ struct AbOptions {
 // a variant number), weights ([0.5, 0.3, 0.2] by variant number, or
 // {"name": weight}), ci ("wilson" | "normal"), srm_alpha.
 AbOptions parse_ab_options(const std::string& json);
+// The same, from options the shared parser read with ab_option_schema().
+AbOptions ab_options(const Options& options);
+
+// ab_compare(variant bigint | text, value float8 | bool [, options]) -> jsonb
+// as a statistic over rows (statistic_kind.h): its summary is a mergeable
+// AbMoments per variant (ab_kind.cpp).
+struct StatisticKind;
+const StatisticKind& ab_compare_kind();
 
 // ---------------------------------------------------------------- comparison
 

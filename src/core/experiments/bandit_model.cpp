@@ -47,8 +47,11 @@ std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, Tra
     ContextResources resources(ctx);
     // The sort keys, then the counts (at most one entry per row).
     resources.budget.reserve(rows.count * (sizeof(KeyRow) + 24), "bandit_fit counts by item");
-    ItemCounts counts = count_items(rows.columns[0].int64s(), rows.columns[1].int64s(), rows.columns[2].int64s(),
-                                    rows.count, resources.stop);
+    ItemCounts counts = count_items(rows.column("item_id").int64s(), rows.column("shown").int64s(),
+                                    rows.column("clicked").int64s(), rows.count, resources.stop);
+    // The model keeps its own copy of the counts.
+    resources.budget.reserve(counts.items.size() * (sizeof(std::int64_t) + 2 * sizeof(std::uint64_t)),
+                             "bandit_fit model");
     auto model = std::make_unique<BanditModel>(fit_bandit(counts, options, collected_summary(rows)));
     model->summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return model;

@@ -31,7 +31,8 @@
 namespace recsys {
 
 const OptionSchema& featurizer_option_schema();
-// Read-only kind: the featurizer trains through its own aggregate, not rows.
+// featurizer_fit("row" jsonb [, target float8] [, options]): a summarizing
+// kind (FeatureStats is its summary; featurizer_kind.cpp).
 const ModelKind& featurizer_kind();
 
 // One value of a raw row as the host read it.
@@ -103,15 +104,22 @@ public:
     // Adds one row. `target` is NaN for a row without one (NULL), or when
     // there is no target. A column whose values change JSON type, or a
     // nested value, is an error (DataException) naming the column.
+    // Every growth of the summary is reserved in `budget` first (an
+    // OutOfMemory error naming what grows); the forms without a budget
+    // have no limit.
+    void add(const RawField* fields, std::size_t count, double target, MemoryBudget& budget);
     void add(const RawField* fields, std::size_t count, double target);
-    // Adds another summary of other rows (same options).
+    // Adds another summary of other rows (same options); `other` is left empty.
+    void merge(FeatureStats&& other, MemoryBudget& budget);
     void merge(FeatureStats&& other);
 
     // A parallel worker's summary as bytes, and back.
     void write(ByteWriter& w) const;
+    static FeatureStats read(ByteReader& r, const Options& options, MemoryBudget& budget);
     static FeatureStats read(ByteReader& r, const Options& options);
 
     std::uint64_t rows() const;
+    // The bytes reserved for the summary (what it holds, with its vectors' spare room).
     std::size_t memory_bytes() const;
     const Options& options() const;
     bool has_target() const;

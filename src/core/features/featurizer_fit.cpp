@@ -254,6 +254,31 @@ void learn_categorical(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) 
     }
 }
 
+// Heap bytes of a std::string of `length` characters (none within the
+// short-string buffer; else the characters and the allocator's header).
+std::size_t string_bytes(std::size_t length) { return sizeof(std::string) + (length < 16 ? 0 : length + 1 + 16); }
+
+// What a column of the model may take at most: its entry, every level the
+// summary has (as kept levels), their outputs and their out-of-fold outputs.
+std::size_t model_column_bytes(const FeatureStatsColumn& c, std::size_t folds) {
+    const CategoryTally& t = c.categories;
+    std::size_t bytes = sizeof(FeatureColumn) + 2 * c.name.size() + (t.levels.size() + 2) * (folds + 1) * sizeof(double) +
+                        t.levels.size() * sizeof(std::uint32_t) * 2;
+    for (std::uint32_t i = 0; i < t.levels.size(); ++i) bytes += t.keys.at(i).size() + 64;
+    return bytes;
+}
+
+// The names of a column's features (as the layout below makes them).
+std::size_t feature_name_bytes(const FeatureColumn& c) {
+    if (c.features == 0) return 0;
+    if (c.kind != ColumnKind::Categorical) return string_bytes(c.name.size()) + string_bytes(c.name.size() + 10);
+    if (c.encode == Encoder::Hash) return c.features * string_bytes(c.name.size() + 8);  // "name#1048575"
+    if (c.encode != Encoder::Onehot) return string_bytes(c.name.size());
+    std::size_t bytes = 2 * string_bytes(c.name.size() + 10);  // other, missing
+    for (std::uint32_t i = 0; i < c.levels.size(); ++i) bytes += string_bytes(c.name.size() + 1 + c.levels.at(i).size());
+    return bytes;
+}
+
 // The sampled values of each summary column, sorted.
 std::vector<std::vector<double>> sampled_values(const FeatureStats::Impl& s) {
     std::vector<std::vector<double>> values(s.columns.size());
@@ -286,7 +311,12 @@ void learn_predictors(Fit& f, const std::vector<std::uint32_t>& summary_of, Trai
     if (!knn && !regression) return;
     // The sample as a matrix: rows x numeric predictors, standardized, NaN where missing.
     const auto n = static_cast<Eigen::Index>(f.s.sample.size());
-    if (ctx.budget) ctx.budget->reserve(static_cast<std::size_t>(n * P) * sizeof(double) * 2, "featurizer_fit donors");
+    ContextResources resources(ctx);
+    resources.budget.reserve(static_cast<std::size_t>(n * P) * sizeof(double) * 2, "featurizer_fit donors");
+    // A regression imputer's rows, targets and Gram matrix, one column at a time.
+    if (regression)
+        resources.budget.reserve(static_cast<std::size_t>((n + 1) * (P + 2) + P * P) * sizeof(double) * 2,
+                                 "featurizer_fit regression imputers");
     Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> z(n, P);
     z.setConstant(NAN);
     // Sample rows in hash order, so the donors do not depend on the heap's layout.
@@ -346,6 +376,14 @@ std::unique_ptr<FeaturizerModel> fit_featurizer(const FeatureStats& stats, Train
     m.folds = s.settings.folds;
     m.prior = s.target.count ? s.target.sum / static_cast<double>(s.target.count) : 0;
     m.sample_rows = s.sample.size();
+    // The model is claimed before it is built: the sorted sample, then each
+    // column, then the feature names (hashed columns: one per bucket).
+    ContextResources resources(ctx);
+    MemoryBudget& budget = resources.budget;
+    budget.reserve(s.sample_values * sizeof(double) + s.columns.size() * sizeof(std::vector<double>),
+                   "featurizer_fit sorted sample");
+    const std::size_t folds = s.has_target ? static_cast<std::size_t>(s.settings.folds) : 0;
+    for (const FeatureStatsColumn& c : s.columns) budget.reserve(model_column_bytes(c, folds), "featurizer_fit columns");
     Fit f{s, m, sampled_values(s)};
     // Columns sorted by name.
     std::vector<std::uint32_t> summary_of(s.columns.size());
@@ -370,11 +408,20 @@ std::unique_ptr<FeaturizerModel> fit_featurizer(const FeatureStats& stats, Train
         m.columns.push_back(std::move(out));
     }
     learn_predictors(f, summary_of, ctx);
-    // The output layout and its names.
-    std::uint32_t next = 0;
+    // The output layout, then its names.
+    std::uint64_t next = 0;
+    std::size_t name_bytes = 0;
     for (FeatureColumn& c : m.columns) {
-        c.first_feature = next;
+        c.first_feature = static_cast<std::uint32_t>(next);
         next += c.features;
+        name_bytes += feature_name_bytes(c);
+        if (next > std::numeric_limits<std::uint32_t>::max())
+            fail(ErrorKind::InvalidParameter, "featurizer_fit makes more than 2^32 features",
+                 "lower \"buckets\" or onehot_max_levels");
+    }
+    budget.reserve(name_bytes + next * sizeof(std::string), "featurizer_fit feature names");
+    m.feature_names.reserve(next);
+    for (FeatureColumn& c : m.columns) {
         if (c.features == 0) continue;
         switch (c.kind) {
             case ColumnKind::Numeric:

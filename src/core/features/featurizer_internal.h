@@ -175,6 +175,7 @@ struct FeatureStats::Impl {
     std::size_t sample_values = 0;  // values held by the sample (memory)
     // Scratch of add(): each field's column (reused, never shrinks).
     std::vector<std::uint32_t> field_columns;
+    std::size_t bytes = 0;  // reserved for all of the above (memory_bytes())
 
     explicit Impl(const Options& o) : options(o) {}
 };

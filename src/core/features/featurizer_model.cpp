@@ -490,11 +490,4 @@ FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
     return model;
 }
 
-const ModelKind& featurizer_kind() {
-    static const ModelKind kind{{FeaturizerModel::kKind, "featurizer_fit", &featurizer_option_schema(), {}, nullptr},
-                                nullptr,
-                                read_model_as<FeaturizerModel>};
-    return kind;
-}
-
 }  // namespace recsys

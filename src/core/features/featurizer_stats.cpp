@@ -3,7 +3,13 @@
 // target sums (overall and per fold), and a uniform sample of rows: the ones
 // with the smallest row hashes, which any split of the rows over parallel
 // workers selects alike.
+//
+// Memory is claimed before it is allocated: every growth of the summary (a
+// new column, a new category level, a sampled row, the copy a pruning
+// makes) is first reserved in the caller's MemoryBudget and counted in
+// Impl::bytes, which memory_bytes() reports.
 #include <algorithm>
+#include <cstring>
 
 #include "../base/error.h"
 #include "featurizer_internal.h"
@@ -64,8 +70,30 @@ std::string_view level_of(const RawValue& v, std::string& scratch) {
     return scratch;
 }
 
+// Reserves `bytes` in the budget and counts them as the summary's.
+void charge(FeatureStats::Impl& s, MemoryBudget& budget, std::size_t bytes, const char* what) {
+    budget.reserve(bytes, what);
+    s.bytes += bytes;
+}
+
+// What one category level holds: its key (own block, view, map node) and its
+// tallies (with the per-fold ones), twice over for the vectors' spare room.
+std::size_t level_bytes(std::size_t key_size, std::size_t folds) {
+    return key_size + 96 + 2 * (sizeof(LevelTally) + folds * (sizeof(std::uint64_t) + sizeof(double)));
+}
+
+std::size_t tally_bytes(const CategoryTally& t, std::size_t folds) {
+    std::size_t bytes = (t.other_fold_count.size() + t.other_fold_sum.size()) * sizeof(double);
+    for (std::uint32_t i = 0; i < t.levels.size(); ++i) bytes += level_bytes(t.keys.at(i).size(), folds);
+    return bytes;
+}
+
 // The index of a level, added (with nothing counted) when new.
-std::uint32_t level_slot(CategoryTally& t, std::string_view key, std::size_t folds) {
+std::uint32_t level_slot(FeatureStats::Impl& s, MemoryBudget& budget, CategoryTally& t, std::string_view key,
+                         std::size_t folds) {
+    const std::int64_t found = t.keys.find(key);
+    if (found >= 0) return static_cast<std::uint32_t>(found);
+    charge(s, budget, level_bytes(key.size(), folds), "featurizer_fit category levels");
     const std::uint32_t level = t.keys.add(key);
     if (level == t.levels.size()) {
         t.levels.emplace_back();
@@ -76,23 +104,30 @@ std::uint32_t level_slot(CategoryTally& t, std::string_view key, std::size_t fol
 }
 
 // Gives "other" its per-fold tallies (kept only once levels are pruned).
-void track_other_folds(CategoryTally& t, std::size_t folds) {
+void track_other_folds(FeatureStats::Impl& s, MemoryBudget& budget, CategoryTally& t, std::size_t folds) {
     if (folds && t.other_fold_count.empty()) {
+        charge(s, budget, folds * (sizeof(std::uint64_t) + sizeof(double)), "featurizer_fit category levels");
         t.other_fold_count.assign(folds, 0);
         t.other_fold_sum.assign(folds, 0);
     }
 }
 
 // Keeps the `keep` most frequent levels (ties: by level), moving the rest into "other".
-void prune(CategoryTally& t, std::size_t keep, int folds) {
+void prune(FeatureStats::Impl& s, MemoryBudget& budget, CategoryTally& t, std::size_t keep, int folds) {
+    const std::size_t f = t.fold_count.empty() ? 0 : static_cast<std::size_t>(folds);
+    const std::size_t before = tally_bytes(t, f);
+    charge(s, budget, t.levels.size() * sizeof(std::uint32_t), "featurizer_fit category levels being pruned");
     std::vector<std::uint32_t> order(t.levels.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
         if (t.levels[a].count != t.levels[b].count) return t.levels[a].count > t.levels[b].count;
         return t.keys.at(a) < t.keys.at(b);
     });
+    // The kept levels are copied before the others go: claim the copy first.
+    std::size_t kept_bytes = (t.other_fold_count.size() + t.other_fold_sum.size()) * sizeof(double);
+    for (std::size_t r = 0; r < order.size() && r < keep; ++r) kept_bytes += level_bytes(t.keys.at(order[r]).size(), f);
+    charge(s, budget, kept_bytes, "featurizer_fit category levels being pruned");
     CategoryTally kept;
-    const std::size_t f = t.fold_count.empty() ? 0 : static_cast<std::size_t>(folds);
     kept.other = t.other;
     kept.other_fold_count = t.other_fold_count;
     kept.other_fold_sum = t.other_fold_sum;
@@ -109,6 +144,7 @@ void prune(CategoryTally& t, std::size_t keep, int folds) {
         }
     }
     t = std::move(kept);
+    s.bytes -= before + order.size() * sizeof(std::uint32_t);
 }
 
 // Levels a column tracks before pruning: twice what it keeps, so the
@@ -122,15 +158,22 @@ bool joins_sample(const FeatureStats::Impl& s, std::uint64_t hash) {
     return s.sample.size() < static_cast<std::size_t>(s.settings.sample_rows) || hash < s.sample.front().hash;
 }
 
-// Adds a row that joins_sample, dropping the one with the largest hash when
-// the sample is full.
-void keep_smallest(FeatureStats::Impl& s, SampleRow&& row) {
+// Adds a row that joins_sample (its values already counted), dropping the
+// one with the largest hash when the sample is full.
+void keep_smallest(FeatureStats::Impl& s, MemoryBudget& budget, SampleRow&& row) {
+    if (s.sample.size() == s.sample.capacity()) {
+        const std::size_t room = std::max<std::size_t>(
+            16, std::min<std::size_t>(2 * s.sample.capacity(), static_cast<std::size_t>(s.settings.sample_rows) + 1));
+        charge(s, budget, (room - s.sample.capacity()) * sizeof(SampleRow), "featurizer_fit sample rows");
+        s.sample.reserve(room);
+    }
     s.sample_values += row.values.size();
     s.sample.push_back(std::move(row));
     std::push_heap(s.sample.begin(), s.sample.end(), heap_less);
     if (s.sample.size() > static_cast<std::size_t>(s.settings.sample_rows)) {
         std::pop_heap(s.sample.begin(), s.sample.end(), heap_less);
         s.sample_values -= s.sample.back().values.size();
+        s.bytes -= s.sample.back().values.capacity() * sizeof(SampleValue);
         s.sample.pop_back();
     }
 }
@@ -166,6 +209,7 @@ FeatureStats::FeatureStats(const Options& options, bool has_target) : impl_(std:
     impl_->settings = read_settings(options);
     impl_->has_target = has_target;
     if (has_target) impl_->target = TargetTally(static_cast<std::size_t>(impl_->settings.folds));
+    impl_->bytes = sizeof(Impl) + 2 * impl_->target.fold_count.size() * sizeof(double);
 }
 FeatureStats::FeatureStats(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FeatureStats::~FeatureStats() = default;
@@ -176,26 +220,26 @@ std::uint64_t FeatureStats::rows() const { return impl_->rows; }
 const Options& FeatureStats::options() const { return impl_->options; }
 bool FeatureStats::has_target() const { return impl_->has_target; }
 
-std::size_t FeatureStats::memory_bytes() const {
-    std::size_t bytes = sizeof(Impl) + impl_->sample.capacity() * sizeof(SampleRow) +
-                        impl_->sample_values * sizeof(SampleValue);
-    for (const auto& c : impl_->columns) {
-        const auto& t = c.categories;
-        bytes += sizeof c + c.name.size() + t.keys.memory_bytes() + t.levels.capacity() * sizeof(LevelTally) +
-                 t.fold_count.capacity() * sizeof(std::uint64_t) + t.fold_sum.capacity() * sizeof(double);
-    }
-    return bytes;
-}
+std::size_t FeatureStats::memory_bytes() const { return impl_ ? impl_->bytes : 0; }
 
 namespace {
 
-std::uint32_t column_for(FeatureStats::Impl& s, std::string_view name, std::size_t position) {
+// What a new column takes: its entry (twice over for the vector's spare
+// room), its name twice (entry and index) with the index's node, its
+// per-fold target tallies.
+std::size_t column_bytes(std::size_t name_size, std::size_t folds) {
+    return 2 * sizeof(FeatureStatsColumn) + 2 * name_size + 64 + 2 * folds * sizeof(double);
+}
+
+std::uint32_t column_for(FeatureStats::Impl& s, MemoryBudget& budget, std::string_view name, std::size_t position) {
     // Rows built alike (to_jsonb of one table) list their keys in the same
     // order: try the column at this position first.
     if (position < s.columns.size() && s.columns[position].name == name) return static_cast<std::uint32_t>(position);
     std::string key(name);
     auto it = s.column_index.find(key);
     if (it != s.column_index.end()) return it->second;
+    const std::size_t folds = s.has_target ? static_cast<std::size_t>(s.settings.folds) : 0;
+    charge(s, budget, column_bytes(name.size(), folds), "featurizer_fit columns");
     FeatureStatsColumn c;
     c.name = key;
     c.name_hash = stable_hash(name);
@@ -217,11 +261,12 @@ void add_number(FeatureStatsColumn& c, double x) {
     if (x != std::floor(x)) c.integral = false;
 }
 
-void add_category(FeatureStats::Impl& s, FeatureStatsColumn& c, const RawValue& v, double target, int fold) {
+void add_category(FeatureStats::Impl& s, MemoryBudget& budget, FeatureStatsColumn& c, const RawValue& v, double target,
+                  int fold) {
     std::string scratch;
     CategoryTally& t = c.categories;
     const std::size_t folds = s.has_target ? static_cast<std::size_t>(s.settings.folds) : 0;
-    const std::uint32_t level = level_slot(t, level_of(v, scratch), folds);
+    const std::uint32_t level = level_slot(s, budget, t, level_of(v, scratch), folds);
     LevelTally& l = t.levels[level];
     l.count++;
     if (!std::isnan(target)) {
@@ -231,32 +276,51 @@ void add_category(FeatureStats::Impl& s, FeatureStatsColumn& c, const RawValue& 
         t.fold_sum[level * folds + fold] += target;
     }
     if (t.levels.size() >= tracking_limit(c)) {
-        track_other_folds(t, folds);
-        prune(t, static_cast<std::size_t>(c.settings.max_levels), s.settings.folds);
+        track_other_folds(s, budget, t, folds);
+        prune(s, budget, t, static_cast<std::size_t>(c.settings.max_levels), s.settings.folds);
     }
 }
 
-void add_to_sample(FeatureStats::Impl& s, std::uint64_t hash, const RawField* fields, std::size_t count) {
+bool sampled(const FeatureStatsColumn& c, const RawValue& v) {
+    return c.kind == ColumnKind::Numeric && v.type == Type::Number;
+}
+
+void add_to_sample(FeatureStats::Impl& s, MemoryBudget& budget, std::uint64_t hash, const RawField* fields,
+                   std::size_t count) {
     if (!joins_sample(s, hash)) return;
+    std::size_t values = 0;
+    for (std::size_t i = 0; i < count; ++i) values += sampled(s.columns[s.field_columns[i]], fields[i].value);
+    charge(s, budget, values * sizeof(SampleValue), "featurizer_fit sample rows");
     SampleRow row{hash, {}};
+    row.values.reserve(values);
     for (std::size_t i = 0; i < count; ++i) {
         const FeatureStatsColumn& c = s.columns[s.field_columns[i]];
-        if (c.kind == ColumnKind::Numeric && fields[i].value.type == Type::Number)
-            row.values.push_back({s.field_columns[i], 0, fields[i].value.number});
+        if (sampled(c, fields[i].value)) row.values.push_back({s.field_columns[i], 0, fields[i].value.number});
     }
-    keep_smallest(s, std::move(row));
+    keep_smallest(s, budget, std::move(row));
 }
 
 }  // namespace
 
 void FeatureStats::add(const RawField* fields, std::size_t count, double target) {
+    MemoryBudget unlimited;
+    add(fields, count, target, unlimited);
+}
+
+void FeatureStats::add(const RawField* fields, std::size_t count, double target, MemoryBudget& budget) {
     Impl& s = *impl_;
-    if (s.field_columns.size() < count) s.field_columns.resize(count);
+    if (s.field_columns.size() < count) {
+        if (count > s.field_columns.capacity()) {
+            charge(s, budget, (count - s.field_columns.capacity()) * sizeof(std::uint32_t), "featurizer_fit columns");
+            s.field_columns.reserve(count);
+        }
+        s.field_columns.resize(count);
+    }
     // First the row's columns, types and hash, so that a bad value leaves
     // the summary as it was.
     std::uint64_t hash_sum = 0;
     for (std::size_t i = 0; i < count; ++i) {
-        const std::uint32_t index = column_for(s, fields[i].name, i);
+        const std::uint32_t index = column_for(s, budget, fields[i].name, i);
         s.field_columns[i] = index;
         FeatureStatsColumn& c = s.columns[index];
         const RawValue& v = fields[i].value;
@@ -285,11 +349,11 @@ void FeatureStats::add(const RawField* fields, std::size_t count, double target)
         switch (c.kind) {
             case ColumnKind::Numeric: add_number(c, v.number); break;
             case ColumnKind::Boolean: c.trues += v.boolean; break;
-            case ColumnKind::Categorical: add_category(s, c, v, targeted ? target : NAN, fold); break;
+            case ColumnKind::Categorical: add_category(s, budget, c, v, targeted ? target : NAN, fold); break;
             default: break;
         }
     }
-    add_to_sample(s, hash, fields, count);
+    add_to_sample(s, budget, hash, fields, count);
 }
 
 // ------------------------------------------------------------- merge
@@ -311,15 +375,17 @@ void merge_moments(FeatureStatsColumn& a, const FeatureStatsColumn& b, std::uint
     a.integral = a.integral && b.integral;
 }
 
-void merge_categories(FeatureStatsColumn& a, const FeatureStatsColumn& b, std::size_t folds, int fold_setting) {
+void merge_categories(FeatureStats::Impl& s, MemoryBudget& budget, FeatureStatsColumn& a, const FeatureStatsColumn& b,
+                      std::size_t folds, int fold_setting) {
     CategoryTally& t = a.categories;
     const CategoryTally& u = b.categories;
-    track_other_folds(t, folds);
+    track_other_folds(s, budget, t, folds);
     for (std::uint32_t i = 0; i < u.levels.size(); ++i) {
-        const std::uint32_t level = level_slot(t, u.keys.at(i), folds);
+        const std::uint32_t level = level_slot(s, budget, t, u.keys.at(i), folds);
         add_level(t.levels[level], t.fold_count.data() + level * folds, t.fold_sum.data() + level * folds, u.levels[i],
                   u.fold_count.data() + i * folds, u.fold_sum.data() + i * folds, folds);
-        if (t.levels.size() >= tracking_limit(a)) prune(t, static_cast<std::size_t>(a.settings.max_levels), fold_setting);
+        if (t.levels.size() >= tracking_limit(a))
+            prune(s, budget, t, static_cast<std::size_t>(a.settings.max_levels), fold_setting);
     }
     add_level(t.other, t.other_fold_count.data(), t.other_fold_sum.data(), u.other, u.other_fold_count.data(),
               u.other_fold_sum.data(), u.other_fold_count.empty() ? 0 : folds);
@@ -328,13 +394,18 @@ void merge_categories(FeatureStatsColumn& a, const FeatureStatsColumn& b, std::s
 }  // namespace
 
 void FeatureStats::merge(FeatureStats&& other) {
+    MemoryBudget unlimited;
+    merge(std::move(other), unlimited);
+}
+
+void FeatureStats::merge(FeatureStats&& other, MemoryBudget& budget) {
     Impl& s = *impl_;
     Impl& o = *other.impl_;
     const std::size_t folds = s.has_target ? static_cast<std::size_t>(s.settings.folds) : 0;
     std::vector<std::uint32_t> remap(o.columns.size());
     for (std::size_t j = 0; j < o.columns.size(); ++j) {
         FeatureStatsColumn& b = o.columns[j];
-        const std::uint32_t index = column_for(s, b.name, s.columns.size());
+        const std::uint32_t index = column_for(s, budget, b.name, s.columns.size());
         remap[j] = index;
         FeatureStatsColumn& a = s.columns[index];
         if (b.json_type != Type::Missing && a.json_type != Type::Missing && a.json_type != b.json_type)
@@ -345,14 +416,15 @@ void FeatureStats::merge(FeatureStats&& other) {
         a.trues += b.trues;
         a.target_present.merge(b.target_present);
         merge_moments(a, b, a_present);
-        merge_categories(a, b, folds, s.settings.folds);
+        merge_categories(s, budget, a, b, folds, s.settings.folds);
     }
     s.rows += o.rows;
     s.target.merge(o.target);
     for (SampleRow& row : o.sample) {
         if (!joins_sample(s, row.hash)) continue;
         for (SampleValue& v : row.values) v.column = remap[v.column];
-        keep_smallest(s, std::move(row));
+        charge(s, budget, row.values.capacity() * sizeof(SampleValue), "featurizer_fit sample rows");
+        keep_smallest(s, budget, std::move(row));
     }
     other.impl_.reset();
 }
@@ -430,6 +502,11 @@ void FeatureStats::write(ByteWriter& w) const {
 }
 
 FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
+    MemoryBudget unlimited;
+    return read(r, options, unlimited);
+}
+
+FeatureStats FeatureStats::read(ByteReader& r, const Options& options, MemoryBudget& budget) {
     if (r.pod<std::uint32_t>("featurizer state version") != kStatsVersion)
         fail(ErrorKind::Corrupted, "featurizer state has an unknown version");
     const bool has_target = r.pod<std::uint8_t>("has target") != 0;
@@ -442,7 +519,7 @@ FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
     if (columns > r.remaining()) fail(ErrorKind::Corrupted, "featurizer state has a bad column count");
     for (std::uint64_t j = 0; j < columns; ++j) {
         const std::string name = r.string(1 << 20, "column name");
-        FeatureStatsColumn& c = s.columns[column_for(s, name, s.columns.size())];
+        FeatureStatsColumn& c = s.columns[column_for(s, budget, name, s.columns.size())];
         if (c.present != 0) fail(ErrorKind::Corrupted, "featurizer state repeats a column");
         c.kind = r.pod<ColumnKind>("column kind");
         c.json_type = r.pod<Type>("column type");
@@ -461,6 +538,7 @@ FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
         for (std::uint64_t i = 0; i < levels; ++i) {
             const auto size = r.pod<std::uint64_t>("level size");
             const auto* bytes = r.take(size, "level");
+            charge(s, budget, level_bytes(size, folds), "featurizer_fit category levels");
             if (t.keys.add(std::string_view(reinterpret_cast<const char*>(bytes), size)) != i)
                 fail(ErrorKind::Corrupted, "featurizer state repeats a level");
             t.levels.push_back(read_tally(r));
@@ -468,6 +546,7 @@ FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
         read_exact(r, t.fold_count, levels * folds, "level fold counts");
         read_exact(r, t.fold_sum, levels * folds, "level fold sums");
         t.other = read_tally(r);
+        charge(s, budget, folds * (sizeof(std::uint64_t) + sizeof(double)), "featurizer_fit category levels");
         r.array<std::uint64_t>(t.other_fold_count, folds, "other fold counts");
         r.array<double>(t.other_fold_sum, folds, "other fold sums");
         if (t.other_fold_count.size() != t.other_fold_sum.size())
@@ -476,10 +555,18 @@ FeatureStats FeatureStats::read(ByteReader& r, const Options& options) {
     const auto sampled = r.pod<std::uint64_t>("sample rows");
     if (sampled > static_cast<std::uint64_t>(s.settings.sample_rows))
         fail(ErrorKind::Corrupted, "featurizer state has too many sample rows");
+    charge(s, budget, sampled * sizeof(SampleRow), "featurizer_fit sample rows");
+    s.sample.reserve(sampled);
     for (std::uint64_t i = 0; i < sampled; ++i) {
         SampleRow row;
         row.hash = r.pod<std::uint64_t>("sample hash");
-        r.array<SampleValue>(row.values, s.columns.size(), "sample row");
+        // (As ByteWriter::array wrote it: the count, then the values.)
+        const auto values = r.pod<std::uint64_t>("sample row");
+        if (values > s.columns.size() || values * sizeof(SampleValue) > r.remaining())
+            fail(ErrorKind::Corrupted, "model has an invalid length for sample row");
+        charge(s, budget, values * sizeof(SampleValue), "featurizer_fit sample rows");
+        row.values.resize(values);
+        if (values) std::memcpy(row.values.data(), r.take(values * sizeof(SampleValue), "sample row"), values * sizeof(SampleValue));
         for (const SampleValue& v : row.values)
             if (v.column >= s.columns.size()) fail(ErrorKind::Corrupted, "featurizer state has a bad sample column");
         s.sample_values += row.values.size();

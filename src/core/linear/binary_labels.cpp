@@ -22,7 +22,8 @@ std::vector<OptionSpec> with_sampling_options(std::vector<OptionSpec> own, std::
 }
 
 LabeledRows labeled_rows(const TrainingRows& rows) {
-    return {rows.columns[0].bools(), rows.columns[1].float64s(), rows.count, rows.columns[1].width};
+    const ColumnView& features = rows.column("features");
+    return {rows.column("label").bools(), features.arrays(), rows.count, features.width};
 }
 
 std::uint64_t row_hash(const double* x, std::size_t p, std::uint64_t seed) {

@@ -33,7 +33,9 @@ const OptionSchema& linreg_option_schema();
 const ModelKind& linreg_kind();
 
 // The summary of rows (x: p features, y): n and the factor R of [1 X y].
-const RowSummary& linreg_summary();
+const SummaryKind& linreg_summary();
+// That summary of the collected rows (n, then R), and its p.
+const double* linreg_factor(const TrainingRows& rows, std::size_t* p);
 
 // What OLS gives a statistician (NaN where undefined, e.g. no residual
 // degrees of freedom, or a penalized fit).

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "../base/checked.h"
 #include "../base/error.h"
 #include "linreg.h"
 
@@ -210,6 +211,11 @@ LinregModel fit_linreg(const double* summary, std::size_t p, const Options& opti
                        TrainingSummary training) {
     const auto started = Clock::now();
     check_feature_names(options, p);
+    // The solvers work on copies of the (p + 2)^2 factor: claimed before they are made.
+    ContextResources resources(ctx);
+    const std::size_t m2 = checked_mul(p + 2, p + 2, "linreg_fit factor", ErrorKind::InvalidParameter);
+    resources.budget.reserve(checked_mul(m2, 4 * sizeof(double), "linreg_fit factor", ErrorKind::InvalidParameter),
+                             "linreg_fit solver");
     LinregModel m;
     m.options = options;
     static_cast<TrainingSummary&>(m.summary) = training;

@@ -16,8 +16,9 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    return std::make_unique<LinregModel>(
-        fit_linreg(rows.summary, rows.columns[1].width, options, ctx, collected_summary(rows)));
+    std::size_t p = 0;
+    const double* factor = linreg_factor(rows, &p);
+    return std::make_unique<LinregModel>(fit_linreg(factor, p, options, ctx, collected_summary(rows)));
 }
 
 ColumnSpec target_column() {

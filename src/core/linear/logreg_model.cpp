@@ -17,7 +17,7 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    check_feature_names(options, rows.columns[1].width);
+    check_feature_names(options, rows.column("features").width);
     return std::make_unique<LogregModel>(train_logreg(labeled_rows(rows), options, ctx, collected_summary(rows)));
 }
 

@@ -24,10 +24,11 @@ struct ModelKind {
     // name: the model's kind ("als"); function: its aggregate "<name>_fit";
     // options: its schema; columns: the aggregate's data arguments.
     AggregateKind aggregate;
-    // Trains on the collected rows. Rows skipped by the host are in rows.skipped.
-    // Null for a read-only kind, one trained otherwise (the featurizer, by
-    // its own aggregate; a pipeline, put together from two models): its
-    // aggregate then has no columns and no options, and the host never
+    // Trains on the collected rows (a summarizing kind: on rows.summary),
+    // reading each column by its name (rows.column("user_id").int64s()).
+    // Rows skipped by the host are in rows.skipped. Null for a read-only
+    // kind, one made otherwise (a pipeline, put together from two models):
+    // its aggregate then has no columns and no options, and the host never
     // collects rows for it.
     std::unique_ptr<Model> (*fit)(const TrainingRows& rows, const Options& options, TrainContext& ctx);
     // Reads a model of this kind (the envelope is verified; its payload is the kind's).

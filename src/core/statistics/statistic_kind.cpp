@@ -6,6 +6,7 @@
 
 #include "../base/error.h"
 #include "../base/json.h"
+#include "../experiments/ab_test.h"
 #include "../model/model_kind.h"
 
 namespace recsys {
@@ -170,13 +171,17 @@ ColumnSpec column(const char* name, ColumnType type, double min = -std::numeric_
     return c;
 }
 
-double auc_of(const TrainingRows& r) { return auc(r.columns[0].float64s(), r.columns[1].bools(), r.count); }
-double log_loss_of(const TrainingRows& r) { return log_loss(r.columns[0].float64s(), r.columns[1].bools(), r.count); }
-double ranking_loss_of(const TrainingRows& r) {
-    return ranking_loss(r.columns[0].float64s(), r.columns[1].bools(), r.count);
+double auc_of(const TrainingRows& r, const Options&) {
+    return auc(r.column("score").float64s(), r.column("label").bools(), r.count);
 }
-std::string report_of(const TrainingRows& r) {
-    return classification_report(r.columns[0].bools(), r.columns[1].bools(), r.count);
+double log_loss_of(const TrainingRows& r, const Options&) {
+    return log_loss(r.column("p").float64s(), r.column("label").bools(), r.count);
+}
+double ranking_loss_of(const TrainingRows& r, const Options&) {
+    return ranking_loss(r.column("score").float64s(), r.column("label").bools(), r.count);
+}
+std::string report_of(const TrainingRows& r, const Options&) {
+    return classification_report(r.column("predicted").bools(), r.column("label").bools(), r.count);
 }
 
 }  // namespace
@@ -197,7 +202,7 @@ const std::vector<const StatisticKind*>& statistic_kinds() {
          {column("predicted", ColumnType::Bool), column("label", ColumnType::Bool)}},
         nullptr, report_of};
     static const std::vector<const StatisticKind*> kinds = {&auc_kind, &log_loss_kind, &ranking_loss_kind,
-                                                            &report_kind};
+                                                            &report_kind, &ab_compare_kind()};
     return kinds;
 }
 

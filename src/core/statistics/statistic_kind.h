@@ -1,6 +1,6 @@
 // Statistics over rows, computed by aggregates that collect rows through the
 // same host code as training (training_rows.h): auc, logloss, ranking_loss,
-// classification_report. A statistic returns a number (NaN where it is
+// classification_report, and ab_compare (experiments/ab_test.h). A statistic returns a number (NaN where it is
 // undefined: the host returns NULL) or a JSON object.
 #pragma once
 
@@ -11,10 +11,11 @@
 
 namespace recsys {
 
+// `options`: the aggregate's, parsed with its schema (empty without one).
 struct StatisticKind {
     AggregateKind aggregate;
-    double (*number)(const TrainingRows& rows);     // set for a float8 statistic
-    std::string (*json)(const TrainingRows& rows);  // set for a jsonb statistic
+    double (*number)(const TrainingRows& rows, const Options& options);     // set for a float8 statistic
+    std::string (*json)(const TrainingRows& rows, const Options& options);  // set for a jsonb statistic
 };
 
 const StatisticKind& statistic_kind(const std::string& name);
