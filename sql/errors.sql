@@ -68,3 +68,24 @@ RESET recsys.max_model_cache_mb;
 -- 2^31 - 1 bins: the curve has a row per bin that holds a point, its memory follows the points
 SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.2, 1.0], ARRAY[true, false, true], 2147483647);
 SELECT 1 AS alive;
+-- ---------------------------------------------------------------- a call's buffers under recsys.max_memory
+CREATE TEMP TABLE bounded AS
+SELECT (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 1}') FROM watch) AS als,
+       (SELECT recsys.bandit_fit(item_id, 1, 0) FROM watch) AS bandit;
+-- k sizes nothing: 2^31 - 1 asks for every item there is
+SELECT count(*) AS all_items FROM bounded, recsys.recommend(als, 1, 2147483647, false);
+SELECT count(*) AS all_similar FROM bounded, recsys.similar_items(als, 100, 2147483647);
+SELECT count(*) AS all_candidates FROM bounded, recsys.explore(bandit, ARRAY[1, 2, 3]::bigint[], NULL, 2147483647);
+-- the working memory of a call on a long list is checked before it is allocated
+SET recsys.max_memory = '1MB';
+SELECT count(*) FROM bounded, recsys.explore(bandit, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
+SELECT count(*) FROM bounded, recsys.recommend(als, 1, 10, true, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g),
+                                               (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
+SELECT count(*) FROM bounded, recsys.recommend_for_items(als, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
+SELECT count(*) FROM recsys.roc_curve(array_fill(0.5::float8, ARRAY[20000]), array_fill(true, ARRAY[20000]));
+SELECT recsys.ndcg_at_k(ARRAY[1]::bigint[], (SELECT array_agg(g::bigint) FROM generate_series(1, 200000) g), 10);
+-- linreg_fit claims its solve (eight (p + 2)^2 matrices) before it makes it
+SET recsys.max_memory = '4MB';
+SELECT recsys.linreg_fit(g, array_fill(g::float8, ARRAY[300])) FROM generate_series(1, 20) g;
+RESET recsys.max_memory;
+SELECT 1 AS alive;
