@@ -87,5 +87,7 @@ SELECT recsys.ndcg_at_k(ARRAY[1]::bigint[], (SELECT array_agg(g::bigint) FROM ge
 -- linreg_fit claims its solve (eight (p + 2)^2 matrices) before it makes it
 SET recsys.max_memory = '4MB';
 SELECT recsys.linreg_fit(g, array_fill(g::float8, ARRAY[300])) FROM generate_series(1, 20) g;
+-- the model cache holds no more than recsys.max_memory either
+SELECT recsys.model_cache_stats()->'capacity_bytes' AS cache_capacity;
 RESET recsys.max_memory;
 SELECT 1 AS alive;
