@@ -87,6 +87,11 @@ SELECT recsys.ndcg_at_k(ARRAY[1]::bigint[], (SELECT array_agg(g::bigint) FROM ge
 -- linreg_fit claims its solve (eight (p + 2)^2 matrices) before it makes it
 SET recsys.max_memory = '4MB';
 SELECT recsys.linreg_fit(g, array_fill(g::float8, ARRAY[300])) FROM generate_series(1, 20) g;
+-- ab_compare's weights name no more variants than it compares
+SELECT recsys.ab_compare(g % 2, g::float8, jsonb_build_object('weights', (SELECT jsonb_object_agg(h, 1) FROM generate_series(1, 1001) h))) FROM generate_series(1, 10) g;
+SELECT recsys.ab_compare(g % 2, g::float8, jsonb_build_object('weights', array_fill(1, ARRAY[1001]))) FROM generate_series(1, 10) g;
+-- options are at most 4 MB of JSON (their parse takes tens of times that)
+SELECT recsys.logreg_fit(true, ARRAY[1.0], jsonb_build_object('feature_names', (SELECT jsonb_agg(repeat('x', 100)) FROM generate_series(1, 50000))));
 -- the model cache holds no more than recsys.max_memory either
 SELECT recsys.model_cache_stats()->'capacity_bytes' AS cache_capacity;
 RESET recsys.max_memory;

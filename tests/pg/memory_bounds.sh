@@ -88,6 +88,8 @@ explore k=INT_MAX, 1M candidates with scores|53200|SELECT count(*) FROM recsys_b
 explore k=INT_MAX, 100k candidates with scores, epsilon 1|ok|SELECT count(*) FROM recsys_bounds.arrays_100k a, recsys.explore('recsys_bounds_bandit', a.ids, a.scores, 2147483647, 1)
 explore k=INT_MAX, 100k candidates without scores|ok|SELECT count(*) FROM recsys_bounds.arrays_100k a, recsys.explore('recsys_bounds_bandit', a.ids, NULL, 2147483647, 0.5)
 bandit_items|ok|SELECT count(*) FROM recsys.bandit_items('recsys_bounds_bandit')
+ab_compare weights of 1M variants|22023|SELECT length(recsys.ab_compare(g % 2, g::float8, (SELECT jsonb_build_object('weights', jsonb_object_agg(h, 1)) FROM generate_series(1, 1000000) h))::text) FROM generate_series(1, 1000) g
+ab_compare 1M rows of distinct variants|54000|SELECT length(recsys.ab_compare(g, g::float8)::text) FROM generate_series(1, 1000000) g
 ab_bucket 1M weights|ok|SELECT recsys.ab_bucket(42, 'exp', a.scores) IS NOT NULL FROM recsys_bounds.arrays a
 predict 1M features|22023|SELECT recsys.predict('recsys_bounds_logreg', w.x1m) FROM recsys_bounds.wide w
 transform row of 100,000 keys|ok|SELECT cardinality(recsys.transform('recsys_bounds_featurizer', w.row)) FROM recsys_bounds.wide w
