@@ -84,4 +84,31 @@ SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'V
 SET recsys.max_memory = '1MB';
 SELECT recsys.ab_compare(repeat('x', 4000) || g, g % 2 = 0) FROM generate_series(1, 1000) g;
 RESET recsys.max_memory;
+-- ---------------------------------------------------------------- a call's buffers under recsys.max_memory
+CREATE TEMP TABLE bounded AS
+SELECT (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 1}') FROM watch) AS als,
+       (SELECT recsys.bandit_fit(item_id, 1, 0) FROM watch) AS bandit;
+-- k sizes nothing: 2^31 - 1 asks for every item there is
+SELECT count(*) AS all_items FROM bounded, recsys.recommend(als, 1, 2147483647, false);
+SELECT count(*) AS all_similar FROM bounded, recsys.similar_items(als, 100, 2147483647);
+SELECT count(*) AS all_candidates FROM bounded, recsys.explore(bandit, ARRAY[1, 2, 3]::bigint[], NULL, 2147483647);
+-- the working memory of a call on a long list is checked before it is allocated
+SET recsys.max_memory = '1MB';
+SELECT count(*) FROM bounded, recsys.explore(bandit, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
+SELECT count(*) FROM bounded, recsys.recommend(als, 1, 10, true, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g),
+                                               (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
+SELECT count(*) FROM bounded, recsys.recommend_for_items(als, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
+SELECT count(*) FROM recsys.roc_curve(array_fill(0.5::float8, ARRAY[20000]), array_fill(true, ARRAY[20000]));
+SELECT recsys.ndcg_at_k(ARRAY[1]::bigint[], (SELECT array_agg(g::bigint) FROM generate_series(1, 200000) g), 10);
+-- linreg_fit claims its solve (eight (p + 2)^2 matrices) before it makes it
+SET recsys.max_memory = '4MB';
+SELECT recsys.linreg_fit(g, array_fill(g::float8, ARRAY[300])) FROM generate_series(1, 20) g;
+-- ab_compare's weights name no more variants than it compares
+SELECT recsys.ab_compare(g % 2, g::float8, jsonb_build_object('weights', (SELECT jsonb_object_agg(h, 1) FROM generate_series(1, 1001) h))) FROM generate_series(1, 10) g;
+SELECT recsys.ab_compare(g % 2, g::float8, jsonb_build_object('weights', array_fill(1, ARRAY[1001]))) FROM generate_series(1, 10) g;
+-- options are at most 4 MB of JSON (their parse takes tens of times that)
+SELECT recsys.logreg_fit(true, ARRAY[1.0], jsonb_build_object('feature_names', (SELECT jsonb_agg(repeat('x', 100)) FROM generate_series(1, 50000))));
+-- the model cache holds no more than recsys.max_memory either
+SELECT recsys.model_cache_stats()->'capacity_bytes' AS cache_capacity;
+RESET recsys.max_memory;
 SELECT 1 AS alive;

@@ -6,6 +6,7 @@
 #include "../core/als/als.h"
 #include "arguments.h"
 #include "bridge.h"
+#include "memory_claim.h"
 #include "model_source.h"
 #include "owned.h"
 #include "pg_headers.h"
@@ -18,6 +19,12 @@ using namespace recsys;
 using namespace recsys::pg;
 
 using Ranked = Owned<std::vector<Scored>>;
+
+// Working bytes per element of an id list argument, beyond the argument
+// itself: the copy handed to the core (8), the known indices and their
+// merged, sorted copy (4 + 4 + 4), a score (4) and a selected entry (8);
+// recommend_for_items adds a weight (8) and the (index, weight) history (16).
+constexpr std::size_t kBytesPerCandidate = 32, kBytesPerExcluded = 24, kBytesPerHistoryItem = 56;
 
 const AlsModel& als(ModelHandle* handle) {
     return guarded([&]() -> const AlsModel& { return model_as<AlsModel>(***handle); });
@@ -54,6 +61,9 @@ Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
     bool has_candidates, has_exclude;
     auto candidates = bigint_array(fcinfo, 4, "candidates", &has_candidates);
     auto exclude = bigint_array(fcinfo, 5, "exclude", &has_exclude);
+    check_call_buffers(static_cast<std::size_t>(candidates.size) * kBytesPerCandidate +
+                           static_cast<std::size_t>(exclude.size) * kBytesPerExcluded,
+                       1, "recsys.recommend's candidates and exclude");
     ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     Ranked* ranked = new_owned<std::vector<Scored>>();
@@ -63,7 +73,7 @@ Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
             std::vector<std::int64_t> candidate_ids(candidates.data, candidates.data + candidates.size);
             std::vector<std::int64_t> excluded_ids(exclude.data, exclude.data + exclude.size);
             AlsModel::Query q;
-            q.k = static_cast<std::size_t>(k);
+            q.k = capped_k(k, model.items());
             q.exclude_seen = exclude_seen;
             q.candidates = has_candidates ? &candidate_ids : nullptr;
             q.exclude = has_exclude ? &excluded_ids : nullptr;
@@ -83,6 +93,7 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 3);
     require_not_null(fcinfo, 4, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(4);
+    check_call_buffers(static_cast<std::size_t>(items.size), kBytesPerHistoryItem, "recsys.recommend_for_items's item_ids");
     ModelHandle* handle = model_argument(fcinfo, 0, form);
     const AlsModel& model = als(handle);
     Ranked* ranked = new_owned<std::vector<Scored>>();
@@ -91,7 +102,7 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
         std::vector<double> weight_list;
         if (has_weights) weight_list.assign(weights.data, weights.data + weights.size);
         AlsModel::Query q;
-        q.k = static_cast<std::size_t>(k);
+        q.k = capped_k(k, model.items());
         q.exclude_seen = exclude_seen;
         ranked->reset(new std::vector<Scored>(model.recommend_for_items(item_list, weight_list, q)));
     });
@@ -107,7 +118,7 @@ Datum similar_items(FunctionCallInfo fcinfo, ModelArgument form) {
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {
         std::int64_t item = PG_GETARG_INT64(1);
-        guarded([&] { ranked->reset(new std::vector<Scored>(model.similar_items(item, static_cast<std::size_t>(k)))); });
+        guarded([&] { ranked->reset(new std::vector<Scored>(model.similar_items(item, capped_k(k, model.items())))); });
     }
     emit_ranked(fcinfo, model, ranked);
     return (Datum)0;
@@ -130,14 +141,19 @@ Datum recommend_all(FunctionCallInfo fcinfo, ModelArgument form) {
     guarded([&] { block->reset(new Block()); });
     const int workers = recsys::pg::threads();
     // Users per round: at most 16384 between interrupt checks, and at most
-    // about 4 million selected entries (32 MB) held at once whatever k is.
-    const std::size_t per_user = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(k), model.items()));
-    const std::size_t block_users = std::clamp<std::size_t>((std::size_t(1) << 22) / per_user, 1, 16384);
+    // about 4 million selected entries (32 MB) held at once whatever k is,
+    // twice (the selection and its copy in user order), under
+    // recsys.max_memory; a single user's entries at least.
+    const std::size_t per_user = capped_k(k, model.items());
+    const std::size_t entry_bytes = 2 * sizeof(Scored);
+    check_call_buffers(per_user, entry_bytes, "recsys.recommend_all's selection of one user");
+    const std::size_t entries = std::min<std::size_t>(std::size_t(1) << 22, unclaimed_memory() / entry_bytes);
+    const std::size_t block_users = std::clamp<std::size_t>(entries / per_user, 1, 16384);
     for (std::size_t begin = 0; begin < model.users(); begin += block_users) {
         std::size_t end = std::min(model.users(), begin + block_users);
         guarded([&] {
             StopToken stop(interrupt_pending);
-            model.recommend_users(begin, end, static_cast<std::size_t>(k), exclude_seen, workers, stop, (*block)->ranked,
+            model.recommend_users(begin, end, per_user, exclude_seen, workers, stop, (*block)->ranked,
                                   (*block)->counts);
         });
         std::size_t pos = 0;

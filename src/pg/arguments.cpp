@@ -1,5 +1,10 @@
 #include "arguments.h"
 
+#include <algorithm>
+#include <climits>
+
+#include "memory_claim.h"
+
 namespace recsys::pg {
 
 namespace {
@@ -41,6 +46,16 @@ int positive_k(FunctionCallInfo fcinfo, int argno) {
     if (k <= 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("k must be greater than 0, got %d", k)));
     return k;
+}
+
+std::size_t capped_k(int k, std::size_t available) {
+    return std::max<std::size_t>(1, std::min(static_cast<std::size_t>(std::max(k, 1)), available));
+}
+
+void check_call_buffers(std::size_t count, std::size_t bytes_each, const char* what) {
+    // Past SIZE_MAX is past any limit: the product saturates instead of wrapping.
+    const std::size_t bytes = bytes_each != 0 && count > SIZE_MAX / bytes_each ? SIZE_MAX : count * bytes_each;
+    check_call_memory(bytes, what);
 }
 
 ArrayView<std::int64_t> bigint_array(FunctionCallInfo fcinfo, int argno, const char* name, bool* present) {

@@ -35,12 +35,15 @@ Datum explore_page(FunctionCallInfo fcinfo, ModelArgument form) {
     if (has_scores && scores.size != items.size)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("item_ids has %d elements and scores %d: they must pair up", items.size, scores.size)));
+    // Per candidate: its sorted copy (8), its draw and score (32), two
+    // pointers (16), a position (8) and a slot of the page (40).
+    check_call_buffers(static_cast<std::size_t>(items.size), 104, "recsys.explore's candidates");
     const BanditModel& model = bandit(model_argument(fcinfo, 0, form));
     ExploreRequest request;
     request.items = items.data;
     request.scores = has_scores ? scores.data : nullptr;
     request.n = static_cast<std::size_t>(items.size);
-    request.k = k;
+    request.k = static_cast<int>(capped_k(k, request.n));
     request.epsilon = PG_GETARG_FLOAT8(4);
     request.seed = static_cast<std::uint64_t>(PG_GETARG_INT64(5));
     using Page = std::vector<ExploreSlot>;

@@ -30,6 +30,9 @@ Datum emit_curve(FunctionCallInfo fcinfo, Curve (*compute)(const double*, const 
         if (!std::isfinite(scores.data[i]))
             ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
                             errmsg("scores[%d] is %g, not a finite number", i + 1, scores.data[i])));
+    // Per point: the sort of the sweep or of the bins (16) and a point of
+    // the curve (24, in a vector that grows by doubling: 48).
+    check_call_buffers(static_cast<std::size_t>(scores.size), 64, "the points of a curve");
     int bins = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_INT32(2) : 10;
     auto* curve = new_owned<Curve>();
     guarded([&] {

@@ -1,5 +1,8 @@
 #include "featurizer_site.h"
 
+#include <climits>
+
+#include "arguments.h"
 #include "bridge.h"
 #include "jsonb_rows.h"
 
@@ -35,6 +38,14 @@ const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument for
     const auto* pipeline = dynamic_cast<const PipelineModel*>(&model);
     const auto* featurizer = pipeline ? &pipeline->featurizer() : dynamic_cast<const FeaturizerModel*>(&model);
     if (!featurizer || (pipeline_only && !pipeline)) wrong_kind(model, function, pipeline_only);
+    // The output is sized by the model's meaning (a hashed column's buckets),
+    // not by its bytes: checked, like a call's buffers, before it is made
+    // (here, and the float8[] of each transform).
+    if (featurizer->feature_count() > MaxAllocSize / sizeof(double) || featurizer->column_count() > INT_MAX / 2)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("a featurizer of %zu features is more than one float8[] holds",
+                               featurizer->feature_count())));
+    check_call_buffers(featurizer->feature_count(), 2 * sizeof(double), "the features of a featurizer");
     const int columns = static_cast<int>(featurizer->column_count());
     const int features = static_cast<int>(featurizer->feature_count());
     MemoryContext memory = call_site_memory(fcinfo);

@@ -26,4 +26,11 @@ std::size_t claimed_bytes(const MemoryClaim* claim);
 // The bytes this claim may still grow to: the limit less every other claim.
 std::size_t claimable_bytes(const MemoryClaim* claim);
 
+// The buffers of one call (a serving or scoring function's working memory,
+// freed when it returns): `bytes` must fit in the limit less every live
+// claim, else ERROR 53200 naming `what`. Checked before they are allocated.
+void check_call_memory(std::size_t bytes, const char* what);
+// What a call may still use: the limit less every live claim.
+std::size_t unclaimed_memory();
+
 }  // namespace recsys::pg

@@ -13,6 +13,10 @@ Datum metric(FunctionCallInfo fcinfo, double (*compute)(const RankingInput&)) {
     auto recommended = bigint_array(fcinfo, 0, "recommended");
     auto relevant = bigint_array(fcinfo, 1, "relevant");
     int k = positive_k(fcinfo, 2);
+    // The relevant ids' sorted copy and their found flags; a hit flag per
+    // rank shown (k itself sizes nothing: precision divides by it).
+    check_call_buffers(static_cast<std::size_t>(relevant.size), 9, "the relevant ids of a ranking metric");
+    check_call_buffers(static_cast<std::size_t>(recommended.size), 1, "the recommended ids of a ranking metric");
     RankingInput in{recommended.data, static_cast<std::size_t>(recommended.size), relevant.data,
                     static_cast<std::size_t>(relevant.size), static_cast<std::size_t>(k)};
     PG_RETURN_FLOAT8(guarded([&] { return compute(in); }));

@@ -65,7 +65,7 @@ RECSYS_FUNCTION(recsys_model_info_by_name) {
 }
 
 RECSYS_FUNCTION(recsys_model_cache_stats) {
-    std::size_t capacity = model_cache_bytes();
+    std::size_t capacity = model_cache_capacity();
     return jsonb_from([&] { return cache_stats_json(capacity); });
 }
 

@@ -1,5 +1,7 @@
 #include "model_source.h"
 
+#include <algorithm>
+
 #include "../core/model/model_cache.h"
 #include "bridge.h"
 #include "rows.h"
@@ -64,7 +66,8 @@ std::int64_t load_registered(const char* name, ModelHandle* handle) {
     guarded([&] { handle->reset(new std::shared_ptr<const Model>(cache.find(key))); });
     if (!**handle) {
         bytea* bytes = DatumGetByteaPP(column(3, &isnull));
-        std::size_t capacity = model_cache_bytes();
+        const bool by_memory = max_memory_bytes() < model_cache_bytes();
+        std::size_t capacity = model_cache_capacity();
         std::size_t size = 0;
         ++decodes;
         bool cached = guarded([&] {
@@ -81,10 +84,12 @@ std::int64_t load_registered(const char* name, ModelHandle* handle) {
         if (!cached && capacity > 0 && warned_id != key.first) {
             warned_id = key.first;
             size = (size + (std::size_t(1) << 20) - 1) >> 20 << 20;  // whole MB, rounded up
-            ereport(WARNING, (errmsg("model \"%s\" (%zu MB in memory) is larger than recsys.model_cache_mb (%zu MB)",
-                                     name, size >> 20, capacity >> 20),
+            const char* setting = by_memory ? "recsys.max_memory" : "recsys.model_cache_mb";
+            ereport(WARNING, (errmsg("model \"%s\" (%zu MB in memory) is larger than %s (%zu MB)", name, size >> 20,
+                                     setting, capacity >> 20),
                               errdetail("It is read and decoded again on every call."),
-                              errhint("SET recsys.model_cache_mb = %zu (or more) where it is served.", size >> 20)));
+                              errhint("SET %s = %zu%s (or more) where it is served.", setting, size >> 20,
+                                      by_memory ? "MB" : "")));
         }
     }
     SPI_finish();
@@ -179,6 +184,9 @@ MemoryContext call_site_memory(FunctionCallInfo fcinfo) {
 }
 
 const ModelCache& backend_model_cache() { return cache; }
+// The cache never holds more than recsys.max_memory either: a session that
+// lowered it serves from fewer decoded models.
+std::size_t model_cache_capacity() { return std::min(model_cache_bytes(), max_memory_bytes()); }
 std::uint64_t registry_decodes() { return decodes; }
 
 std::int64_t registered_model(const char* name, ModelHandle* handle) { return load_registered(name, handle); }

@@ -45,6 +45,8 @@ std::int64_t served_version(const char* name);
 // This backend's cache of registry models, and how many times a registry
 // model was decoded (a miss, or a model too large to keep).
 const ModelCache& backend_model_cache();
+// Its capacity: recsys.model_cache_mb, or recsys.max_memory when lower.
+std::size_t model_cache_capacity();
 std::uint64_t registry_decodes();
 
 }  // namespace recsys::pg

@@ -175,7 +175,16 @@ OptionSpec optional_string_option(std::string name, std::string help) {
     return s;
 }
 
+void check_options_size(const std::string& json_object, const OptionSchema& schema) {
+    if (json_object.size() > kMaxOptionsBytes)
+        fail(ErrorKind::InvalidParameter,
+             schema.function + " options are " + std::to_string(json_object.size() >> 10) + " kB of JSON: at most " +
+                 std::to_string(kMaxOptionsBytes >> 10) + " kB",
+             "options say how to fit; pass the data as rows");
+}
+
 Options parse_options(const std::string& json_object, const OptionSchema& schema) {
+    check_options_size(json_object, schema);
     json given = parse_json(schema.normalize ? schema.normalize(json_object) : json_object, schema);
     if (!given.is_object()) {
         std::string example = schema.options.empty()

@@ -12,6 +12,7 @@
 // the options it was trained with and reads them back through the same checks.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -104,6 +105,13 @@ private:
 // `json_object` is the user's options as JSON text ("{}" for the defaults).
 // The schema must outlive the result.
 Options parse_options(const std::string& json_object, const OptionSchema& schema);
+
+// Options take at most this much JSON text (a parsed JSON object takes tens
+// of times its text): 4 MB holds 100,000 feature names or per-column settings
+// of thousands of columns. parse_options checks it first; a kind that reads
+// the text itself before parse_options checks it with check_options_size.
+constexpr std::size_t kMaxOptionsBytes = std::size_t(4) << 20;
+void check_options_size(const std::string& json_object, const OptionSchema& schema);
 
 // The error of an invalid option (for a schema's check across options).
 [[noreturn]] void fail_option(const OptionSchema& schema, const std::string& name, const std::string& problem);

@@ -16,9 +16,19 @@ std::string percent(double share) { return message_number(100 * share) + "%"; }
 
 std::string signed_percent(double share) { return (share > 0 ? "+" : "") + percent(share); }
 
+// Weights name variants, each of which joins the report (matching a
+// weight to the variants is quadratic): no more than ab_compare compares.
+void check_variant_count(std::size_t weights, const OptionSchema& schema) {
+    if (weights > kAbMaxVariants)
+        fail_option(schema, "weights",
+                    "has " + std::to_string(weights) + " variants: ab_compare compares at most " +
+                        std::to_string(kAbMaxVariants));
+}
+
 // Weights as an array weigh variants 0, 1, ... by number: the object of the same weights.
 json weights_by_number(const json& array, const OptionSchema& schema) {
     if (array.empty()) fail_option(schema, "weights", "must not be empty");
+    check_variant_count(array.size(), schema);
     json out = json::object();
     for (std::size_t i = 0; i < array.size(); ++i) out[std::to_string(i)] = array[i];
     return out;
@@ -28,6 +38,7 @@ std::vector<std::pair<std::string, double>> checked_weights(const std::string& o
     std::vector<std::pair<std::string, double>> weights;
     double total = 0;
     const json parsed = json::parse(object);
+    check_variant_count(parsed.size(), schema);
     for (const auto& [name, value] : parsed.items()) {
         const double w = value.is_number() ? value.get<double>() : NAN;
         if (!(std::isfinite(w) && w >= 0))
@@ -37,6 +48,7 @@ std::vector<std::pair<std::string, double>> checked_weights(const std::string& o
         weights.emplace_back(name, w);
         total += w;
     }
+    if (!std::isfinite(total)) fail_option(schema, "weights", "must add up to a finite number");
     if (!weights.empty() && !(total > 0)) fail_option(schema, "weights", "must not all be 0");
     return weights;
 }

@@ -88,6 +88,9 @@ struct AbVariant {
 
 const OptionSchema& ab_option_schema();
 
+// The most variants one ab_compare compares (its rows', and its weights').
+constexpr std::size_t kAbMaxVariants = 1000;
+
 struct AbOptions {
     double alpha = 0.05;
     std::string control;  // empty: the first variant

@@ -211,11 +211,14 @@ LinregModel fit_linreg(const double* summary, std::size_t p, const Options& opti
                        TrainingSummary training) {
     const auto started = Clock::now();
     check_feature_names(options, p);
-    // The solvers work on copies of the (p + 2)^2 factor: claimed before they are made.
+    // Claimed before any of it is made: the factor's copy, the design, its
+    // inverse and the SVD of the condition number (OLS: U, V and its working
+    // copy), or ridge's stacked system and its QR, or the elastic net's Gram
+    // matrix: at most eight (p + 2)^2 matrices beside the summary.
     ContextResources resources(ctx);
-    const std::size_t m2 = checked_mul(p + 2, p + 2, "linreg_fit factor", ErrorKind::InvalidParameter);
-    resources.budget.reserve(checked_mul(m2, 4 * sizeof(double), "linreg_fit factor", ErrorKind::InvalidParameter),
-                             "linreg_fit solver");
+    const std::size_t side = checked_add(p, 2, "linreg_fit features", ErrorKind::InvalidParameter);
+    resources.budget.reserve(checked_mul(side, side, 8 * sizeof(double), "linreg_fit solve", ErrorKind::OutOfMemory),
+                             "linreg_fit solve");
     LinregModel m;
     m.options = options;
     static_cast<TrainingSummary&>(m.summary) = training;
