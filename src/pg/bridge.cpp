@@ -14,6 +14,7 @@ int sqlstate_of(ErrorKind kind) {
         case ErrorKind::NullValue: return ERRCODE_NULL_VALUE_NOT_ALLOWED;
         case ErrorKind::DataException: return ERRCODE_DATA_EXCEPTION;
         case ErrorKind::OutOfMemory: return ERRCODE_OUT_OF_MEMORY;
+        case ErrorKind::LimitExceeded: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
         case ErrorKind::Corrupted: return ERRCODE_DATA_CORRUPTED;
         case ErrorKind::Internal: return ERRCODE_INTERNAL_ERROR;
     }

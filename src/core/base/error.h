@@ -13,6 +13,7 @@ enum class ErrorKind {
     NullValue,         // 22004: NULL where it is not allowed
     DataException,     // 22000: bad data values (NaN weight, ...)
     OutOfMemory,       // 53200: over recsys.max_memory, or allocation failed
+    LimitExceeded,     // 54000: past a fixed limit of recsys (variants compared, ...)
     Corrupted,         // XX001: a model whose checksum or structure is wrong
     Internal,          // XX000: a bug
 };

@@ -12,7 +12,7 @@ namespace recsys {
 
 namespace {
 
-constexpr std::size_t kMaxVariants = 1000;
+constexpr std::size_t kMaxVariants = kAbMaxVariants;
 constexpr std::size_t kMaxName = 1 << 20;
 
 struct Slot {
@@ -98,7 +98,7 @@ private:
         for (Slot& s : slots_)
             if (named_ ? s.name == name : s.number == number) return s;
         if (slots_.size() == kMaxVariants)
-            fail(ErrorKind::InvalidParameter, "ab_compare compares at most " + std::to_string(kMaxVariants) + " variants",
+            fail(ErrorKind::LimitExceeded, "ab_compare compares at most " + std::to_string(kMaxVariants) + " variants",
                  "is the first argument the variant (e.g. recsys.ab_bucket(...)), not the user?");
         std::size_t grow = name.size() < 16 ? 0 : name.size() + 1;
         std::size_t room = slots_.capacity();
