@@ -68,3 +68,20 @@ RESET recsys.max_model_cache_mb;
 -- 2^31 - 1 bins: the curve has a row per bin that holds a point, its memory follows the points
 SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.2, 1.0], ARRAY[true, false, true], 2147483647);
 SELECT 1 AS alive;
+-- ---------------------------------------------------------------- forged model bytes
+-- a featurizer whose boolean column "member" was edited to impute by regression, its checksum
+-- recomputed (tests/fixtures/featurizer_forged_regression.hex; the CRC is no authentication):
+-- its envelope reads, but the model is refused when read, naming the column (XX001), never a crash
+\set forged `cat tests/fixtures/featurizer_forged_regression.hex`
+CREATE TEMP TABLE forged AS SELECT decode(:'forged', 'hex') AS model;
+SELECT recsys.model_info(model)->>'kind' AS forged_kind FROM forged;
+SELECT recsys.transform(model, '{"member": null}'::jsonb) FROM forged;
+SELECT recsys.impute(model, '{}'::jsonb) FROM forged;
+DO $$
+BEGIN
+  PERFORM recsys.transform(model, '{"age": 30}'::jsonb) FROM forged;
+EXCEPTION WHEN data_corrupted THEN
+  RAISE NOTICE 'transform of the forged featurizer: SQLSTATE %', SQLSTATE;
+END $$;
+DROP TABLE forged;
+SELECT 1 AS alive;
