@@ -220,7 +220,8 @@ TEST(ModelFuzz, Als) { fuzz_fixture("als", "als_v3.model"); }
 TEST(ModelFuzz, Pipeline) {
     const Bytes model = read_fixture("pipeline_v1.model");
     ASSERT_FALSE(model.empty());
-    const auto& pipeline = model_as<PipelineModel>(*load_model(model.data(), model.size()));
+    const auto kept_pipeline = load_model(model.data(), model.size());
+    const auto& pipeline = model_as<PipelineModel>(*kept_pipeline);
     Mutator featurizer(to_bytes(pipeline.featurizer()), kSeed + 1), estimator(to_bytes(pipeline.estimator()), kSeed + 2);
     const ModelParts parts = split_model(model);
     auto with_parts = [&](const Bytes& f, const Bytes& e) {

@@ -71,7 +71,8 @@ inline std::vector<TracedField> trace_payload(const Bytes& model) {
         std::vector<TracedField> fields;
         void field(const unsigned char* at, std::size_t size, FieldRole role, std::size_t element_bytes,
                    const char* what) override {
-            if (at >= begin && at + size <= end)
+            // (The envelope's reader takes the whole payload as one field: not one of its fields.)
+            if (at >= begin && at + size <= end && size < static_cast<std::size_t>(end - begin))
                 fields.push_back({static_cast<std::size_t>(at - begin), size, role, element_bytes, what});
         }
     };

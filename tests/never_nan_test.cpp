@@ -84,7 +84,8 @@ TEST(NeverNaN, FeaturizerRefusesAHoleItHasNoValueFor) {
         }
         TrainContext ctx = quiet_context();
         const Bytes b = to_bytes(*fit_featurizer(stats, ctx));
-        const auto& f = model_as<FeaturizerModel>(*load_model(b.data(), b.size()));
+        const auto kept_f = load_model(b.data(), b.size());
+    const auto& f = model_as<FeaturizerModel>(*kept_f);
         if (!std::isnan(f.impl().columns[0].median)) continue;  // the rare row was sampled: try another
         std::vector<double> out(f.feature_count());
         const std::vector<RawValue> values = {RawValue::missing(), RawValue::of(1)};  // rare, x
