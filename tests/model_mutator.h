@@ -122,6 +122,23 @@ public:
 
     std::uint64_t below(std::uint64_t n) { return n ? rng_() % n : 0; }
 
+    // Every one-byte field (an enum, a flag) set to each of 0 to 15, 128 and
+    // 255 in turn: the enum edits a random pick would rarely make.
+    std::vector<Bytes> enum_sweep() const {
+        std::vector<Bytes> out;
+        for (const TracedField& f : fields_) {
+            if (f.size != 1 || f.role != FieldRole::Value) continue;
+            for (int v = 0; v < 18; ++v) {
+                ModelParts m = parts_;
+                const unsigned char value = static_cast<unsigned char>(v < 16 ? v : v == 16 ? 128 : 255);
+                if (m.payload[f.offset] == value) continue;
+                m.payload[f.offset] = value;
+                out.push_back(wrap_model(m));
+            }
+        }
+        return out;
+    }
+
 private:
     template <class T>
     static void put(Bytes& b, std::size_t at, T v) {
