@@ -111,4 +111,22 @@ SELECT recsys.logreg_fit(true, ARRAY[1.0], jsonb_build_object('feature_names', (
 -- the model cache holds no more than recsys.max_memory either
 SELECT recsys.model_cache_stats()->'capacity_bytes' AS cache_capacity;
 RESET recsys.max_memory;
+-- ---------------------------------------------------------------- forged model bytes
+-- a featurizer whose boolean column "member" was edited to impute by regression, its checksum
+-- recomputed (tests/fixtures/featurizer_forged_regression.hex; the CRC is no authentication):
+-- its envelope reads, but the model is refused when read, naming the column (XX001), never a crash
+\set forged `cat tests/fixtures/featurizer_forged_regression.hex`
+CREATE TEMP TABLE forged AS SELECT decode(:'forged', 'hex') AS model;
+SELECT recsys.model_info(model)->>'kind' AS forged_kind FROM forged;
+SELECT recsys.transform(model, '{"member": null}'::jsonb) FROM forged;
+SELECT recsys.impute(model, '{}'::jsonb) FROM forged;
+DO $$
+BEGIN
+  PERFORM recsys.transform(model, '{"age": 30}'::jsonb) FROM forged;
+EXCEPTION WHEN data_corrupted THEN
+  RAISE NOTICE 'transform of the forged featurizer: SQLSTATE %', SQLSTATE;
+END $$;
+-- and the registry does not store it: save_model loads what it saves in full
+SELECT recsys.save_model('forged', model) FROM forged;
+DROP TABLE forged;
 SELECT 1 AS alive;

@@ -13,6 +13,7 @@
 // Version 2 has no string options and ends after the fallbacks; version 1 also
 // lacks the five u64 after `threads`. What is missing reads as 0 (or unset).
 #include <algorithm>
+#include <cmath>
 
 #include "als.h"
 #include "../base/bytes.h"
@@ -98,7 +99,8 @@ void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t c
 // version added takes its default when reading an older model.
 Options read_option_pairs(ByteReader& r, std::uint32_t version) {
     const OptionSchema& schema = als_option_schema();
-    auto n_options = r.pod<std::uint64_t>("option count");
+    // An option takes at least 16 bytes (an empty name's length and a value).
+    auto n_options = r.count("option count", 16);
     if (n_options > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: option count");
     JsonWriter json;
     json.begin_object();
@@ -116,7 +118,7 @@ Options read_option_pairs(ByteReader& r, std::uint32_t version) {
                     json.number(value);
             }
     }
-    const std::uint64_t n_strings = version >= 3 ? r.pod<std::uint64_t>("string option count") : 0;
+    const std::uint64_t n_strings = version >= 3 ? r.count("string option count", 9) : 0;
     if (n_strings > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: string option count");
     for (std::uint64_t i = 0; i < n_strings; ++i) {
         std::string name = r.string(256, "option name");
@@ -183,6 +185,8 @@ AlsModel AlsModel::read(const Envelope& env) {
     for (auto item : m.seen_items) check(item >= 0 && static_cast<std::size_t>(item) < m.item_ids.size(), "seen item");
     r.array<float>(m.item_popularity, kMaxCount, "item popularity");
     check(m.item_popularity.size() == m.item_ids.size(), "item popularity size");
+    // Popularity orders the fallback for unknown users (a sort needs numbers).
+    for (float p : m.item_popularity) check(std::isfinite(p) && p >= 0, "item popularity is not a count");
     m.summary.rows = r.pod<std::uint64_t>("rows");
     m.summary.skipped_rows = r.pod<std::uint64_t>("skipped rows");
     r.array<double>(m.summary.loss, 1 << 20, "loss history");

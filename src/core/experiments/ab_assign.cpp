@@ -39,7 +39,10 @@ void check_ab_weights(const double* weights, std::size_t n) {
                      ", not a finite number >= 0");
         total += weights[i];
     }
-    if (!(total > 0 && std::isfinite(total)))
+    if (!std::isfinite(total))
+        fail(ErrorKind::InvalidParameter, "weights must sum to a finite number, got " + message_number(total),
+             "a variant's share of the users is its weight over the sum of the weights: scale them down");
+    if (!(total > 0))
         fail(ErrorKind::InvalidParameter, "weights must not all be 0",
              "a variant's share of the users is its weight over the sum of the weights");
 }

@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::uint32_t kPayloadVersion = 1;
 constexpr double kMinStrength = 2, kMaxStrength = 1e6;
+constexpr double kMinShape = 1e-100, kMaxShape = 1e13;
 
 OptionSpec optional_number_option(std::string name, double min, double max, std::string help) {
     OptionSpec s = number_option(std::move(name), 0, min, max, std::move(help));
@@ -234,8 +235,12 @@ BanditModel BanditModel::read(const Envelope& env) {
     BanditModel m;
     m.prior.a = r.pod<double>("prior_a");
     m.prior.b = r.pod<double>("prior_b");
-    if (!(m.prior.a > 0 && m.prior.b > 0 && std::isfinite(m.prior.a) && std::isfinite(m.prior.b)))
-        fail(ErrorKind::Corrupted, "model is inconsistent: the prior is not a Beta distribution");
+    // A Beta distribution, with shapes that keep every Thompson draw a number
+    // (log_gamma_sample divides by a shape below 1): fit_bandit's are at least
+    // 1e-9 times the catalogue's mean CTR, at most 1e12.
+    if (!(m.prior.a >= kMinShape && m.prior.b >= kMinShape && m.prior.a <= kMaxShape && m.prior.b <= kMaxShape))
+        fail(ErrorKind::Corrupted, "model is inconsistent: the prior Beta(" + message_number(m.prior.a) + ", " +
+                                       message_number(m.prior.b) + ") is out of range");
     m.prior.source = r.string(256, "prior source");
     constexpr std::size_t kMaxItems = std::size_t(1) << 40;
     r.array<std::int64_t>(m.counts.items, kMaxItems, "items");

@@ -243,5 +243,8 @@ struct FeaturizerModel::Impl {
 void numeric_predictors(const FeaturizerModel::Impl& m, const RawValue* values, double* z);
 // The value the knn or regression imputer gives column c of a row whose predictors are z.
 double model_imputed(const FeaturizerModel::Impl& m, const FeatureColumn& c, const double* z);
+// Checks a model just read (featurizer_check.cpp): every column runs in
+// transform and impute, else a Corrupted error naming the column.
+void check_featurizer(const FeaturizerModel::Impl& m);
 
 }  // namespace recsys

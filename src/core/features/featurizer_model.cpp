@@ -8,6 +8,7 @@
 // predictors' means and deviations; the k-NN donor matrix.
 #include <algorithm>
 
+#include "../base/checked.h"
 #include "../base/error.h"
 #include "featurizer_internal.h"
 #include "../base/json.h"
@@ -104,6 +105,17 @@ double hole_value(const FeaturizerModel::Impl& m, const FeatureColumn& c, const 
     return model_imputed(m, c, z.data());
 }
 
+// A value so far beyond the training rows' range that its scaling (or the
+// imputation from it) overflows: refused, never written as inf or NaN.
+[[noreturn]] void not_finite(const FeatureColumn& c, const RawValue& v) {
+    fail(ErrorKind::DataException,
+         "featurizer column \"" + c.name + "\" gives a non-finite feature for " +
+             (v.type == Type::Number    ? "the value " + message_number(v.number)
+              : v.type == Type::Missing ? std::string("a missing value")
+                                        : std::string("this row's value")),
+         "values far beyond the range of the training rows overflow the scaling: clip or rescale them");
+}
+
 double numeric_value(const FeatureColumn& c, const RawValue& v) {
     if (v.type != c.value_type) wrong_type(c, v);
     return v.type == Type::Boolean ? (v.boolean ? 1.0 : 0.0) : v.number;
@@ -197,6 +209,7 @@ void FeaturizerModel::transform(const RawValue* values, double* out, bool traini
                 const bool missing = v.type == Type::Missing;
                 const double x = missing ? hole_value(m, c, values, z, have_z) : numeric_value(c, v);
                 o[0] = (x - c.center) / c.divide;
+                if (!std::isfinite(o[0])) not_finite(c, v);
                 if (c.indicator) o[1] = missing;
                 break;
             }
@@ -372,36 +385,6 @@ E read_enum(ByteReader& r, E last, const char* what) {
     return v;
 }
 
-// The sizes transform relies on.
-void check_column(const FeatureColumn& c, int folds, bool has_target, std::size_t predictors) {
-    const std::size_t L = c.levels.size();
-    bool ok = true;
-    switch (c.kind) {
-        case ColumnKind::Numeric:
-            ok = c.features == 1u + c.indicator && c.numeric_slot >= 0 &&
-                 static_cast<std::size_t>(c.numeric_slot) < predictors &&
-                 (c.impute != Imputer::Regression || static_cast<std::size_t>(c.ridge.size()) == predictors) &&
-                 c.divide != 0 && c.neighbors > 0;
-            break;
-        case ColumnKind::Boolean: ok = c.features == 1u + c.indicator && c.divide != 0; break;
-        case ColumnKind::Categorical:
-            switch (c.encode) {
-                case Encoder::Onehot: ok = c.features == L + c.has_other + c.has_missing; break;
-                case Encoder::Hash: ok = c.buckets > 0 && c.features == static_cast<std::uint32_t>(c.buckets); break;
-                case Encoder::Target:
-                    ok = has_target && c.fold_value.size() == (L + 2) * static_cast<std::size_t>(folds);
-                    [[fallthrough]];
-                case Encoder::Ordinal:
-                case Encoder::Frequency: ok = ok && c.features == 1 && c.value.size() == L + 2; break;
-                case Encoder::None: ok = c.features == 0; break;
-                default: ok = false;
-            }
-            break;
-        default: ok = c.features == 0;
-    }
-    if (!ok) corrupted("inconsistent column \"" + c.name + "\"");
-}
-
 }  // namespace
 
 FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
@@ -413,11 +396,10 @@ FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
     m.summary = read_training_summary(r);
     m.has_target = r.pod<std::uint8_t>("has target") != 0;
     m.folds = r.pod<std::int32_t>("folds");
-    if (m.folds < 2 || m.folds > 100) corrupted("a bad fold count");
     m.prior = r.pod<double>("prior");
     m.sample_rows = r.pod<std::uint64_t>("sample rows");
-    const auto columns = r.pod<std::uint64_t>("columns");
-    if (columns > r.remaining()) corrupted("a bad column count");
+    // A column takes more than 100 bytes, a level or a feature name at least 8.
+    const auto columns = r.count("columns", 100);
     constexpr std::size_t kMax = std::size_t(1) << 40;
     for (std::uint64_t j = 0; j < columns; ++j) {
         FeatureColumn c;
@@ -441,13 +423,12 @@ FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
         c.scale = read_enum(r, Scaler::None, "scaler");
         c.center = r.pod<double>("center"), c.divide = r.pod<double>("divide");
         c.encode = read_enum(r, Encoder::None, "encoder");
-        const auto levels = r.pod<std::uint64_t>("levels");
-        if (levels > r.remaining()) corrupted("a bad level count");
+        const auto levels = r.count("levels", sizeof(std::uint64_t));
         for (std::uint64_t i = 0; i < levels; ++i) {
-            const auto size = r.pod<std::uint64_t>("level size");
+            const auto size = r.count("level size", 1);
             const auto* bytes = r.take(size, "level");
             if (c.levels.add(std::string_view(reinterpret_cast<const char*>(bytes), size)) != i)
-                corrupted("a repeated level");
+                corrupted("a repeated level in column \"" + c.name + "\"");
         }
         r.array<double>(c.value, kMax, "level values");
         r.array<double>(c.fold_value, kMax, "level fold values");
@@ -459,34 +440,33 @@ FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
         c.features = r.pod<std::uint32_t>("features");
         m.columns.push_back(std::move(c));
     }
-    const auto names = r.pod<std::uint64_t>("feature names");
-    if (names > r.remaining()) corrupted("a bad feature count");
+    const auto names = r.count("feature names", sizeof(std::uint64_t));
     for (std::uint64_t i = 0; i < names; ++i) m.feature_names.push_back(r.string(1 << 20, "feature name"));
     // The numeric predictors, in slot order.
     for (std::uint32_t i = 0; i < m.columns.size(); ++i)
         if (m.columns[i].kind == ColumnKind::Numeric) m.numeric_columns.push_back(i);
     const auto P = static_cast<Eigen::Index>(m.numeric_columns.size());
     m.numeric_mean.resize(P), m.numeric_std.resize(P);
-    std::uint32_t next = 0;
     for (std::uint32_t i = 0; i < m.columns.size(); ++i) {
-        FeatureColumn& c = m.columns[i];
-        check_column(c, m.folds, m.has_target, m.numeric_columns.size());
-        if (c.first_feature != next) corrupted("a gap in its features");
-        next += c.features;
-        if (c.kind == ColumnKind::Numeric) {
-            if (m.numeric_columns[c.numeric_slot] != i) corrupted("a bad numeric slot");
-            m.numeric_mean[c.numeric_slot] = c.mean;
-            m.numeric_std[c.numeric_slot] = c.std > 0 ? c.std : 1;
-        }
+        const FeatureColumn& c = m.columns[i];
+        if (c.kind != ColumnKind::Numeric) continue;
+        if (c.numeric_slot < 0 || c.numeric_slot >= P || m.numeric_columns[c.numeric_slot] != i)
+            corrupted("column \"" + c.name + "\" at numeric slot " + std::to_string(c.numeric_slot) +
+                      ", not its place among the numeric columns");
+        m.numeric_mean[c.numeric_slot] = c.mean;
+        m.numeric_std[c.numeric_slot] = c.std > 0 ? c.std : 1;
     }
-    if (next != m.feature_names.size()) corrupted("a feature count that does not match its names");
     const auto donors = r.pod<std::uint64_t>("donor rows");
     std::vector<double> cells;
     r.array<double>(cells, kMax, "donors");
-    if (donors * static_cast<std::uint64_t>(P) != cells.size() || (donors && P == 0)) corrupted("a bad donor matrix");
+    if ((donors != 0 && (P == 0 || donors > cells.size())) ||
+        checked_mul(donors, static_cast<std::size_t>(P), "featurizer donor matrix") != cells.size())
+        corrupted("a donor matrix of " + std::to_string(cells.size()) + " values, not " + std::to_string(donors) +
+                  " rows of " + std::to_string(P) + " predictors");
     m.donors = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
         cells.data(), static_cast<Eigen::Index>(donors), P);
     if (r.remaining() != 0) corrupted("trailing bytes");
+    check_featurizer(m);
     return model;
 }
 

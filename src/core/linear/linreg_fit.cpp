@@ -239,10 +239,6 @@ LinregModel fit_linreg(const double* summary, std::size_t p, const Options& opti
     return m;
 }
 
-double LinregModel::predict(const double* x) const {
-    return intercept + Eigen::Map<const Vector>(x, coefficients.size()).dot(coefficients);
-}
-
 std::vector<CoefficientRow> LinregModel::coefficient_table() const {
     std::vector<CoefficientRow> rows = coefficient_rows(options, intercept, coefficients.data(), feature_count());
     for (CoefficientRow& row : rows) {

@@ -69,6 +69,12 @@ const ModelKind& linreg_kind() {
     return kind;
 }
 
+double LinregModel::predict(const double* x) const {
+    const double y = intercept + Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients);
+    if (!std::isfinite(y)) fail_score_overflow(kKind);
+    return y;
+}
+
 std::string LinregModel::metadata_json() const {
     JsonWriter dimensions;
     dimensions.begin_object();
@@ -115,8 +121,15 @@ LinregModel LinregModel::read(const Envelope& env) {
     m.std_errors = Eigen::Map<Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(features + 1));
     if (!std::isfinite(m.intercept) || !m.coefficients.allFinite())
         fail(ErrorKind::Corrupted, "model is inconsistent: non-finite coefficients");
+    // A standard error is NaN (not available) or a finite number >= 0.
+    if (((m.std_errors.array() < 0) || (m.std_errors.array().abs() == INFINITY)).any())
+        fail(ErrorKind::Corrupted, "model is inconsistent: a negative or infinite standard error");
     for (std::size_t i = 0; i < kStatistics; ++i) *statistic_fields(m.statistics, i) = r.pod<double>("statistics");
+    const double df = m.statistics.df_residual;
+    if (!std::isnan(df) && !(df >= 0 && std::isfinite(df)))
+        fail(ErrorKind::Corrupted, "model is inconsistent: residual degrees of freedom " + message_number(df));
     m.options = read_options(r, linreg_option_schema());
+    check_stored_feature_names(m.options, features);
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
     static_cast<SolverRun&>(m.summary) = read_solver_run(r);
     if (r.remaining() != 0) fail(ErrorKind::Corrupted, "model is inconsistent: trailing bytes after the payload");

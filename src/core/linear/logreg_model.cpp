@@ -66,7 +66,10 @@ std::vector<CoefficientRow> LogregModel::coefficient_table() const {
 }
 
 double LogregModel::predict(const double* x) const {
-    return corrected_probability(sigmoid(decision(x)), negative_sample_rate);
+    // An infinite decision is a probability of 0 or 1; inf - inf is refused.
+    const double z = decision(x);
+    if (std::isnan(z)) fail_score_overflow(kKind);
+    return corrected_probability(sigmoid(z), negative_sample_rate);
 }
 
 std::string LogregModel::metadata_json() const {
@@ -109,6 +112,7 @@ LogregModel LogregModel::read(const Envelope& env) {
     if (!std::isfinite(m.intercept) || !m.coefficients.allFinite())
         fail(ErrorKind::Corrupted, "model is inconsistent: non-finite coefficients");
     m.options = read_options(r, logreg_option_schema());
+    check_stored_feature_names(m.options, features);
     m.negative_sample_rate = m.options.number("negative_sample_rate");
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
     static_cast<SampledRows&>(m.summary) = read_sampled_rows(r);

@@ -43,6 +43,13 @@ void check_feature_names(const Options& options, std::size_t p) {
                     "has " + std::to_string(given) + " names, the rows have " + std::to_string(p) + " features");
 }
 
+void check_stored_feature_names(const Options& options, std::size_t p) {
+    const std::size_t given = options.strings("feature_names").size();
+    if (given != 0 && given != p)
+        fail(ErrorKind::Corrupted, "model is inconsistent: " + std::to_string(given) + " feature names for " +
+                                       std::to_string(p) + " features");
+}
+
 double t_test_p_value(double t, double df) {
     if (!(df > 0) || std::isnan(t)) return NAN;
     boost::math::students_t_distribution<double, Quiet> distribution(df);

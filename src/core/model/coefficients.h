@@ -41,6 +41,9 @@ std::vector<CoefficientRow> coefficient_rows(const Options& options, double inte
 // Checks feature_names against the p features the rows have (an
 // InvalidParameter error naming the option otherwise).
 void check_feature_names(const Options& options, std::size_t p);
+// The same of a model just read: a Corrupted error if its stored
+// feature_names do not name its p features.
+void check_stored_feature_names(const Options& options, std::size_t p);
 
 // The two-sided p-value of a t statistic with `df` degrees of freedom, and
 // the upper tail of an F statistic (NaN where undefined).

@@ -119,6 +119,12 @@ std::uint32_t read_payload_version(ByteReader& r, const std::string& kind, std::
     return version;
 }
 
+void fail_score_overflow(const char* kind) {
+    fail(ErrorKind::DataException,
+         std::string("the features are too large for this ") + kind + " model: its prediction overflows",
+         "features far beyond the range of the training rows overflow the arithmetic: clip or rescale them");
+}
+
 void throw_wrong_kind(const std::string& actual, const std::string& expected) {
     fail(ErrorKind::InvalidParameter, "model is of kind \"" + actual + "\", expected \"" + expected + "\"");
 }

@@ -39,6 +39,11 @@ public:
     virtual double predict(const double* x) const = 0;
 };
 
+// A feature model's score that is not a number although the features are
+// finite: features so far beyond the training rows' range that the model's
+// arithmetic overflows. A DataException naming the kind, never a NaN answer.
+[[noreturn]] void fail_score_overflow(const char* kind);
+
 // The sizes of a model's serialized form, measured once before writing it.
 struct SerializedSize {
     std::string metadata;

@@ -1,6 +1,7 @@
 // The pipeline kind (pipeline.h): a featurizer and an estimator as one model.
 #include "pipeline.h"
 
+#include <cstring>
 #include <vector>
 
 #include "../base/error.h"
@@ -28,8 +29,12 @@ void write_part(ByteWriter& w, const Model& part) {
 
 // A part, its kind checked before it is read (so a part cannot nest a pipeline).
 std::shared_ptr<const Model> read_part(ByteReader& r, const std::string& what, bool featurizer) {
-    auto size = r.pod<std::uint64_t>(what.c_str());
+    auto size = r.count(what.c_str(), 1);
     const unsigned char* data = r.take(size, what.c_str());
+    // Bad magic bytes are "not a model" (InvalidInput) for a model passed
+    // in; inside a pipeline they are a corrupted part.
+    if (size < sizeof kModelMagic || std::memcmp(data, kModelMagic, sizeof kModelMagic) != 0)
+        fail(ErrorKind::Corrupted, "model is inconsistent: its " + what + " is not a recsys model");
     Envelope envelope = read_envelope(data, size);
     if (featurizer ? envelope.kind != FeaturizerModel::kKind : envelope.kind == PipelineModel::kKind)
         fail(ErrorKind::Corrupted, "model is inconsistent: its " + what + " is of kind \"" + envelope.kind + "\"");

@@ -8,6 +8,7 @@
 //   sampled rows (training_summary_parts.h), u64 validation rows, i32 epochs,
 //   u8 stopped early, f64[] validation losses, f64 best validation loss
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "../linear/binary_labels.h"
@@ -77,11 +78,26 @@ void mlp_standardize(const double* x, const Eigen::VectorXd& mean, const Eigen::
     for (Eigen::Index j = 0; j < mean.size(); ++j) out[j] = static_cast<float>((x[j] - mean[j]) / scale[j]);
 }
 
+namespace {
+
+// The score of one row whose standardized inputs are z, in double: what the
+// float pass falls back to when a value overflows float.
+double decision_in_double(const MlpNetwork<float>& network, const std::vector<double>& z) {
+    MlpNetwork<double> net(network.sizes);
+    net.params = network.params.cast<double>();
+    MlpWorkspace<double> workspace(net.sizes, 1);
+    mlp_forward(net, Eigen::Map<const MlpMatrix<double>>(z.data(), static_cast<Eigen::Index>(z.size()), 1), workspace);
+    return workspace.activations.back()(0, 0);
+}
+
+}  // namespace
+
 double MlpModel::decision(const double* x) const {
     // predict runs once per row of a scoring query: its buffers are kept per
     // thread and made again only when a network of other sizes comes along.
     struct Buffers {
         std::vector<std::size_t> sizes;
+        std::vector<double> z;
         MlpMatrix<float> input;
         std::unique_ptr<MlpWorkspace<float>> workspace;
     };
@@ -89,11 +105,29 @@ double MlpModel::decision(const double* x) const {
     if (buffers.sizes != network.sizes) {
         buffers.workspace = std::make_unique<MlpWorkspace<float>>(network.sizes, 1);
         buffers.input.resize(mean.size(), 1);
+        buffers.z.resize(static_cast<std::size_t>(mean.size()));
         buffers.sizes = network.sizes;
     }
-    mlp_standardize(x, mean, scale, buffers.input.data());
-    mlp_forward(network, buffers.input, *buffers.workspace);
-    return buffers.workspace->activations.back()(0, 0);
+    // The network computes in float, exactly as training did, as long as no
+    // value leaves float's range; a row of features far beyond the training
+    // rows' range would make it inf - inf = NaN, so such a row is scored
+    // again in double (an infinite score is a probability of 0 or 1).
+    bool in_float = true;
+    for (Eigen::Index j = 0; j < mean.size(); ++j) {
+        const double z = (x[j] - mean[j]) / scale[j];
+        buffers.z[static_cast<std::size_t>(j)] = z;
+        in_float = in_float && std::fabs(z) <= std::numeric_limits<float>::max();
+        buffers.input(j, 0) = in_float ? static_cast<float>(z) : 0.0f;
+    }
+    if (in_float) {
+        mlp_forward(network, buffers.input, *buffers.workspace);
+        bool finite = true;
+        for (const MlpMatrix<float>& a : buffers.workspace->activations) finite = finite && a.allFinite();
+        if (finite) return buffers.workspace->activations.back()(0, 0);
+    }
+    const double score = decision_in_double(network, buffers.z);
+    if (std::isnan(score)) fail_score_overflow(kKind);
+    return score;
 }
 
 double MlpModel::predict(const double* x) const {

@@ -1,0 +1,228 @@
+// The golden saved models, one of every kind (tests/fixtures/<kind>_v1.model),
+// how they were made, and the inputs their recorded predictions are of.
+//
+// The fixtures were written once by golden_models_test.cpp with
+// RECSYS_WRITE_GOLDEN=1 and are committed: a reader must keep reading these
+// very bytes and predicting the same from them. The builders below stay so
+// that the fuzz test (model_fuzz_test.cpp) and a new fixture can be made the
+// same way; never regenerate a fixture to make its test pass.
+#pragma once
+
+#include <deque>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "experiments/bandit.h"
+#include "features/featurizer.h"
+#include "linear/linreg.h"
+#include "linear/logreg.h"
+#include "model/pipeline.h"
+#include "network/mlp.h"
+#include "test_support.h"
+
+namespace recsys {
+namespace test {
+
+using Bytes = std::vector<unsigned char>;
+
+inline std::string fixture_path(const std::string& name) { return std::string(RECSYS_FIXTURES) + "/" + name; }
+
+inline Bytes read_fixture(const std::string& name) {
+    std::ifstream in(fixture_path(name), std::ios::binary);
+    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// ---------------------------------------------------------------- feature models
+
+// Three features; the estimators' golden predictions are of kFeatureRows.
+constexpr std::size_t kGoldenFeatures = 3;
+const std::vector<std::vector<double>> kFeatureRows = {{0, 0, 0}, {1.5, -0.25, 2}, {-3, 4, 0.125}};
+
+inline TrainContext quiet_context() {
+    static MemoryBudget unlimited;
+    static StopToken never;
+    return TrainContext{1, &unlimited, &never, nullptr};
+}
+
+inline LogregModel golden_logreg() {
+    const LabeledData d = logistic_rows(300, kGoldenFeatures, 3, -0.5, 11);
+    TrainContext ctx = quiet_context();
+    LogregModel m = train_logreg(
+        d.view(), parse_options(R"({"l2": 0.01, "feature_names": ["age", "visits", "minutes"]})", logreg_option_schema()),
+        ctx, TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
+}
+
+inline LinregModel golden_linreg() {
+    std::mt19937 rng(12);
+    std::normal_distribution<double> normal(0, 1);
+    std::vector<double> y, x;
+    for (int i = 0; i < 200; ++i) {
+        double target = 3;
+        for (std::size_t j = 0; j < kGoldenFeatures; ++j) {
+            const double v = normal(rng) * static_cast<double>(j + 1);
+            x.push_back(v);
+            target += (j % 2 ? -1.0 : 2.0) * v;
+        }
+        y.push_back(target + 0.5 * normal(rng));
+    }
+    TrainingRows rows;
+    rows.count = y.size();
+    rows.columns.push_back({ColumnType::Float64, y.data(), 1});
+    rows.columns.push_back({ColumnType::Float64Array, x.data(), kGoldenFeatures});
+    const RowSummary& s = linreg_summary();
+    std::vector<double> summary(s.size(rows), 0.0);
+    s.fold(rows, summary.data());
+    TrainContext ctx = quiet_context();
+    LinregModel m = fit_linreg(summary.data(), kGoldenFeatures, parse_options("{}", linreg_option_schema()), ctx,
+                               TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
+}
+
+inline MlpModel golden_mlp() {
+    const LabeledData d = logistic_rows(300, kGoldenFeatures, 3, 0.25, 13);
+    TrainContext ctx = quiet_context();
+    MlpModel m = train_mlp(
+        d.view(), parse_options(R"({"hidden_layers": [5, 3], "epochs": 30, "batch_size": 50, "seed": 3})", mlp_option_schema()),
+        ctx, TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
+}
+
+// ---------------------------------------------------------------- featurizer
+
+// Rows of raw fields for the featurizer: a column of each kind and of each
+// imputer, scaler and encoder a column can have, with holes.
+struct RawTable {
+    std::deque<std::string> strings;
+    std::vector<std::vector<RawField>> rows;
+    std::vector<double> targets;
+
+    std::string_view keep(const std::string& s) {
+        strings.push_back(s);
+        return strings.back();
+    }
+};
+
+inline RawTable golden_rows() {
+    RawTable t;
+    std::mt19937 rng(21);
+    std::normal_distribution<double> normal(0, 1);
+    const char* const cities[] = {"north", "south", "east", "west"};
+    for (int i = 0; i < 80; ++i) {
+        std::vector<RawField> row;
+        const double age = 40 + 12 * normal(rng);
+        const double income = 1000 + 30 * age + 200 * normal(rng);
+        if (i % 5 != 0) row.push_back({"age", RawValue::of(age)});
+        if (i % 7 != 0) row.push_back({"income", RawValue::of(income)});
+        if (i % 3 != 0) row.push_back({"rooms", RawValue::of(static_cast<double>(1 + i % 6))});
+        if (i % 4 != 1) row.push_back({"member", RawValue::of_bool(i % 3 == 0)});
+        row.push_back({"city", RawValue::of_text(t.keep(cities[i % 4]))});
+        row.push_back({"zip_id", RawValue::of(static_cast<double>(100 + i % 9))});
+        if (i % 6 != 0) row.push_back({"tag", RawValue::of_text(t.keep("t" + std::to_string(i % 11)))});
+        row.push_back({"note", RawValue::of_text(t.keep("n" + std::to_string(i)))});
+        row.push_back({"blank", RawValue::missing()});
+        t.rows.push_back(std::move(row));
+        t.targets.push_back(0.01 * income + (i % 4 == 0 ? 5 : 0) + normal(rng));
+    }
+    return t;
+}
+
+constexpr const char* kGoldenFeaturizerOptions = R"({"columns": {
+    "age": {"impute": "regression", "scale": "minmax"},
+    "income": {"impute": "knn", "neighbors": 3, "scale": "robust"},
+    "rooms": {"impute": "median"},
+    "zip_id": {"encode": "target"},
+    "tag": {"encode": "hash", "buckets": 4, "impute": "constant", "fill_value": "none"},
+    "note": {"type": "ignore"}},
+  "sample_rows": 100, "folds": 3})";
+
+inline std::shared_ptr<const FeaturizerModel> golden_featurizer() {
+    const RawTable t = golden_rows();
+    FeatureStats stats(parse_options(kGoldenFeaturizerOptions, featurizer_option_schema()), true);
+    for (std::size_t i = 0; i < t.rows.size(); ++i) stats.add(t.rows[i].data(), t.rows[i].size(), t.targets[i]);
+    TrainContext ctx = quiet_context();
+    return fit_featurizer(stats, ctx);
+}
+
+// A row's values in the model's column order (Missing where the row has none).
+inline std::vector<RawValue> values_in_order(const FeaturizerModel& m, const std::vector<RawField>& row) {
+    std::vector<RawValue> values(m.column_count());
+    for (std::size_t c = 0; c < m.column_count(); ++c)
+        for (const RawField& f : row)
+            if (f.name == m.column_name(c)) values[c] = f.value;
+    return values;
+}
+
+// The rows the featurizer's and the pipeline's golden outputs are of: all
+// holes, a full row, a row of unseen levels and a boolean hole.
+inline std::vector<std::vector<RawField>> golden_queries() {
+    return {
+        {},
+        {{"age", RawValue::of(35)}, {"income", RawValue::of(2100)}, {"rooms", RawValue::of(3)},
+         {"member", RawValue::of_bool(true)}, {"city", RawValue::of_text("south")}, {"zip_id", RawValue::of(104)},
+         {"tag", RawValue::of_text("t3")}},
+        {{"age", RawValue::of(61.5)}, {"city", RawValue::of_text("mars")}, {"zip_id", RawValue::of(999)},
+         {"tag", RawValue::of_text("unseen")}, {"rooms", RawValue::of(9)}},
+    };
+}
+
+// ---------------------------------------------------------------- pipeline
+
+// The golden featurizer and a logistic regression of "high target" on its features.
+inline PipelineModel golden_pipeline() {
+    auto featurizer = golden_featurizer();
+    const RawTable t = golden_rows();
+    const std::size_t p = featurizer->feature_count();
+    std::vector<char> y;
+    std::vector<double> x(t.rows.size() * p);
+    for (std::size_t i = 0; i < t.rows.size(); ++i) {
+        featurizer->transform(values_in_order(*featurizer, t.rows[i]).data(), &x[i * p], true);
+        y.push_back(t.targets[i] > 25);
+    }
+    TrainingRows rows;
+    rows.count = t.rows.size();
+    rows.columns = {{ColumnType::Bool, y.data(), 1}, {ColumnType::Float64Array, x.data(), p}};
+    TrainContext ctx = quiet_context();
+    std::shared_ptr<Model> model =
+        logreg_kind().fit(rows, parse_options(R"({"l2": 0.05})", logreg_option_schema()), ctx);
+    static_cast<LogregModel&>(*model).summary.seconds = 0;
+    return PipelineModel(featurizer, std::dynamic_pointer_cast<const FeatureModel>(model));
+}
+
+// ---------------------------------------------------------------- bandit
+
+inline BanditModel golden_bandit() {
+    const std::vector<std::int64_t> items = {7, 3, 11, 5, 3, 20, 9, 7};
+    const std::vector<std::int64_t> shown = {400, 250, 30, 1000, 100, 5, 80, 50};
+    const std::vector<std::int64_t> clicked = {12, 20, 1, 15, 3, 0, 8, 2};
+    ItemCounts counts = count_items(items.data(), shown.data(), clicked.data(), items.size(), StopToken());
+    return fit_bandit(counts, parse_options(R"({"min_shows": 100})", bandit_option_schema()), TrainingSummary{});
+}
+
+// The candidates of the bandit's golden page: known items, fresh ones and unknown ones.
+const std::vector<std::int64_t> kBanditCandidates = {3, 5, 7, 9, 11, 20, 42, 43};
+
+// ---------------------------------------------------------------- ALS
+
+const Rows kAlsRows = {
+    {10, 10, 20, 20, 30, 30, 30, 10, 40},           // users
+    {100, 101, 101, 102, 102, 103, 100, 100, 104},  // items
+    {1, 2, 1, 3, 1, 1, 2, 1, 4},                    // weights
+};
+
+inline AlsModel golden_als() {
+    AlsModel m = train(kAlsRows, als_options({num("factors", 3), num("iterations", 5), num("regularization", 0.1),
+                                              num("alpha", 2), num("seed", 7)}));
+    m.summary.seconds = 0;
+    return m;
+}
+
+}  // namespace test
+}  // namespace recsys

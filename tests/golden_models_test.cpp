@@ -1,0 +1,242 @@
+// The golden saved model of every kind (tests/fixtures, made by golden_models.h):
+// it still loads, model_info tells what it is, and it predicts what it did
+// when it was saved. A change of a payload layout that old models no longer
+// read, or read differently, fails here.
+//
+// To write a fixture (only for a new kind or a new payload version: an
+// existing fixture is never rewritten), run with RECSYS_WRITE_GOLDEN=1: every
+// test then writes its fixture and prints the values to record below instead
+// of checking them.
+#include <cstdio>
+#include <cstdlib>
+
+#include "golden_models.h"
+#include "model_mutator.h"
+
+namespace recsys {
+namespace {
+
+using namespace recsys::test;
+
+bool writing() {
+    const char* w = std::getenv("RECSYS_WRITE_GOLDEN");
+    return w && std::string(w) == "1";
+}
+
+void write_file(const std::string& name, const std::string& text) {
+    std::ofstream(fixture_path(name), std::ios::binary).write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+// One line of hex digits without a newline, as `xxd -p | tr -d '\n'` writes
+// it (what psql's \set of sql/errors.sql reads).
+std::string hex_of(const Bytes& b) {
+    std::string out;
+    for (unsigned char c : b) {
+        char two[3];
+        std::snprintf(two, sizeof two, "%02x", c);
+        out += two;
+    }
+    return out;
+}
+
+const Model& model_of(const Model& m) { return m; }
+template <class M>
+const Model& model_of(const std::shared_ptr<M>& m) {
+    return *m;
+}
+
+// The fixture's bytes; when writing, made by `build` first.
+template <class Build>
+Bytes golden(const std::string& name, Build&& build) {
+    if (writing()) {
+        const auto built = build();
+        const Bytes b = to_bytes(model_of(built));
+        write_file(name, std::string(b.begin(), b.end()));
+    }
+    Bytes b = read_fixture(name);
+    EXPECT_FALSE(b.empty()) << "missing fixture " << fixture_path(name);
+    return b;
+}
+
+// Values equal what was recorded to `tolerance` (relative, absolute below 1);
+// when writing, prints them as the C++ list to record.
+void expect_recorded(const char* what, const std::vector<double>& got, const std::vector<double>& recorded,
+                     double tolerance) {
+    if (writing()) {
+        std::printf("%s: {", what);
+        for (std::size_t i = 0; i < got.size(); ++i) std::printf("%s%.17g", i ? ", " : "", got[i]);
+        std::printf("}\n");
+        return;
+    }
+    ASSERT_EQ(got.size(), recorded.size()) << what;
+    for (std::size_t i = 0; i < got.size(); ++i)
+        EXPECT_NEAR(got[i], recorded[i], tolerance * std::max(1.0, std::fabs(recorded[i]))) << what << "[" << i << "]";
+}
+
+std::vector<double> predictions(const FeatureModel& m) {
+    std::vector<double> out;
+    for (const auto& x : kFeatureRows) out.push_back(m.predict(x.data()));
+    return out;
+}
+
+void expect_info(const Bytes& b, const std::string& kind, const std::string& dimensions) {
+    const std::string info = model_info_json(b.data(), b.size());
+    EXPECT_TRUE(contains(info, "\"kind\":\"" + kind + "\"")) << info;
+    EXPECT_TRUE(contains(info, "\"dimensions\":" + dimensions)) << info;
+}
+
+TEST(GoldenModels, Logreg) {
+    const Bytes b = golden("logreg_v1.model", golden_logreg);
+    expect_info(b, "logreg", "{\"features\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<LogregModel>(*kept_m);
+    expect_recorded("logreg predictions", predictions(m),
+                    {0.37813900059969918, 0.99364561042963717, 0.00035500938253540232}, 1e-12);
+    const auto terms = m.coefficient_table();
+    ASSERT_EQ(terms.size(), 4u);
+    EXPECT_EQ(terms[3].name, "minutes");
+}
+
+TEST(GoldenModels, Linreg) {
+    const Bytes b = golden("linreg_v1.model", golden_linreg);
+    expect_info(b, "linreg", "{\"features\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<LinregModel>(*kept_m);
+    expect_recorded("linreg predictions", predictions(m), {2.9787994678959557, 10.207523783983904, -6.6935602100929064},
+                    1e-12);
+    std::vector<double> errors;
+    for (const CoefficientRow& row : m.coefficient_table()) errors.push_back(row.std_error);
+    expect_recorded("linreg standard errors", errors,
+                    {0.038709503563042036, 0.037505564838533019, 0.021492194135332904, 0.013541198569364069}, 1e-9);
+}
+
+TEST(GoldenModels, Mlp) {
+    const Bytes b = golden("mlp_v1.model", golden_mlp);
+    expect_info(b, "mlp", "{\"features\":3,\"layers\":[3,5,3,1],\"parameters\":42}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<MlpModel>(*kept_m);
+    // The network computes in float: its last bits may follow the SIMD width.
+    expect_recorded("mlp predictions", predictions(m), {0.56240033428147507, 0.80901168791903799, 0.28204376122747704},
+                    1e-6);
+}
+
+// Every feature of every golden query, one after the other.
+std::vector<double> transformed(const FeaturizerModel& f) {
+    std::vector<double> out;
+    for (const auto& row : golden_queries()) {
+        std::vector<double> x(f.feature_count());
+        f.transform(values_in_order(f, row).data(), x.data());
+        out.insert(out.end(), x.begin(), x.end());
+    }
+    return out;
+}
+
+TEST(GoldenModels, Featurizer) {
+    const Bytes b = golden("featurizer_v1.model", golden_featurizer);
+    expect_info(b, "featurizer", "{\"columns\":9,\"features\":17}");
+    const auto kept_f = load_model(b.data(), b.size());
+    const auto& f = model_as<FeaturizerModel>(*kept_f);
+    const std::vector<std::string> names = {
+        "age",         "age=<missing>", "city=east",    "city=north",   "city=south",   "city=west",
+        "income",      "income=<missing>", "member",    "member=<missing>", "rooms",    "rooms=<missing>",
+        "tag#0",       "tag#1",         "tag#2",        "tag#3",        "zip_id"};
+    if (!writing()) {
+        EXPECT_EQ(f.feature_names(), names);
+    }
+    expect_recorded("featurizer transforms", transformed(f), {0.50991777745210987, 1, 0, 0, 0, 0, 0.055924081605369158, 1, 0, 1,
+                     -0.60534391138974453, 1, 0, 0, 0, 1, 23.364423529675303, 0.42236940824180663, 0, 0, 0,
+                     1, 0, -0.093578268262862238, 0, 1, 0, -0.60534391138974453, 0, 0, 1, 0, 0,
+                     22.661639719670102, 0.89700954458505533, 0, 0, 0, 0, 0, 1.1537690285369662, 1, 0, 1,
+                     3.1691534184521952, 0, 0, 0, 0, 1, 23.364423529675303}, 1e-12);
+    const std::vector<RawValue> holes(f.column_count());
+    const std::string imputed = f.imputed_json(holes.data());
+    for (const char* column : {"\"age\":", "\"income\":", "\"rooms\":", "\"member\":", "\"tag\":\"none\""})
+        EXPECT_TRUE(contains(imputed, column)) << imputed;
+}
+
+TEST(GoldenModels, Pipeline) {
+    const Bytes b = golden("pipeline_v1.model", golden_pipeline);
+    expect_info(b, "pipeline", "{\"columns\":9,\"features\":17}");
+    const auto kept_p = load_model(b.data(), b.size());
+    const auto& p = model_as<PipelineModel>(*kept_p);
+    EXPECT_EQ(std::string(p.estimator().kind()), "logreg");
+    std::vector<double> got, scratch(p.featurizer().feature_count());
+    for (const auto& row : golden_queries())
+        got.push_back(p.predict(values_in_order(p.featurizer(), row).data(), scratch.data()));
+    expect_recorded("pipeline predictions", got, {0.44070822275122018, 0.20571681663084432, 0.82784517069076291}, 1e-12);
+}
+
+TEST(GoldenModels, Bandit) {
+    const Bytes b = golden("bandit_v1.model", golden_bandit);
+    expect_info(b, "bandit", "{\"items\":6}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<BanditModel>(*kept_m);
+    ExploreRequest request;
+    request.items = kBanditCandidates.data();
+    request.n = kBanditCandidates.size();
+    request.k = 5;
+    request.epsilon = 0.4;
+    request.seed = 7;
+    std::vector<double> page;  // item, explored, draw of each slot
+    for (const ExploreSlot& s : explore(m, request)) {
+        page.push_back(static_cast<double>(s.item));
+        page.push_back(s.explored);
+        page.push_back(s.sample);
+    }
+    expect_recorded("bandit page", page, {11, 1, 0.091367427498504836, 9, 1, 0.073757470191540969, 3, 0, 0.074242540569309443, 7,
+                     0, 0.033390776593204975, 43, 0, 0.023033682818445575}, 1e-12);
+    expect_recorded("bandit prior", {m.prior.a, m.prior.b}, {1.291606505702642, 38.947711623179671}, 1e-12);
+}
+
+TEST(GoldenModels, Als) {
+    const Bytes b = golden("als_v3.model", golden_als);
+    expect_info(b, "als", "{\"users\":4,\"items\":5,\"factors\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<AlsModel>(*kept_m);
+    std::vector<double> got;  // item, score of each recommendation
+    for (std::int64_t user : {10, 20, 30, 40, 99})
+        for (const Scored& s : m.recommend(user, query(3, false)))
+            got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.similar_items(100, 2))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    // Scores are float dot products: their last bits may follow the SIMD width.
+    expect_recorded("als recommendations", got, {101, 0.91948920488357544, 100, 0.88361799716949463, 102, 0.59854239225387573, 101,
+                     1.0251284837722778, 102, 0.92791241407394409, 100, 0.35639473795890808, 100,
+                     1.0197829008102417, 103, 0.93893313407897949, 102, 0.90956670045852661, 104,
+                     0.92946571111679077, 102, 0.47225067019462585, 103, 0.14768575131893158, 100, 2, 101,
+                     2, 102, 2, 103, 0.57700330018997192, 101, 0.47273904085159302}, 1e-5);
+}
+
+// The forged featurizer of the security review: the golden featurizer's
+// boolean column "member" edited to impute by regression, its CRC
+// recomputed. transform on it crashed; now it is refused when read. (Also
+// read by sql/errors.sql, from the .hex.)
+TEST(GoldenModels, ForgedFeaturizerIsRefusedNamingTheColumn) {
+    const std::string name = "featurizer_forged_regression.hex";
+    if (writing()) {
+        const Bytes good = read_fixture("featurizer_v1.model");
+        const auto kept_f = load_model(good.data(), good.size());
+    const auto& f = model_as<FeaturizerModel>(*kept_f);
+        std::size_t column = 0;
+        while (f.column_name(column) != "member") ++column;
+        std::size_t seen = 0;
+        for (const TracedField& field : trace_payload(good)) {
+            if (field.what != "imputer" || seen++ != column) continue;
+            ModelParts parts = split_model(good);
+            parts.payload[field.offset] = 6;  // Imputer::Regression
+            write_file(name, hex_of(wrap_model(parts)));
+        }
+    }
+    const Bytes hex = read_fixture(name);
+    ASSERT_FALSE(hex.empty()) << "missing fixture " << fixture_path(name);
+    Bytes forged;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        forged.push_back(static_cast<unsigned char>(std::stoi(std::string(hex.begin() + i, hex.begin() + i + 2), nullptr, 16)));
+    EXPECT_NO_THROW(model_info_json(forged.data(), forged.size()));  // the envelope and checksum are valid
+    const Error e = error_from([&] { load_model(forged.data(), forged.size()); }, "the forged featurizer loaded");
+    expect_error(e, ErrorKind::Corrupted,
+                 "featurizer model has column \"member\" (boolean) imputed by regression, which needs a numeric column");
+}
+
+}  // namespace
+}  // namespace recsys
