@@ -64,11 +64,15 @@ void learn_numeric(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) {
     out.mean = c.mean;
     out.std = c.present ? std::sqrt(c.m2 / static_cast<double>(c.present)) : NAN;
     out.min = c.min, out.max = c.max;
-    out.median = quantile(sorted, 0.5);
+    // A rare column whose few values all missed the bounded sample has no
+    // sample quantiles: its mean (over every row) stands in for them, so no
+    // fill or center is NaN.
+    const double typical = c.present ? c.mean : 0;
+    out.median = sorted.empty() ? typical : quantile(sorted, 0.5);
     out.impute = set.impute;
     switch (set.impute) {
         case Imputer::Median: out.fill = out.median; break;
-        case Imputer::Mode: out.fill = mode_of(sorted); break;
+        case Imputer::Mode: out.fill = sorted.empty() ? typical : mode_of(sorted); break;
         case Imputer::Constant:
             if (set.has_fill && set.fill_type != Type::Number)
                 fail(ErrorKind::InvalidParameter,
