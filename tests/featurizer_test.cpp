@@ -6,6 +6,7 @@
 #include <random>
 
 #include "features/featurizer_internal.h"
+#include "raw_table.h"
 #include "test_support.h"
 
 namespace recsys {
@@ -14,29 +15,7 @@ namespace {
 using test::contains;
 using test::error_from;
 
-// Rows of raw fields whose strings live as long as the table.
-struct Table {
-    std::deque<std::string> strings;
-    std::vector<std::vector<RawField>> rows;
-    std::vector<double> targets;
-
-    std::string_view keep(const std::string& s) {
-        strings.push_back(s);
-        return strings.back();
-    }
-    std::vector<RawField>& row(double target = NAN) {
-        rows.emplace_back();
-        targets.push_back(target);
-        return rows.back();
-    }
-    void number(std::vector<RawField>& r, const std::string& name, double v) { r.push_back({keep(name), RawValue::of(v)}); }
-    void text(std::vector<RawField>& r, const std::string& name, const std::string& v) {
-        r.push_back({keep(name), RawValue::of_text(keep(v))});
-    }
-    void boolean(std::vector<RawField>& r, const std::string& name, bool v) {
-        r.push_back({keep(name), RawValue::of_bool(v)});
-    }
-};
+using Table = test::RawTable;
 
 Options featurizer_options(const std::string& json) { return parse_options(json, featurizer_option_schema()); }
 

@@ -22,6 +22,7 @@
 #include "linear/logreg.h"
 #include "model/pipeline.h"
 #include "network/mlp.h"
+#include "raw_table.h"
 #include "test_support.h"
 
 namespace recsys {
@@ -73,14 +74,18 @@ inline LinregModel golden_linreg() {
     }
     TrainingRows rows;
     rows.count = y.size();
-    rows.columns.push_back({ColumnType::Float64, y.data(), 1});
-    rows.columns.push_back({ColumnType::Float64Array, x.data(), kGoldenFeatures});
-    const RowSummary& s = linreg_summary();
-    std::vector<double> summary(s.size(rows), 0.0);
-    s.fold(rows, summary.data());
+    rows.columns.push_back({"y", ColumnType::Float64, y.data(), 1});
+    rows.columns.push_back({"features", ColumnType::Float64Array, x.data(), kGoldenFeatures});
+    MemoryBudget unlimited;
+    TrainingRows shape = rows;
+    shape.count = 0;
+    const std::unique_ptr<RowSummary> summary = linreg_summary().create(shape, Options(), unlimited);
+    summary->add(rows, unlimited);
+    shape.summary = summary.get();
+    std::size_t p = 0;
+    const double* factor = linreg_factor(shape, &p);
     TrainContext ctx = quiet_context();
-    LinregModel m = fit_linreg(summary.data(), kGoldenFeatures, parse_options("{}", linreg_option_schema()), ctx,
-                               TrainingSummary{});
+    LinregModel m = fit_linreg(factor, p, parse_options("{}", linreg_option_schema()), ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
 }
@@ -99,17 +104,6 @@ inline MlpModel golden_mlp() {
 
 // Rows of raw fields for the featurizer: a column of each kind and of each
 // imputer, scaler and encoder a column can have, with holes.
-struct RawTable {
-    std::deque<std::string> strings;
-    std::vector<std::vector<RawField>> rows;
-    std::vector<double> targets;
-
-    std::string_view keep(const std::string& s) {
-        strings.push_back(s);
-        return strings.back();
-    }
-};
-
 inline RawTable golden_rows() {
     RawTable t;
     std::mt19937 rng(21);
@@ -188,7 +182,7 @@ inline PipelineModel golden_pipeline() {
     }
     TrainingRows rows;
     rows.count = t.rows.size();
-    rows.columns = {{ColumnType::Bool, y.data(), 1}, {ColumnType::Float64Array, x.data(), p}};
+    rows.columns = {{"label", ColumnType::Bool, y.data(), 1}, {"features", ColumnType::Float64Array, x.data(), p}};
     TrainContext ctx = quiet_context();
     std::shared_ptr<Model> model =
         logreg_kind().fit(rows, parse_options(R"({"l2": 0.05})", logreg_option_schema()), ctx);
