@@ -66,6 +66,22 @@ for t in tests/pg/*.sh; do
     if bash "$t" contrib_regression; then count 1 0; else count 0 1; fi
 done
 
+echo "== README examples on the demo's data (demo/demo.sql, then scripts/doc-test.sh)"
+# In the database pg_cron lives in (cron.database_name, postgres), as on the demo's server, so
+# that the README's scheduling example runs as written.
+demo_log=$(mktemp)
+if PGDATABASE=postgres psql -X -q -v ON_ERROR_STOP=1 -f demo/demo.sql >"$demo_log" 2>&1; then
+    doc_log=$(mktemp)
+    PGDATABASE=postgres bash scripts/doc-test.sh README.md | tee "$doc_log" || true
+    d_ran=$(sed -nE 's/^doc-test: ([0-9]+) blocks run, ([0-9]+) failed.*/\1/p' "$doc_log")
+    d_bad=$(sed -nE 's/^doc-test: ([0-9]+) blocks run, ([0-9]+) failed.*/\2/p' "$doc_log")
+    if [[ -z "$d_ran" ]]; then echo "FAILED: doc-test did not report"; count 0 1; else count $((d_ran - d_bad)) "$d_bad"; fi
+    rm -f "$doc_log"
+else
+    echo "FAILED: demo/demo.sql"; tail -30 "$demo_log"; count 0 1
+fi
+rm -f "$demo_log"
+
 if pg_cluster_crashed; then echo "FAILED: the server log shows a crash"; count 0 1; fi
 
 echo "summary: $passed passed, $failed failed"
