@@ -62,7 +62,7 @@ SELECT recsys.deploy('dep', :v1 + 2) - :v1 + 1 AS deployed;
 SELECT recsys.deploy('dep', :v1 + 1) - :v1 + 1 AS deployed;
 SELECT * FROM dep_served;
 -- prune: keeps the newest `keep`, the served version and the one a rollback returns to
-SELECT model_id - :v1 + 1 AS rollback_would_serve FROM recsys.rollback_target('dep');
+SELECT model_id - :v1 + 1 AS rollback_would_serve FROM recsys_internal.rollback_target('dep');
 SELECT recsys.prune_models('dep', 1) AS pruned;
 SELECT id - :v1 + 1 AS kept FROM recsys.models WHERE name = 'dep' ORDER BY id;
 SELECT * FROM dep_served;

@@ -66,7 +66,8 @@ RESET recsys.max_memory_ceiling;
 RESET recsys.max_model_cache_mb;
 -- ---------------------------------------------------------------- bounded by the input
 -- 2^31 - 1 bins: the curve has a row per bin that holds a point, its memory follows the points
-SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.2, 1.0], ARRAY[true, false, true], 2147483647);
+SELECT (unnest(recsys.calibration_curve(p, l, '{"bins": 2147483647}'))).*
+FROM (VALUES (0.1, true), (0.2, false), (1.0, true)) v(p, l);
 SELECT 1 AS alive;
 -- ---------------------------------------------------------------- the model is claimed before it is built
 -- 40 string columns hashed to 2^20 buckets each make 42 million features (a 743 MB model): under
@@ -98,7 +99,7 @@ SELECT count(*) FROM bounded, recsys.explore(bandit, (SELECT array_agg(g::bigint
 SELECT count(*) FROM bounded, recsys.recommend(als, 1, 10, true, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g),
                                                (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
 SELECT count(*) FROM bounded, recsys.recommend_for_items(als, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
-SELECT count(*) FROM recsys.roc_curve(array_fill(0.5::float8, ARRAY[20000]), array_fill(true, ARRAY[20000]));
+SELECT cardinality(recsys.roc_curve(g % 100 / 100.0, g % 2 = 0)) FROM generate_series(1, 20000) g;
 SELECT recsys.ndcg_at_k(ARRAY[1]::bigint[], (SELECT array_agg(g::bigint) FROM generate_series(1, 200000) g), 10);
 -- linreg_fit claims its solve (eight (p + 2)^2 matrices) before it makes it
 SET recsys.max_memory = '4MB';

@@ -94,7 +94,7 @@ FROM generate_series(1, 20000) g;
 SELECT count(*) FROM recsys.recommend('bigger', 1, 2);
 SELECT count(*) FROM recsys.recommend('bigger', 1, 2);
 RESET recsys.model_cache_mb;
--- Writes of one name take its lock (a row of recsys.model_names only the
+-- Writes of one name take its lock (a row of recsys_internal.model_names only the
 -- registry's functions can lock), not an advisory lock any role can take: a
 -- session holding the advisory lock that used to guard the name holds nothing up
 SELECT dblink_connect('stranger', format('dbname=%s host=%s port=%s', current_database(),

@@ -374,7 +374,8 @@ void take_form(TrainingState* s, FunctionCallInfo fcinfo) {
     set_form(s, given, types);
 }
 
-// The state a final function works on, or null for no rows (the result is NULL then).
+}  // namespace
+
 TrainingState* finished_state(FunctionCallInfo fcinfo) {
     aggregate_context(fcinfo, kSupport);
     auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
@@ -382,8 +383,6 @@ TrainingState* finished_state(FunctionCallInfo fcinfo) {
     if (s->kind->summary) add_rows(s);
     return s;
 }
-
-}  // namespace
 
 Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
     MemoryContext context = aggregate_context(fcinfo, kSupport);
@@ -447,7 +446,8 @@ RECSYS_FUNCTION(recsys_training_final) {
     PG_RETURN_BYTEA_P(out);
 }
 
-// The finals of the statistics: a number (NULL where undefined) or a jsonb.
+// The finals of the statistics: a number (NULL where undefined) or a jsonb
+// (a curve's: curve_functions.cpp).
 
 RECSYS_FUNCTION(recsys_statistic_number) {
     TrainingState* s = finished_state(fcinfo);

@@ -20,10 +20,13 @@ CREATE TABLE recsys.retrain_log (
 CREATE INDEX retrain_log_name ON recsys.retrain_log (name, id DESC);
 SELECT pg_catalog.pg_extension_config_dump('recsys.retrain_log', '');
 SELECT pg_catalog.pg_extension_config_dump('recsys.retrain_log_id_seq', '');
+COMMENT ON TABLE recsys.retrain_log IS 'One row per retraining run: what it trained, how it scored against the serving version, what it did';
 
--- Internal, called by recsys.retrain_als (which runs with its caller's
--- privileges, so that it reads the source as its caller may): appends the
--- run `entry` to recsys.retrain_log and returns the row. SECURITY DEFINER, so
+-- Appends the run `entry` of a retraining job to recsys.retrain_log and
+-- returns the row: recsys.retrain_als logs its runs through it, and a job of
+-- one's own (retraining a ranker) may log its runs alike. A trainer's: called
+-- by recsys.retrain_als, which runs with its caller's privileges (so that it
+-- reads the source as its caller may). SECURITY DEFINER, so
 -- a trainer appends runs only through it, and only runs that can be true: the
 -- run started in this transaction, finished now (the server's clock), a saved
 -- run names a version of `name` saved since then, the version it compared with
@@ -34,7 +37,7 @@ CREATE FUNCTION recsys.log_retrain(entry recsys.retrain_log) RETURNS recsys.retr
 DECLARE
     problem text;
 BEGIN
-    PERFORM recsys.check_model_name(entry.name, 'recsys.log_retrain');
+    PERFORM recsys_internal.check_model_name(entry.name, 'recsys.log_retrain');
     problem := CASE
         WHEN entry.status IS NULL OR entry.status NOT IN ('saved', 'skipped', 'failed')
             THEN format('status must be saved, skipped or failed, got %s', coalesce(entry.status, 'NULL'))
@@ -65,6 +68,7 @@ BEGIN
     RETURN entry;
 END
 $$;
+COMMENT ON FUNCTION recsys.log_retrain IS 'Appends a run of a retraining job to recsys.retrain_log, checked (status, times, versions); returns the row';
 
 -- Retrains ALS model `name` on the last `days` days of `source` (columns named
 -- by `columns`; the defaults are the design's watch_history), each user's
@@ -130,7 +134,7 @@ BEGIN
             USING ERRCODE = '22023',
                   HINT = 'keys: user, item, weight (null: every row weighs 1), time; the defaults are ' || cols::text;
     END IF;
-    PERFORM recsys.check_model_name(retrain_als.name, 'recsys.retrain_als');  -- its length and characters
+    PERFORM recsys_internal.check_model_name(retrain_als.name, 'recsys.retrain_als');  -- its length and characters
     cols := cols || coalesce(retrain_als.columns, '{}');
 
     IF EXISTS (SELECT FROM recsys.models m WHERE m.name = retrain_als.name) THEN
@@ -226,3 +230,4 @@ BEGIN
     RETURN recsys.log_retrain(entry);
 END
 $$;
+COMMENT ON FUNCTION recsys.retrain_als IS 'The retraining job: trains an ALS candidate on recent rows, saves it unless worse than the serving version, logs the run';

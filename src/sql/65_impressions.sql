@@ -85,3 +85,5 @@ BEGIN
     USING since, until, within;
 END
 $$;
+COMMENT ON FUNCTION recsys.label_impressions IS
+    'Labelled impressions from a recommendation log and a watch history: the training rows of the rankers';
