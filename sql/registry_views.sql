@@ -47,8 +47,13 @@ FROM recsys.deployment_history h WHERE h.served_until IS NULL AND h.name LIKE 'v
 SELECT recsys.prune_models('views_a', 1) AS pruned;
 SELECT version FROM views_versions WHERE name = 'views_a' ORDER BY version;
 SELECT count(*) AS history_rows FROM recsys.deployment_history WHERE name = 'views_a';
--- the planner keeps a name's filter inside the view (an index scan of that name, not every version)
-EXPLAIN (COSTS OFF) SELECT * FROM recsys.model_versions WHERE name = 'views_a';
+-- the planner takes a name's filter into the view, to the scan of the registry: the window that finds the
+-- newest version runs over that name's versions only, not over every version of every name
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) ' || query; END $$;
+SELECT count(*) FILTER (WHERE line ~ 'Subquery Scan') AS filtered_after_the_window,
+       count(*) FILTER (WHERE line ~ '(Filter|Cond): \(name = ''views_a''::text\)') > 0 AS filtered_at_the_scan
+FROM pg_temp.plan_of($$SELECT * FROM recsys.model_versions WHERE name = 'views_a'$$) AS p(line);
 
 -- a reader reads them; nobody writes through them
 SET client_min_messages = warning;

@@ -59,7 +59,7 @@ BEGIN ATOMIC
                  sum(s.recall * s.actual) / nullif(sum(s.actual), 0), sum(s.f1 * s.actual) / nullif(sum(s.actual), 0),
                  sum(s.actual)
           FROM scored s) r
-    WHERE r.support IS NOT NULL
+    WHERE r.support IS NOT NULL  -- a NULL report: no class, no averages
     ORDER BY r.i;
 END;
 COMMENT ON FUNCTION recsys.classification_report_rows IS
