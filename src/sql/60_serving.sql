@@ -75,3 +75,10 @@ CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(id bigint, factor
     AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
+-- The (user_id, item_id) pairs the model was trained on: for each user the
+-- items exclude_seen leaves out (recsys.retrain_als compares models on the
+-- held-out pairs neither was trained on).
+CREATE FUNCTION recsys.seen_items(model bytea) RETURNS TABLE(user_id bigint, item_id bigint)
+    AS 'MODULE_PATHNAME', 'recsys_seen_items' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
+CREATE FUNCTION recsys.seen_items(name text) RETURNS TABLE(user_id bigint, item_id bigint)
+    AS 'MODULE_PATHNAME', 'recsys_seen_items_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 10000;
