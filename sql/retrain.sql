@@ -71,11 +71,13 @@ FROM split WHERE NOT held_out OR user_id % 2 = 0 \gset
 -- the held-out pairs counted directly: those the serving version was trained on,
 -- and those neither model was (of users with training rows), all of odd users
 CREATE TEMP TABLE held_out_pairs AS
-SELECT h.user_id, h.item_id, k.known, c.user_id IS NOT NULL AS in_candidate, s.user_id IS NOT NULL AS in_serving
+SELECT h.user_id, h.item_id, k.user_id IS NOT NULL AS known, c.user_id IS NOT NULL AS in_candidate,
+       s.user_id IS NOT NULL AS in_serving
 FROM (SELECT DISTINCT user_id, item_id FROM split WHERE held_out) h
-LEFT JOIN (SELECT DISTINCT user_id, true AS known FROM split WHERE NOT held_out) k USING (user_id)
-LEFT JOIN (SELECT DISTINCT user_id, item_id FROM split WHERE NOT held_out) c USING (user_id, item_id)
-LEFT JOIN recsys.seen_items('rt_fair') s USING (user_id, item_id);
+LEFT JOIN (SELECT DISTINCT user_id FROM split WHERE NOT held_out) k ON k.user_id = h.user_id
+LEFT JOIN (SELECT DISTINCT user_id, item_id FROM split WHERE NOT held_out) c
+    ON c.user_id = h.user_id AND c.item_id = h.item_id
+LEFT JOIN recsys.seen_items('rt_fair') s ON s.user_id = h.user_id AND s.item_id = h.item_id;
 SELECT count(*) AS held_out_pairs, count(*) FILTER (WHERE in_serving) AS serving_seen,
        count(*) FILTER (WHERE known AND NOT in_candidate AND NOT in_serving) AS fair_pairs,
        count(DISTINCT user_id) FILTER (WHERE known AND NOT in_candidate AND NOT in_serving) AS fair_users,
