@@ -68,7 +68,7 @@ TEST(SampledKey, HeadTailAndEvenlySpreadChunks) {
             ASSERT_TRUE(flip_detected(v, key, at)) << n << " " << at;
             ASSERT_TRUE(flip_detected(v, key, n - 1 - at)) << n << " " << at;
         }
-        if (n > 100000) continue;  // the byte-by-byte scan of the middle, on the smaller sizes
+        if (n != 80000) continue;  // the byte-by-byte scan of the middle, on one size (it is slow)
         std::vector<std::size_t> run_starts;
         std::size_t covered = 0;
         bool in_run = false;
