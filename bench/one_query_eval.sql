@@ -51,6 +51,12 @@ SELECT count(*) AS rows, count(DISTINCT user_id) AS users, count(DISTINCT item_i
 -- stored: the scoring query with the model by name
 \set stored 'WITH ' :split ', ' :truth ' ' :metrics ' FROM truth t, LATERAL (SELECT array_agg(item_id ORDER BY rank) AS rec FROM recsys.recommend(''bench_one_query'', t.user_id, 10)) r'
 
+-- value: the same scoring with the stored model's bytes as a value made inside the query (read
+-- and copied into memory once by a CTE, as a training CTE makes it): what a call on a model
+-- value costs per row against a call by name, without the training. (MATERIALIZED: inlined,
+-- the copy would be made again for every call.)
+\set value 'WITH ' :split ', model AS MATERIALIZED (SELECT m.model || ''''::bytea AS m FROM recsys.models m WHERE m.id = recsys.serving_version(''bench_one_query'')), ' :truth ' ' :metrics ' FROM truth t, model, LATERAL (SELECT array_agg(item_id ORDER BY rank) AS rec FROM recsys.recommend(model.m, t.user_id, 10)) r'
+
 -- the plan of the one-query form (where the model value comes from on each row)
 \if :{?explain}
 EXPLAIN (COSTS OFF) :one_query;
@@ -64,5 +70,7 @@ SELECT recsys.prune_models('bench_one_query', 1) >= 0 AS pruned;
 \timing on
 \echo RUN stored
 :stored;
+\echo RUN value
+:value;
 \echo RUN one_query
 :one_query;
