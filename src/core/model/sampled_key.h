@@ -16,10 +16,11 @@
 //     which differ between any two trainings;
 //   - 64 chunks of 256 bytes spread evenly over the rest land in the factors
 //     and the training pairs, which differ between any two trainings too.
-// A value made to match the sample of another (a forgery: edited bytes under
-// a recomputed CRC-32, between the chunks) is answered by the model already
-// loaded, which was decoded and validated in full from bytes the caller also
-// passed: that model's answers, never a crash or a read of unchecked bytes.
+// A value made to match the sample of another (a forgery: bytes edited
+// between the chunks so that the CRC-32 stays the same, which CRC's linearity
+// makes easy) is answered by the model already loaded, which was decoded and
+// validated in full from bytes the caller also passed: that model's answers,
+// never a crash or a read of unchecked bytes.
 // Values of up to 64 KB are compared whole: there that costs no more than the
 // sample. The sample depends only on the value's size, and values are only
 // compared at equal size.
