@@ -1,5 +1,5 @@
 // Serving functions of ALS models: recommend, recommend_for_items,
-// similar_items, recommend_all, item_factors, user_factors.
+// similar_items, recommend_all, item_factors, user_factors, seen_items.
 #include <algorithm>
 #include <vector>
 
@@ -187,6 +187,29 @@ Datum user_factors(FunctionCallInfo fcinfo, ModelArgument form) {
     return (Datum)0;
 }
 
+// seen_items(model): the (user_id, item_id) pairs the model was trained on,
+// the items exclude_seen leaves out for each user; users and, within a user,
+// items in ascending index order. Nothing is allocated for them but the
+// result rows, which PostgreSQL's tuplestore keeps under work_mem and spills
+// to disk beyond it, so there is no buffer to claim under recsys.max_memory.
+// The reader has checked that the offsets ascend, end at the items' count
+// and index the catalogue (als_model.cpp), so every index below is in range.
+Datum seen_items(FunctionCallInfo fcinfo, ModelArgument form) {
+    ModelHandle* handle = model_argument(fcinfo, 0, form);
+    const AlsModel& model = als(handle);
+    RowWriter rows(fcinfo);
+    for (std::size_t u = 0; u < model.users(); ++u) {
+        for (std::uint64_t j = model.seen_offsets[u]; j < model.seen_offsets[u + 1]; ++j) {
+            Datum values[2] = {Int64GetDatum(model.user_ids[u]),
+                               Int64GetDatum(model.item_ids[static_cast<std::size_t>(model.seen_items[j])])};
+            bool nulls[2] = {false, false};
+            rows.put(values, nulls);
+        }
+        CHECK_FOR_INTERRUPTS();
+    }
+    return (Datum)0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -196,4 +219,5 @@ RECSYS_MODEL_FUNCTION(recsys_similar_items, similar_items)
 RECSYS_MODEL_FUNCTION(recsys_recommend_all, recommend_all)
 RECSYS_MODEL_FUNCTION(recsys_item_factors, item_factors)
 RECSYS_MODEL_FUNCTION(recsys_user_factors, user_factors)
+RECSYS_MODEL_FUNCTION(recsys_seen_items, seen_items)
 }  // extern "C"

@@ -95,3 +95,12 @@ COMMENT ON FUNCTION recsys.user_factors(bytea) IS 'The factors of every user of 
 CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 COMMENT ON FUNCTION recsys.user_factors(text) IS 'user_factors of the ALS model a name serves';
+-- The (user_id, item_id) pairs the model was trained on: for each user the
+-- items exclude_seen leaves out (recsys.retrain_als compares models on the
+-- held-out pairs neither was trained on).
+CREATE FUNCTION recsys.seen_items(model bytea) RETURNS TABLE(user_id bigint, item_id bigint)
+    AS 'MODULE_PATHNAME', 'recsys_seen_items' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10000;
+CREATE FUNCTION recsys.seen_items(name text) RETURNS TABLE(user_id bigint, item_id bigint)
+    AS 'MODULE_PATHNAME', 'recsys_seen_items_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 10000;
+COMMENT ON FUNCTION recsys.seen_items(bytea) IS 'The (user_id, item_id) pairs an ALS model was trained on: what exclude_seen leaves out';
+COMMENT ON FUNCTION recsys.seen_items(text) IS 'seen_items of the ALS model a name serves';

@@ -85,6 +85,7 @@ recommend_for_items 100k items and weights, k=INT_MAX|ok|SELECT count(*) FROM re
 similar_items k=INT_MAX|ok|SELECT count(*) FROM recsys.similar_items('recsys_bounds_als', 7, 2147483647)
 recommend_all k=INT_MAX|ok|SELECT count(*) FROM recsys.recommend_all('recsys_bounds_als', 2147483647, false)
 item_factors, user_factors|ok|SELECT (SELECT count(*) FROM recsys.item_factors('recsys_bounds_als')) + (SELECT count(*) FROM recsys.user_factors('recsys_bounds_als'))
+seen_items|ok|SELECT count(*) FROM recsys.seen_items('recsys_bounds_als')
 precision_at_k k=INT_MAX, 1M ids|ok|SELECT recsys.precision_at_k(a.ids, a.ids, 2147483647) FROM recsys_bounds.arrays a
 ndcg_at_k k=INT_MAX, 1M ids|ok|SELECT recsys.ndcg_at_k(a.ids, a.ids, 2147483647) FROM recsys_bounds.arrays a
 average_precision_at_k, recall_at_k k=INT_MAX, 1M ids|ok|SELECT recsys.average_precision_at_k(a.ids, a.ids, 2147483647) + recsys.recall_at_k(a.ids, a.ids, 2147483647) FROM recsys_bounds.arrays a
