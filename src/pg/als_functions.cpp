@@ -39,10 +39,16 @@ const AlsModel& als(FunctionCallInfo fcinfo, ModelArgument form) {
 // new user's page view; a NOTICE goes to the client only (psql shows it,
 // drivers hand it to their notice handler). Once, because a batch query
 // (recommend for every user of a table) would otherwise repeat it per row.
-void notice_unknown(FunctionCallInfo fcinfo, const char* message) {
+// first_unknown is true the first time at the call site (its scratch marks
+// it; a new model argument clears it), so later rows format no message.
+bool first_unknown(FunctionCallInfo fcinfo) {
     void*& noticed = call_site_scratch(fcinfo);
-    if (noticed) return;
+    if (noticed) return false;
     noticed = MemoryContextAllocZero(call_site_memory(fcinfo), 1);
+    return true;
+}
+
+void notice_unknown(const char* message) {
     ereport(NOTICE, (errmsg("%s", message),
                      errdetail("Later ones at this call are not reported again in this statement."),
                      errhint("A model knows the users and items of its training rows; newer ones from its next "
@@ -97,12 +103,13 @@ Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {  // a NULL user has no recommendations
         std::int64_t user = PG_GETARG_INT64(1);
-        if (has_candidates && !knows_any(model, candidates.data, candidates.size))
-            notice_unknown(fcinfo, psprintf("candidates has no item of %s: recommend returns no rows",
-                                            model_label(fcinfo)));
-        else if (index_of(model.user_ids, user) < 0)
-            notice_unknown(fcinfo, psprintf("user %lld is not in %s: recommend returns %s", static_cast<long long>(user),
-                                            model_label(fcinfo), kPopularInstead));
+        if (has_candidates && !knows_any(model, candidates.data, candidates.size)) {
+            if (first_unknown(fcinfo))
+                notice_unknown(psprintf("candidates has no item of %s: recommend returns no rows", model_label(fcinfo)));
+        } else if (index_of(model.user_ids, user) < 0 && first_unknown(fcinfo)) {
+            notice_unknown(psprintf("user %lld is not in %s: recommend returns %s", static_cast<long long>(user),
+                                    model_label(fcinfo), kPopularInstead));
+        }
         guarded([&] {
             std::vector<std::int64_t> candidate_ids(candidates.data, candidates.data + candidates.size);
             std::vector<std::int64_t> excluded_ids(exclude.data, exclude.data + exclude.size);
@@ -129,9 +136,9 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
     bool exclude_seen = PG_GETARG_BOOL(4);
     check_call_buffers(static_cast<std::size_t>(items.size), kBytesPerHistoryItem, "recsys.recommend_for_items's item_ids");
     const AlsModel& model = als(fcinfo, form);
-    if (!knows_any(model, items.data, items.size))
-        notice_unknown(fcinfo, psprintf("item_ids has no item of %s: recommend_for_items returns %s",
-                                        model_label(fcinfo), kPopularInstead));
+    if (!knows_any(model, items.data, items.size) && first_unknown(fcinfo))
+        notice_unknown(psprintf("item_ids has no item of %s: recommend_for_items returns %s", model_label(fcinfo),
+                                kPopularInstead));
     Ranked* ranked = new_owned<std::vector<Scored>>();
     guarded([&] {
         std::vector<std::int64_t> item_list(items.data, items.data + items.size);
@@ -153,9 +160,9 @@ Datum similar_items(FunctionCallInfo fcinfo, ModelArgument form) {
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {
         std::int64_t item = PG_GETARG_INT64(1);
-        if (index_of(model.item_ids, item) < 0)
-            notice_unknown(fcinfo, psprintf("item %lld is not in %s: similar_items returns no rows",
-                                            static_cast<long long>(item), model_label(fcinfo)));
+        if (index_of(model.item_ids, item) < 0 && first_unknown(fcinfo))
+            notice_unknown(psprintf("item %lld is not in %s: similar_items returns no rows",
+                                    static_cast<long long>(item), model_label(fcinfo)));
         guarded([&] { ranked->reset(new std::vector<Scored>(model.similar_items(item, capped_k(k, model.items())))); });
     }
     emit_ranked(fcinfo, model, ranked);

@@ -34,7 +34,7 @@ struct TrainContext {
     MemoryBudget* budget = nullptr;  // null: unlimited
     StopToken* stop = nullptr;       // null: never stops
     ProgressFn progress;             // called on the calling thread only
-    WarningFn warn;                  // likewise; null: none is reported
+    WarningFn warn = {};             // likewise; null: none is reported
     // Lets an ALS half-step solve in the eigenbasis of its Gram matrix where
     // that is cheaper (same solves, rotated; see GramForm in als_gram.h).
     // Tests turn it off to compare.
