@@ -17,7 +17,7 @@ CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/opti
               src/core/linear/binary_labels.o src/core/linear/linreg_fit.o src/core/linear/linreg_model.o src/core/linear/linreg_summary.o src/core/linear/logreg_model.o src/core/linear/logreg_train.o \
               src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
               src/core/features/featurizer_check.o src/core/features/featurizer_fit.o src/core/features/featurizer_kind.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
-              src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o \
+              src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o src/core/experiments/bandit_prior.o \
               src/core/statistics/metrics.o src/core/statistics/statistic_kind.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \

@@ -41,6 +41,26 @@ WHERE item_id IN (0, 29) ORDER BY item_id;
 SELECT round((recsys.model_info(m)->'metadata'->'statistics'->>'prior_strength')::numeric, 6) AS strength,
        recsys.model_info(m)->'metadata'->'statistics'->>'prior_source' AS source
 FROM (SELECT recsys.bandit_fit(video_id, 1, clicked, '{"prior_strength": 50}') AS m FROM impressions_log) s;
+-- a sparse log where every video has the same CTR (2 %, 25 shows each): the counts cannot tell the
+-- videos apart, so the likelihood rises to any strength, which stops at min_shows (the method of
+-- moments put it at 10^6, every draw the catalogue's mean); fresh videos' draws still spread
+CREATE TEMP TABLE flat_log AS
+SELECT v::bigint AS video_id, ((v * 7919 + i * 104729) % 50 = 0)::int AS clicked
+FROM generate_series(1, 400) v, generate_series(1, 25) i;
+SELECT min_shows, round((s->>'prior_strength')::numeric, 4) AS strength, s->>'prior_source' AS source
+FROM (VALUES (100), (10)) o(min_shows),
+     LATERAL (SELECT recsys.model_info(recsys.bandit_fit(video_id, 1, clicked, jsonb_build_object('min_shows', min_shows)))
+                     ->'metadata'->'statistics' AS s FROM flat_log) m;
+SELECT round(stddev(sampled_ctr)::numeric, 3) > 0.005 AS draws_spread
+FROM (SELECT recsys.bandit_fit(video_id, 1, clicked) AS m FROM flat_log) b, generate_series(1, 200) s,
+     recsys.explore(b.m, ARRAY[1000001]::bigint[], k => 1, epsilon => 0, seed => s) e;
+-- a log without a click: said at fit time (WARNING) and by model_info; a given prior keeps the
+-- posteriors apart by their shows, so it says nothing then
+SELECT recsys.model_info(recsys.bandit_fit(video_id, 1, 0))->'metadata'->'statistics'->>'warning' AS warning
+FROM impressions_log;
+SELECT recsys.model_info(recsys.bandit_fit(video_id, 1, 0, '{"prior_a": 1, "prior_b": 49}'))->'metadata'->'statistics'
+           ? 'warning' AS warned_with_a_given_prior
+FROM impressions_log;
 -- one model per category; NULL rows are skipped and counted
 SELECT category, recsys.model_info(m)->'metadata'->'dimensions'->>'items' AS items,
        recsys.model_info(m)->'metadata'->'training'->>'skipped_rows' AS skipped

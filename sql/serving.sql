@@ -52,6 +52,22 @@ SELECT count(*) AS n, bool_and(item_id BETWEEN 100 AND 114) AS same_group, bool_
 FROM m, recsys.similar_items(m.model, 100, 5);
 SELECT count(*) AS n FROM m, recsys.similar_items(m.model, 424242, 5);
 SELECT * FROM m, recsys.similar_items(m.model, 100, 0);
+-- ids the model does not know: no error (new users and items arrive between trainings), but an
+-- answer other than the one asked for (popular items, or no rows) comes with a NOTICE, once per
+-- call site and statement: a batch of 5 unknown users and 5 unknown items says it once each
+SELECT count(*) AS rows, count(DISTINCT u) AS users, bool_and(r.rank <= 2) AS ranked
+FROM m, generate_series(900001, 900005) u, LATERAL recsys.recommend(m.model, u, 2) r;
+SELECT count(*) AS rows FROM m, generate_series(900001, 900005) i, LATERAL recsys.similar_items(m.model, i, 2) r;
+-- candidates of which the model knows none: no rows, said; known ids: nothing to say
+SELECT count(*) AS n FROM m, recsys.recommend(m.model, 1, 5, candidates => ARRAY[998, 999]::bigint[]);
+SELECT count(*) AS n FROM m, recsys.recommend(m.model, 123456, 5, candidates => '{}'::bigint[]);
+SELECT count(*) AS n FROM m, generate_series(1, 5) u, LATERAL recsys.recommend(m.model, u, 2) r;
+SELECT count(*) AS n FROM m, recsys.recommend_for_items(m.model, ARRAY[115, 999]::bigint[], NULL, 2);
+SELECT count(*) AS n FROM m, recsys.similar_items(m.model, 100, 2);
+-- a session that does not want them (a batch job) hides them as any NOTICE
+SET client_min_messages = warning;
+SELECT count(*) AS n FROM m, recsys.similar_items(m.model, 424242, 5);
+RESET client_min_messages;
 -- every user at once
 SELECT count(*) AS rows, count(DISTINCT user_id) AS users, max(rank) AS max_rank FROM m, recsys.recommend_all(m.model, 3);
 -- recommend_all agrees with recommend

@@ -143,7 +143,7 @@ void expect_failure(ErrorKind kind, const std::string& part, F&& f) {
 
 TEST(AlsWarmStart, RefusesAModelItCannotStartFrom) {
     const Rows rows = tastes(20);
-    expect_failure(ErrorKind::InvalidParameter, "names model \"old\", a other model, not als",
+    expect_failure(ErrorKind::InvalidParameter, "names model \"old\" (version 42), which is of kind \"other\", expected \"als\"",
                  [&] { train_from(rows, options(1, true), std::make_shared<OtherModel>()); });
     Options eight = als_options({num("factors", 8), {"warm_start", "\"old\""}});
     expect_failure(ErrorKind::InvalidParameter, "of 6 factors, but \"factors\" is 8",

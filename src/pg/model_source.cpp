@@ -110,6 +110,8 @@ struct CallSiteModel {
     ModelHandle* model;
     MemoryContext scratch_memory;  // call_site_memory(), made on first use
     void* scratch;
+    char* name;              // the registry name it came by (null: bytes), for model_label
+    std::int64_t version;    // and the version that name served
 };
 
 CallSiteModel* call_site(FunctionCallInfo fcinfo) {
@@ -166,8 +168,12 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
     site->scratch = nullptr;
     if (site->scratch_memory) MemoryContextReset(site->scratch_memory);
     struct varlena* value = pg_detoast_datum_packed(arg);
+    if (site->name) pfree(site->name);
+    site->name = nullptr;
     if (form == ModelArgument::Name) {
-        load_registered(text_to_cstring(reinterpret_cast<text*>(value)), site->model);
+        char* name = text_to_cstring(reinterpret_cast<text*>(value));
+        site->version = load_registered(name, site->model);
+        site->name = MemoryContextStrdup(query, name);
     } else {
         const auto* data = reinterpret_cast<const unsigned char*>(VARDATA_ANY(value));
         const std::size_t data_size = VARSIZE_ANY_EXHDR(value);
@@ -182,6 +188,18 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
 }
 
 void*& call_site_scratch(FunctionCallInfo fcinfo) { return call_site(fcinfo)->scratch; }
+
+char* model_label(FunctionCallInfo fcinfo) {
+    const CallSiteModel* site = call_site(fcinfo);
+    if (!site->name) return pstrdup("the model argument");
+    return psprintf("model \"%s\" (version %lld)", site->name, static_cast<long long>(site->version));
+}
+
+char* model_description(FunctionCallInfo fcinfo) {
+    const CallSiteModel* site = call_site(fcinfo);
+    if (site->name) return model_label(fcinfo);
+    return psprintf("the model argument (kind \"%s\")", (**site->model)->kind());
+}
 
 MemoryContext call_site_memory(FunctionCallInfo fcinfo) {
     CallSiteModel* site = call_site(fcinfo);

@@ -6,14 +6,18 @@
 -- dense float8[] features out, every statistic learned in one pass over the
 -- training rows. featurizer_fit(row [, target], [options]) keeps a bounded
 -- summary, not the rows; parallel workers hand theirs over and merge. A NULL
--- row is skipped; a NULL target is a row without one. (No (row, target) form:
--- featurizer_fit(row, '{}') would be ambiguous.) It runs on the shared training
--- aggregate (30_training_aggregates.sql), as every kind does.
+-- row is skipped; a NULL target is a row without one. It runs on the shared
+-- training aggregate (30_training_aggregates.sql), as every kind does.
+-- featurizer_fit(row, target) and featurizer_fit(row, options) have the same
+-- arity, so an untyped literal (featurizer_fit(row, '{"impute": "median"}'))
+-- could be either: the form with options as text is the one PostgreSQL picks
+-- for it, and parses the text as JSON.
 SELECT recsys_internal.install_aggregate(a.aggregate, a.arguments, 'featurizer_collect', 'recsys_featurizer_collect',
                                          16777216, 'training', 'training_final',
                                          'Learns a featurizer (imputers, encoders, scalers) from JSON object rows; returns the model')
 FROM (VALUES ('featurizer_fit', '"row" jsonb [, options jsonb]'),
-             ('featurizer_fit', '"row" jsonb, target float8, options jsonb')) AS a(aggregate, arguments);
+             ('featurizer_fit', '"row" jsonb, target float8 [, options jsonb]'),
+             ('featurizer_fit', '"row" jsonb, options text')) AS a(aggregate, arguments);
 
 -- A featurizer (or a pipeline's) applied to a row: its features, named one to
 -- one by feature_names. training => true for the training rows themselves:
@@ -35,6 +39,15 @@ COMMENT ON FUNCTION recsys.transform(bytea, record, bool) IS 'A featurizer''s (o
 CREATE FUNCTION recsys.transform(name text, "row" record, training bool DEFAULT false) RETURNS float8[]
     AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION recsys.transform(text, record, bool) IS 'transform of a table''s row by the featurizer a name serves';
+-- The row as JSON text: the form an untyped literal takes
+-- (recsys.transform('f', '{"age": 3}')), which PostgreSQL could not choose
+-- between jsonb and record (see recsys.predict's text form).
+CREATE FUNCTION recsys.transform(featurizer bytea, "row" text, training bool DEFAULT false) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'recsys_transform' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.transform(name text, "row" text, training bool DEFAULT false) RETURNS float8[]
+    AS 'MODULE_PATHNAME', 'recsys_transform_by_name' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION recsys.transform(bytea, text, bool) IS 'transform of a row given as JSON text (the form an untyped literal takes)';
+COMMENT ON FUNCTION recsys.transform(text, text, bool) IS 'transform of a row given as JSON text by the featurizer a name serves';
 CREATE FUNCTION recsys.feature_names(featurizer bytea) RETURNS text[]
     AS 'MODULE_PATHNAME', 'recsys_feature_names' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION recsys.feature_names(bytea) IS 'The names of a featurizer''s features, one to one with transform''s elements';

@@ -29,6 +29,17 @@ COMMENT ON FUNCTION recsys.predict(bytea, record) IS 'A pipeline''s prediction f
 CREATE FUNCTION recsys.predict(name text, "row" record) RETURNS float8
     AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION recsys.predict(text, record) IS 'predict of a table''s row by the pipeline a name serves';
+-- The row as JSON text: the form an untyped literal takes,
+-- recsys.predict('house_price', '{"rooms": 3}'). PostgreSQL resolves an
+-- unknown literal to a text parameter where there is one; among jsonb,
+-- record and float8[] alone it cannot choose ("function is not unique"). Text
+-- that is not JSON is an error (22P02) saying which forms a row takes.
+CREATE FUNCTION recsys.predict(model bytea, "row" text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_row' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION recsys.predict(name text, "row" text) RETURNS float8
+    AS 'MODULE_PATHNAME', 'recsys_predict_row_by_name' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION recsys.predict(bytea, text) IS 'predict of a row given as JSON text (the form an untyped literal takes)';
+COMMENT ON FUNCTION recsys.predict(text, text) IS 'predict of a row given as JSON text by the pipeline a name serves';
 
 -- The terms of a linear model (linreg, logreg, or a pipeline of one, named by
 -- its featurizer's features): feature 0 is the intercept;

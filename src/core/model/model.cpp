@@ -125,8 +125,8 @@ void fail_score_overflow(const char* kind) {
          "features far beyond the range of the training rows overflow the arithmetic: clip or rescale them");
 }
 
-void throw_wrong_kind(const std::string& actual, const std::string& expected) {
-    fail(ErrorKind::InvalidParameter, "model is of kind \"" + actual + "\", expected \"" + expected + "\"");
+void throw_wrong_kind(const std::string& actual, const std::string& expected, const std::string& subject) {
+    fail(ErrorKind::InvalidParameter, subject + " is of kind \"" + actual + "\", expected \"" + expected + "\"");
 }
 
 }  // namespace recsys
