@@ -237,8 +237,7 @@ Datum user_factors(FunctionCallInfo fcinfo, ModelArgument form) {
 // The reader has checked that the offsets ascend, end at the items' count
 // and index the catalogue (als_model.cpp), so every index below is in range.
 Datum seen_items(FunctionCallInfo fcinfo, ModelArgument form) {
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
     RowWriter rows(fcinfo);
     for (std::size_t u = 0; u < model.users(); ++u) {
         for (std::uint64_t j = model.seen_offsets[u]; j < model.seen_offsets[u + 1]; ++j) {
