@@ -6,7 +6,7 @@
 -- 20 days; and rows from 60 days ago, outside a 30-day window.
 SELECT setseed(0.25);
 CREATE TABLE events AS
-SELECT u::bigint AS user_id, (1000 + (u % 4) * 15 + floor(random() * 15))::bigint AS video_id,
+SELECT u::bigint AS user_id, (1000 + (u % 4) * 15 + floor(random() * 15))::bigint AS item_id,
        (1 + floor(random() * 30))::real AS minutes_watched, now() - random() * interval '20 days' AS watched_at
 FROM generate_series(1, 200) u, generate_series(1, 15) j
 UNION ALL
@@ -17,7 +17,7 @@ SELECT id - (SELECT min(id) FROM recsys.retrain_log) + 1 AS run, status, model_i
        regexp_replace(reason, '[0-9]+(\.[0-9]+)?', 'N', 'g') AS reason
 FROM recsys.retrain_log WHERE name = 'rt';
 -- the first run saves the first version
-SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}');
+SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}');
 SELECT metrics->'training_rows' AS training_rows, metrics->'held_out_rows' AS held_out_rows, metrics->'users' AS users,
        (metrics->>'ndcg@10')::float8 > 0.3 AS good_ndcg,
        metrics ?& ARRAY['ndcg@10', 'recall@10', 'precision@10', 'map@10'] AS all_metrics
@@ -30,31 +30,31 @@ SELECT count(*) AS versions FROM recsys.models WHERE name = 'rt';
 -- a margin that tolerates it saves it
 SELECT status FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 1, "iterations": 1}', margin => 0.99);
 -- the good configuration again is as good as the serving version: saved; keep => 2 prunes the rest
-SELECT status, pruned FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}',
+SELECT status, pruned FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}',
                                               keep => 2);
 SELECT count(*) AS versions FROM recsys.models WHERE name = 'rt';
 -- warm: starts from the serving version and runs warm_iterations (here about as good: a 5% margin)
 SELECT status, model_id AS warm_id, serving_id AS from_id
-FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}',
+FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}',
                         warm_iterations => 2, margin => 0.05, keep => NULL) \gset
-SELECT :'status' AS status, recsys.model_info(model)->'metadata'->'training'->'warm_start'->'id' = to_jsonb(:from_id) AS warm,
+SELECT :'status' AS status, recsys.model_info(model)->'metadata'->'training'->'warm_start'->'model_id' = to_jsonb(:from_id) AS warm,
        recsys.model_info(model)->'metadata'->'options'->'iterations' AS iterations
 FROM recsys.models WHERE id = :warm_id;
 -- while a version is pinned, a saved one waits: serving stays on the pin
 SELECT recsys.deploy('rt', min(id)) > 0 AS pinned FROM recsys.models WHERE name = 'rt';
 SELECT status, reason ~ '; serving stays on the pinned version [0-9]+$' AS stays
-FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}', keep => NULL);
+FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}', keep => NULL);
 SELECT recsys.undeploy('rt') > 0 AS unpinned;
 -- other column names, a weight of 1, another metric
-CREATE VIEW plays AS SELECT user_id AS who, video_id AS what, watched_at AS at FROM events;
+CREATE VIEW plays AS SELECT user_id AS who, item_id AS what, watched_at AS at FROM events;
 SELECT status, serving_metrics IS NOT NULL AS compared
-FROM recsys.retrain_als('rt', 'plays', 30, '{"factors": 8, "iterations": 10, "regularization": 1}', metric => 'recall@10',
+FROM recsys.retrain_als('rt', 'plays', 30, '{"factors": 8, "iterations": 10, "l2": 1}', metric => 'recall@10',
                         columns => '{"user": "who", "item": "what", "weight": null, "time": "at"}', margin => 0.5);
 -- no rows in the window: skipped
 CREATE TABLE old_events AS SELECT * FROM events WHERE watched_at < now() - interval '30 days';
 SELECT status, reason FROM recsys.retrain_als('rt', 'old_events', 30);
 -- a training that fails is logged as failed, with a warning, not raised: a scheduled job records it
-CREATE TABLE bad_events AS SELECT user_id, video_id, -minutes_watched AS minutes_watched, watched_at FROM events;
+CREATE TABLE bad_events AS SELECT user_id, item_id, -minutes_watched AS minutes_watched, watched_at FROM events;
 SELECT status, reason FROM recsys.retrain_als('rt', 'bad_events', 30, '{"factors": 2}');
 SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 2}', columns => '{"time": "shown_at"}');
 SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factros": 2}');

@@ -67,11 +67,11 @@ CREATE FUNCTION recsys.recommend_all(name text, k int DEFAULT 10, exclude_seen b
     RETURNS TABLE(user_id bigint, item_id bigint, score real, rank int)
     AS 'MODULE_PATHNAME', 'recsys_recommend_all_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
 
-CREATE FUNCTION recsys.item_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.item_factors(model bytea) RETURNS TABLE(item_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_item_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
-CREATE FUNCTION recsys.item_factors(name text) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.item_factors(name text) RETURNS TABLE(item_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_item_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
-CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(user_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
-CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(user_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
