@@ -1,4 +1,4 @@
--- Option handling of als_fit: defaults, validation, messages.
+-- Option handling of als_fit: defaults, validation, messages; recsys.options, the option table of every kind.
 SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{}'))->'metadata'->'options' FROM watch;
 SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight))->'metadata'->'options'->'factors' FROM watch;
 SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{"factors": 8, "iterations": 2, "explicit": true}'))
