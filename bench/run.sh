@@ -237,17 +237,17 @@ part_twostage() {
         if [[ $form == recommend ]]; then
             sql="SELECT item_id, score, rank FROM recsys.recommend('bench_serving', \$1, 100)"
         elif [[ $form == query ]]; then
-            sql="SELECT c.item_id AS video_id,
+            sql="SELECT c.item_id,
        recsys.predict('$ranker', bench_ranker_features((uf.category_share ->> v.category)::float8, v.duration_s,
                       v.uploaded_at, vs.views, c.score, c.rank, now())) AS p_watch
 FROM recsys.recommend('bench_serving', \$1, 500) c
-JOIN bench_videos v ON v.video_id = c.item_id
-LEFT JOIN bench_video_stats vs ON vs.video_id = c.item_id
+JOIN bench_videos v ON v.item_id = c.item_id
+LEFT JOIN bench_video_stats vs ON vs.item_id = c.item_id
 LEFT JOIN bench_user_features uf ON uf.user_id = \$1
 ORDER BY p_watch DESC, c.rank
 LIMIT 100"
         else
-            sql="SELECT video_id, p_watch, rank FROM bench_recommend_ranked(\$1, 100, '$ranker', 500)"
+            sql="SELECT item_id, p_watch, rank FROM bench_recommend_ranked(\$1, 100, '$ranker', 500)"
         fi
         out=$("$BUILD/serve_latency" --model bench_serving --calls "$calls" --clients 1 --query "$sql")
         printf '%s\n' "$out"

@@ -91,7 +91,7 @@ SELECT count(*) AS recommend_for_items FROM recsys.recommend_for_items('dep', AR
 SELECT count(*) AS similar_items FROM recsys.similar_items('dep', 100, 2);
 SELECT count(*) AS recommend_all FROM recsys.recommend_all('dep', 1);
 SELECT min(array_length(factors, 1)) AS user_factors FROM recsys.user_factors('dep');
-SELECT e->>'id' = (:v1 + 1)::text AS cached_is_pinned
+SELECT e->>'model_id' = (:v1 + 1)::text AS cached_is_pinned
 FROM jsonb_array_elements(recsys.model_cache_stats()->'entries') e WHERE e->>'name' = 'dep';
 DROP VIEW dep_served, dep_history;
 -- A deploy racing a prune answers 42704, the version is gone, not a foreign-key error: the

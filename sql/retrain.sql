@@ -7,7 +7,7 @@
 -- 20 days; and rows from 60 days ago, outside a 30-day window.
 SELECT setseed(0.25);
 CREATE TABLE events AS
-SELECT u::bigint AS user_id, (1000 + (u % 4) * 15 + floor(random() * 15))::bigint AS video_id,
+SELECT u::bigint AS user_id, (1000 + (u % 4) * 15 + floor(random() * 15))::bigint AS item_id,
        (1 + floor(random() * 30))::real AS minutes_watched, now() - random() * interval '20 days' AS watched_at
 FROM generate_series(1, 200) u, generate_series(1, 15) j
 UNION ALL
@@ -18,7 +18,7 @@ SELECT row_number() OVER (ORDER BY id) AS run, status, model_id IS NOT NULL AS s
        regexp_replace(reason, '[0-9]+(\.[0-9]+)?', 'N', 'g') AS reason
 FROM recsys.retrain_log WHERE name = 'rt';
 -- the first run saves the first version
-SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}');
+SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}');
 SELECT metrics->'training_rows' AS training_rows, metrics->'held_out_rows' AS held_out_rows, metrics->'users' AS users,
        metrics->'pairs' AS pairs, metrics->'held_out_pairs' AS held_out_pairs, metrics->'held_out_pairs_seen' AS seen,
        (metrics->>'ndcg@10')::float8 > 0.3 AS good_ndcg,
@@ -35,24 +35,24 @@ SELECT status FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 1, "itera
 -- (b) a worse serving version is replaced: the good configuration against the bad
 -- one saved just now is better, saved; keep => 2 prunes the rest
 SELECT status, pruned, (metrics->>'ndcg@10')::float8 > (serving_metrics->>'ndcg@10')::float8 AS better
-FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}', keep => 2);
+FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}', keep => 2);
 SELECT count(*) AS versions FROM recsys.models WHERE name = 'rt';
 -- warm: starts from the serving version and runs warm_iterations (here about as good: a 5% margin)
 SELECT status, model_id AS warm_id, serving_id AS from_id
-FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}',
+FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}',
                         warm_iterations => 2, margin => 0.05, keep => NULL) \gset
-SELECT :'status' AS status, recsys.model_info(model)->'metadata'->'training'->'warm_start'->'id' = to_jsonb(:from_id) AS warm,
+SELECT :'status' AS status, recsys.model_info(model)->'metadata'->'training'->'warm_start'->'model_id' = to_jsonb(:from_id) AS warm,
        recsys.model_info(model)->'metadata'->'options'->'iterations' AS iterations
 FROM recsys.models WHERE id = :warm_id;
 -- while a version is pinned, a saved one waits: serving stays on the pin
 SELECT recsys.deploy('rt', min(id)) > 0 AS pinned FROM recsys.models WHERE name = 'rt';
 SELECT status, reason ~ '; serving stays on the pinned version [0-9]+$' AS stays
-FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "regularization": 1}', keep => NULL);
+FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 8, "iterations": 10, "l2": 1}', keep => NULL);
 SELECT recsys.undeploy('rt') > 0 AS unpinned;
 -- other column names, a weight of 1, another metric
-CREATE VIEW plays AS SELECT user_id AS who, video_id AS what, watched_at AS at FROM events;
+CREATE VIEW plays AS SELECT user_id AS who, item_id AS what, watched_at AS at FROM events;
 SELECT status, serving_metrics IS NOT NULL AS compared
-FROM recsys.retrain_als('rt', 'plays', 30, '{"factors": 8, "iterations": 10, "regularization": 1}', metric => 'recall@10',
+FROM recsys.retrain_als('rt', 'plays', 30, '{"factors": 8, "iterations": 10, "l2": 1}', metric => 'recall@10',
                         columns => '{"user": "who", "item": "what", "weight": null, "time": "at"}', margin => 0.5);
 -- (c) a serving version trained on held-out rows is not credited with them. The
 -- split retrain_als makes, and a serving version trained on the candidate's rows
@@ -61,12 +61,12 @@ FROM recsys.retrain_als('rt', 'plays', 30, '{"factors": 8, "iterations": 10, "re
 -- of the even users' rows and scored NDCG@10 0.17 against 0.26 of the candidate
 -- below: it was replaced. Now those pairs are left out for both models.
 CREATE TEMP TABLE split AS
-SELECT user_id, video_id AS item_id, minutes_watched AS weight,
-       row_number() OVER (PARTITION BY user_id ORDER BY watched_at DESC, video_id)
+SELECT user_id, item_id, minutes_watched AS weight,
+       row_number() OVER (PARTITION BY user_id ORDER BY watched_at DESC, item_id)
          <= greatest(1, round(count(*) OVER (PARTITION BY user_id) / 5.0)) AS held_out
 FROM events WHERE watched_at > now() - interval '30 days';
 SELECT recsys.save_model('rt_fair', recsys.als_fit(user_id, item_id, weight,
-                                                   '{"factors": 8, "iterations": 10, "regularization": 1}')) AS fair_id
+                                                   '{"factors": 8, "iterations": 10, "l2": 1}')) AS fair_id
 FROM split WHERE NOT held_out OR user_id % 2 = 0 \gset
 -- the held-out pairs counted directly: those the serving version was trained on,
 -- and those neither model was (of users with training rows), all of odd users
@@ -97,7 +97,7 @@ FROM recsys.retrain_als('rt_fair', 'events', 30, '{"factors": 4, "iterations": 2
 -- a serving version trained on every row leaves nothing to compare on: the
 -- candidate is saved, and the reason says why
 SELECT recsys.save_model('rt_all', recsys.als_fit(user_id, item_id, weight,
-                                                  '{"factors": 8, "iterations": 10, "regularization": 1}')) > 0 AS saved
+                                                  '{"factors": 8, "iterations": 10, "l2": 1}')) > 0 AS saved
 FROM split;
 SELECT status, metrics->'pairs' AS pairs, metrics->'users' AS users,
        serving_metrics->'held_out_pairs_seen' = metrics->'held_out_pairs' AS serving_saw_all,
@@ -108,7 +108,7 @@ DROP TABLE split, held_out_pairs;
 CREATE TABLE old_events AS SELECT * FROM events WHERE watched_at < now() - interval '30 days';
 SELECT status, reason FROM recsys.retrain_als('rt', 'old_events', 30);
 -- a training that fails is logged as failed, with a warning, not raised: a scheduled job records it
-CREATE TABLE bad_events AS SELECT user_id, video_id, -minutes_watched AS minutes_watched, watched_at FROM events;
+CREATE TABLE bad_events AS SELECT user_id, item_id, -minutes_watched AS minutes_watched, watched_at FROM events;
 SELECT status, reason FROM recsys.retrain_als('rt', 'bad_events', 30, '{"factors": 2}');
 SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factors": 2}', columns => '{"time": "shown_at"}');
 SELECT status, reason FROM recsys.retrain_als('rt', 'events', 30, '{"factros": 2}');

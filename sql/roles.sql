@@ -55,7 +55,7 @@ DROP ROLE IF EXISTS regress_recsys_trainer;
 RESET client_min_messages;
 CREATE ROLE regress_recsys_reader LOGIN IN ROLE recsys_reader;
 CREATE ROLE regress_recsys_trainer LOGIN IN ROLE recsys_trainer;
-CREATE VIEW role_events AS SELECT user_id, item_id AS video_id, weight AS minutes_watched,
+CREATE VIEW role_events AS SELECT user_id, item_id, weight AS minutes_watched,
                                   now() - user_id * interval '1 hour' AS watched_at FROM watch;
 GRANT SELECT ON watch, par_watch, role_events TO regress_recsys_reader, regress_recsys_trainer;
 SELECT recsys.save_model('roles', recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 2}')) AS v1

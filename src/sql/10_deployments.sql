@@ -101,27 +101,27 @@ BEGIN
 END
 $$;
 
--- Pins version `id` of `name`: serving by name uses it until another deploy,
+-- Pins version `model_id` of `name`: serving by name uses it until another deploy,
 -- a rollback or recsys.undeploy. Returns the version now served.
-CREATE FUNCTION recsys.deploy(name text, id bigint) RETURNS bigint
+CREATE FUNCTION recsys.deploy(name text, model_id bigint) RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     owner_name text;
 BEGIN
-    IF deploy.name IS NULL OR deploy.id IS NULL THEN
-        RAISE EXCEPTION 'recsys.deploy: % must not be NULL', CASE WHEN deploy.name IS NULL THEN 'name' ELSE 'id' END
+    IF deploy.name IS NULL OR deploy.model_id IS NULL THEN
+        RAISE EXCEPTION 'recsys.deploy: % must not be NULL', CASE WHEN deploy.name IS NULL THEN 'name' ELSE 'model_id' END
             USING ERRCODE = '22004';
     END IF;
     PERFORM recsys_internal.lock_model_name(deploy.name, false);  -- 42704 for an unknown name
-    SELECT m.name INTO owner_name FROM recsys.models m WHERE m.id = deploy.id;
+    SELECT m.name INTO owner_name FROM recsys.models m WHERE m.id = deploy.model_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'recsys.deploy: model "%" has no version %', deploy.name, deploy.id
+        RAISE EXCEPTION 'recsys.deploy: model "%" has no version %', deploy.name, deploy.model_id
             USING ERRCODE = '42704', HINT = format('SELECT id, created_at FROM recsys.models WHERE name = %L lists its versions', deploy.name);
     ELSIF owner_name <> deploy.name THEN
-        RAISE EXCEPTION 'recsys.deploy: version % is a version of model "%", not of "%"', deploy.id, owner_name, deploy.name
+        RAISE EXCEPTION 'recsys.deploy: version % is a version of model "%", not of "%"', deploy.model_id, owner_name, deploy.name
             USING ERRCODE = '22023';
     END IF;
-    RETURN recsys_internal.set_serving(deploy.name, deploy.id, 'deploy', true);
+    RETURN recsys_internal.set_serving(deploy.name, deploy.model_id, 'deploy', true);
 END
 $$;
 COMMENT ON FUNCTION recsys.deploy IS 'Pins a version of a name: serving by name uses it until another deploy, rollback or undeploy';
@@ -162,7 +162,7 @@ BEGIN
         RAISE EXCEPTION 'recsys.rollback: model "%" has no version served before version %',
                         rollback.name, recsys.serving_version(rollback.name)
             USING ERRCODE = '55000',
-                  HINT = format('recsys.deployments(%L) lists what was served when; recsys.deploy(%L, id) pins any version',
+                  HINT = format('recsys.deployments(%L) lists what was served when; recsys.deploy(%L, model_id) pins any version',
                                 rollback.name, rollback.name);
     END IF;
     RETURN recsys_internal.set_serving(rollback.name, target.model_id, 'rollback', true, target.previous);

@@ -98,7 +98,7 @@ CREATE FUNCTION recsys.retrain_als(name text, source regclass, days int DEFAULT 
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     entry recsys.retrain_log;
-    cols jsonb := '{"user": "user_id", "item": "video_id", "weight": "minutes_watched", "time": "watched_at"}';
+    cols jsonb := '{"user": "user_id", "item": "item_id", "weight": "minutes_watched", "time": "watched_at"}';
     fit_options jsonb := coalesce(retrain_als.options, '{}');
     metrics_list constant text[] := ARRAY['ndcg@10', 'recall@10', 'precision@10', 'map@10'];
     serving bytea;

@@ -1,7 +1,17 @@
 -- The training aggregates: the state every <kind>_fit shares (combine,
 -- serialize and deserialize for parallel plans, the final call that trains),
--- the install-time helper that declares an aggregate from one line, and the
--- line of each model kind (but the bandit's, in 70_experiments.sql).
+-- the install-time helper that declares an aggregate from one line, the
+-- line of each model kind (but the bandit's, in 70_experiments.sql), and
+-- recsys.options, the options every kind takes.
+
+-- Every option of every kind (the model kinds by kind, ab_compare by its
+-- name), or of one: its JSON type, default (NULL: none), range (numbers),
+-- allowed strings and meaning, read from the schemas the aggregates check
+-- their options with. 22023 for a kind that does not exist.
+CREATE FUNCTION recsys.options(kind text DEFAULT NULL)
+    RETURNS TABLE(kind text, option text, type text, default_value text, minimum float8, maximum float8,
+                  choices text[], description text)
+    AS 'MODULE_PATHNAME', 'recsys_options' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE ROWS 80;
 
 -- Install-time helper (dropped by 85_end_of_aggregates.sql, no part of the
 -- API): declares aggregate recsys.<aggregate>(<arguments>), described by

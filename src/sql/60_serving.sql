@@ -94,16 +94,16 @@ CREATE FUNCTION recsys.recommend_all(name text, k int DEFAULT 10, exclude_seen b
     AS 'MODULE_PATHNAME', 'recsys_recommend_all_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
 COMMENT ON FUNCTION recsys.recommend_all(text, int, bool) IS 'recommend_all by the ALS model a name serves';
 
-CREATE FUNCTION recsys.item_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.item_factors(model bytea) RETURNS TABLE(item_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_item_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION recsys.item_factors(bytea) IS 'The factors of every item of an ALS model';
-CREATE FUNCTION recsys.item_factors(name text) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.item_factors(name text) RETURNS TABLE(item_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_item_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 COMMENT ON FUNCTION recsys.item_factors(text) IS 'item_factors of the ALS model a name serves';
-CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.user_factors(model bytea) RETURNS TABLE(user_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 COMMENT ON FUNCTION recsys.user_factors(bytea) IS 'The factors of every user of an ALS model';
-CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(id bigint, factors real[])
+CREATE FUNCTION recsys.user_factors(name text) RETURNS TABLE(user_id bigint, factors real[])
     AS 'MODULE_PATHNAME', 'recsys_user_factors_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 1000;
 COMMENT ON FUNCTION recsys.user_factors(text) IS 'user_factors of the ALS model a name serves';
 -- The (user_id, item_id) pairs the model was trained on: for each user the

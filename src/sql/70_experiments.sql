@@ -3,7 +3,7 @@
 
 -- The bandit: per item, shows and clicks, and the Beta posterior of its
 -- click-through rate. bandit_fit(item_id, shown, clicked [, options]) over
--- impressions: one row per impression (video_id, 1, clicked::int) or counts
+-- impressions: one row per impression (item_id, 1, clicked::int) or counts
 -- per item (rows of one item add up).
 SELECT recsys_internal.install_aggregate('bandit_fit', 'item_id bigint, shown bigint, clicked bigint [, options jsonb]',
                                          'bandit_collect', 'recsys_bandit_collect', 67108864, 'training', 'training_final',

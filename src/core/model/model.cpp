@@ -87,7 +87,7 @@ void write_options(ByteWriter& w, const Options& options) { w.string(options.to_
 Options read_options(ByteReader& r, const OptionSchema& schema) {
     std::string text = r.string(std::size_t(1) << 20, "options");
     try {
-        return parse_options(text, schema);
+        return parse_stored_options(text, schema);
     } catch (const Error& e) {
         fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + e.what());
     }

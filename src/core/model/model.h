@@ -74,8 +74,8 @@ std::string training_summary_json(const TrainingSummary& summary,
                                   const std::function<void(JsonWriter&)>& extra = nullptr);
 
 // Payload pieces every kind may use: the options as JSON text (read back
-// through the schema's checks: a stored value they reject is corrupted), and
-// the common training summary.
+// under today's names, parse_stored_options, through the schema's checks: a
+// stored value they reject is corrupted), and the common training summary.
 void write_options(ByteWriter& w, const Options& options);
 Options read_options(ByteReader& r, const OptionSchema& schema);
 void write_training_summary(ByteWriter& w, const TrainingSummary& summary);

@@ -242,6 +242,13 @@ const StatisticKind& statistic_kind(const std::string& name) {
     fail(ErrorKind::InvalidInput, "unknown statistic \"" + name + "\"");
 }
 
+std::vector<const AggregateKind*> aggregate_kinds() {
+    std::vector<const AggregateKind*> kinds;
+    for (const ModelKind* kind : model_kinds()) kinds.push_back(&kind->aggregate);
+    for (const StatisticKind* kind : statistic_kinds()) kinds.push_back(&kind->aggregate);
+    return kinds;
+}
+
 const AggregateKind& aggregate_kind(const std::string& name) {
     for (const ModelKind* kind : model_kinds())
         if (kind->aggregate.name == name) return kind->aggregate;
