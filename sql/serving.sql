@@ -117,11 +117,11 @@ CREATE FUNCTION pg_temp.le(f real) RETURNS bytea LANGUAGE sql AS $$
 INSERT INTO twins
 SELECT 2, sealed(set_byte(t.model, f.at, get_byte(t.model, f.at) # 128))
 FROM twins t, LATERAL (SELECT position(pg_temp.le(u.factors[1]) || pg_temp.le(u.factors[2]) IN t.model) - 1 + 3 AS at
-                       FROM recsys.user_factors(t.model) u WHERE u.id = 235) f;
+                       FROM recsys.user_factors(t.model) u WHERE u.user_id = 235) f;
 SELECT count(*) AS models, count(DISTINCT length(model)) AS sizes, min(length(model)) > 65536 AS sampled,
        count(DISTINCT model) AS distinct_values FROM twins;
-SELECT (SELECT u.factors[1] FROM twins t, recsys.user_factors(t.model) u WHERE t.n = 1 AND u.id = 235) =
-       -(SELECT u.factors[1] FROM twins t, recsys.user_factors(t.model) u WHERE t.n = 2 AND u.id = 235) AS negated;
+SELECT (SELECT u.factors[1] FROM twins t, recsys.user_factors(t.model) u WHERE t.n = 1 AND u.user_id = 235) =
+       -(SELECT u.factors[1] FROM twins t, recsys.user_factors(t.model) u WHERE t.n = 2 AND u.user_id = 235) AS negated;
 -- each model's answer for user 235 from a statement of its own
 SELECT array_agg(score ORDER BY rank)::text AS a_scores FROM twins t, recsys.recommend(t.model, 235, 5) WHERE t.n = 1 \gset
 SELECT array_agg(score ORDER BY rank)::text AS b_scores FROM twins t, recsys.recommend(t.model, 235, 5) WHERE t.n = 2 \gset

@@ -12,6 +12,7 @@ CREATE FUNCTION recsys.options(kind text DEFAULT NULL)
     RETURNS TABLE(kind text, option text, type text, default_value text, minimum float8, maximum float8,
                   choices text[], description text)
     AS 'MODULE_PATHNAME', 'recsys_options' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE ROWS 80;
+COMMENT ON FUNCTION recsys.options(text) IS 'Every option of every kind (or of one): its type, default, range, choices and meaning';
 
 -- Install-time helper (dropped by 85_end_of_aggregates.sql, no part of the
 -- API): declares aggregate recsys.<aggregate>(<arguments>), described by

@@ -82,7 +82,7 @@ COMMENT ON FUNCTION recsys.pipeline(text, bytea) IS 'pipeline of the featurizer 
 CREATE FUNCTION recsys.featurizer_columns(featurizer bytea)
     RETURNS TABLE("position" int, name text, kind text, missing_rate float8, mean float8, std float8, min float8,
                   max float8, median float8, scale text, true_rate float8, impute text, fill float8,
-                  fill_level text, neighbors int, alpha float8, indicator bool, levels int, other bool,
+                  fill_level text, neighbors int, l2 float8, missing_indicator bool, levels int, other bool,
                   encode text, buckets int, features int)
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -102,7 +102,10 @@ BEGIN
            c ->> 'scale', (c ->> 'true_rate')::float8, c ->> 'impute',
            CASE WHEN jsonb_typeof(c -> 'fill') = 'number' THEN (c ->> 'fill')::float8 END,
            CASE WHEN jsonb_typeof(c -> 'fill') = 'string' THEN c ->> 'fill' END,
-           (c ->> 'neighbors')::int, (c ->> 'alpha')::float8, (c ->> 'indicator')::bool, (c ->> 'levels')::int,
+           (c ->> 'neighbors')::int,
+           coalesce(c ->> 'l2', c ->> 'alpha')::float8,                             -- (the names of
+           coalesce(c ->> 'missing_indicator', c ->> 'indicator')::bool,            -- models before 0.1)
+           (c ->> 'levels')::int,
            (c ->> 'other')::bool, c ->> 'encode', (c ->> 'buckets')::int, (c ->> 'features')::int
     FROM jsonb_array_elements(columns) WITH ORDINALITY AS e(c, i)
     ORDER BY e.i;
