@@ -12,12 +12,12 @@ MODULE_big  = recsys
 DATA_built  = recsys--0.1.0.sql
 
 CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
-              src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/pipeline.o src/core/model/training_summary_parts.o src/core/model/training_rows.o \
+              src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/option_table.o src/core/model/pipeline.o src/core/model/sampled_key.o src/core/model/training_summary_parts.o src/core/model/training_rows.o \
               src/core/als/als_gram.o src/core/als/als_kernel.o src/core/als/als_kind.o src/core/als/als_model.o src/core/als/als_params.o src/core/als/als_serve.o src/core/als/als_train.o src/core/als/als_warm_start.o src/core/als/interactions.o \
               src/core/linear/binary_labels.o src/core/linear/linreg_fit.o src/core/linear/linreg_model.o src/core/linear/linreg_summary.o src/core/linear/logreg_model.o src/core/linear/logreg_train.o \
               src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
               src/core/features/featurizer_check.o src/core/features/featurizer_fit.o src/core/features/featurizer_kind.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
-              src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o \
+              src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o src/core/experiments/bandit_prior.o \
               src/core/statistics/metrics.o src/core/statistics/statistic_kind.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
@@ -25,12 +25,12 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/featurizer_functions.o src/pg/warm_start.o \
               src/pg/featurizer_glue.o src/pg/featurizer_site.o src/pg/jsonb_rows.o src/pg/record_rows.o \
               src/pg/linreg_glue.o src/pg/logreg_glue.o src/pg/mlp_glue.o \
-              src/pg/memory_claim.o src/pg/metric_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
+              src/pg/memory_claim.o src/pg/metric_functions.o src/pg/option_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
               src/pg/pipeline_functions.o src/pg/rows.o src/pg/module.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
               src/pg/training_aggregate.o src/pg/training_parallel.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test
+REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

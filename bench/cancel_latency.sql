@@ -13,7 +13,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dblink;
 DROP TABLE IF EXISTS cancel_watch;
 CREATE TABLE cancel_watch AS
-SELECT (g % 100000)::bigint AS user_id, ((g::bigint * 7919) % 20000)::bigint AS video_id, 1.0::float8 AS minutes
+SELECT (g % 100000)::bigint AS user_id, ((g::bigint * 7919) % 20000)::bigint AS item_id, 1.0::float8 AS minutes
 FROM generate_series(1, 1000000) g;
 SELECT dblink_connect('trainer', format('dbname=%s host=%s port=%s', current_database(),
                       split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port')));
@@ -27,7 +27,7 @@ DECLARE
 BEGIN
   PERFORM dblink_exec('trainer', 'SET max_parallel_workers_per_gather = 0');
   FOREACH after_s IN ARRAY ARRAY[0.2, 0.5, 1, 2, 3, 5] LOOP
-    PERFORM dblink_send_query('trainer', $q$SELECT recsys.als_fit(user_id, video_id, minutes,
+    PERFORM dblink_send_query('trainer', $q$SELECT recsys.als_fit(user_id, item_id, minutes,
                               '{"factors": 64, "iterations": 1000}') FROM cancel_watch$q$);
     PERFORM pg_sleep(after_s);
     started := clock_timestamp();

@@ -42,24 +42,24 @@ RETURN (hashint8extended(c, hashint8extended(b, a)) & 9007199254740991)::float8 
 -- Planted quality: log-normal CTRs, median 2 %, about 1 in 10 above 5.5 %. Videos 1..catalogue
 -- exist at round 0; `uploads` new ones arrive at each round 1..rounds.
 CREATE TABLE sim_videos AS
-SELECT v::bigint AS video_id,
+SELECT v::bigint AS item_id,
        least(0.5, 0.02 * exp(0.8 * sqrt(-2 * ln(1 - sim_u(0, v, 1))) * cos(2 * pi() * sim_u(0, v, 2)))) AS ctr,
        CASE WHEN v <= p.catalogue THEN 0 ELSE (v - p.catalogue - 1) / p.uploads + 1 END AS uploaded
 FROM sim_params p, generate_series(1, p.catalogue + p.rounds * p.uploads) v;
-CREATE UNIQUE INDEX ON sim_videos (video_id);
+CREATE UNIQUE INDEX ON sim_videos (item_id);
 ANALYZE sim_videos;
 
 -- Each user's candidates of each round: about `candidates` of the videos uploaded so far, drawn
 -- at random (the candidate stage knows nothing of quality here).
 CREATE TABLE sim_candidates AS
-SELECT r AS round, u::bigint AS user_id, array_agg(v.video_id ORDER BY v.video_id) AS items
+SELECT r AS round, u::bigint AS user_id, array_agg(v.item_id ORDER BY v.item_id) AS items
 FROM sim_params p, generate_series(1, p.rounds) r, generate_series(1, p.users) u, sim_videos v
 WHERE v.uploaded <= r
-  AND sim_u(r, u, v.video_id) < p.candidates::float8 / (p.catalogue + r * p.uploads)
+  AND sim_u(r, u, v.item_id) < p.candidates::float8 / (p.catalogue + r * p.uploads)
 GROUP BY r, u;
 -- The oracle: the expected clicks of the k best candidates of each page.
 CREATE TABLE sim_oracle AS
-SELECT c.round, c.user_id, (SELECT sum(ctr) FROM (SELECT v.ctr FROM unnest(c.items) i JOIN sim_videos v ON v.video_id = i
+SELECT c.round, c.user_id, (SELECT sum(ctr) FROM (SELECT v.ctr FROM unnest(c.items) i JOIN sim_videos v ON v.item_id = i
                                                   ORDER BY v.ctr DESC LIMIT (SELECT k FROM sim_params)) b) AS clicks
 FROM sim_candidates c;
 
@@ -73,9 +73,9 @@ SELECT x.* FROM sim_params p,
 -- The history every policy starts from: 200 impressions of each video of the catalogue, as
 -- counts per video (bandit_fit adds them up with the policies' own rows).
 CREATE TABLE sim_history AS
-SELECT v.video_id, count(*) AS shows, count(*) FILTER (WHERE sim_u(-1, -i, v.video_id) < v.ctr) AS clicks
-FROM sim_videos v, generate_series(1, 200) i WHERE v.uploaded = 0 GROUP BY v.video_id;
-CREATE TABLE sim_log (policy text, round int, user_id bigint, video_id bigint, rank int, explored bool, clicked bool);
+SELECT v.item_id, count(*) AS shows, count(*) FILTER (WHERE sim_u(-1, -i, v.item_id) < v.ctr) AS clicks
+FROM sim_videos v, generate_series(1, 200) i WHERE v.uploaded = 0 GROUP BY v.item_id;
+CREATE TABLE sim_log (policy text, round int, user_id bigint, item_id bigint, rank int, explored bool, clicked bool);
 
 CREATE TABLE sim_means (item_id bigint PRIMARY KEY, mean float8);
 DO $$
@@ -90,9 +90,9 @@ BEGIN
     FOR r IN 1..p.rounds LOOP
         FOR s IN SELECT * FROM sim_policies ORDER BY policy LOOP
             -- retrain from the policy's whole log
-            SELECT recsys.bandit_fit(x.video_id, x.shows, x.clicks) INTO model
-            FROM (SELECT l.video_id, 1 AS shows, l.clicked::int AS clicks FROM sim_log l WHERE l.policy = s.policy
-                  UNION ALL SELECT h.video_id, h.shows, h.clicks FROM sim_history h) x;
+            SELECT recsys.bandit_fit(x.item_id, x.shows, x.clicks) INTO model
+            FROM (SELECT l.item_id, 1 AS shows, l.clicked::int AS clicks FROM sim_log l WHERE l.policy = s.policy
+                  UNION ALL SELECT h.item_id, h.shows, h.clicks FROM sim_history h) x;
             prior_mean := (recsys.model_info(model)->'metadata'->'statistics'->>'prior_mean')::float8;
             TRUNCATE sim_means;
             INSERT INTO sim_means SELECT b.item_id, b.mean FROM recsys.bandit_items(model) b;
@@ -104,7 +104,7 @@ BEGIN
                             WHEN s.by_mean THEN array_agg(coalesce(m.mean, prior_mean) ORDER BY i.n) END AS scores
                 FROM unnest(c.items) WITH ORDINALITY AS i(id, n) LEFT JOIN sim_means m ON m.item_id = i.id) sc
             CROSS JOIN LATERAL recsys.explore(model, c.items, sc.scores, p.k, s.epsilon, r * 1000000 + c.user_id) e
-            JOIN sim_videos v ON v.video_id = e.item_id
+            JOIN sim_videos v ON v.item_id = e.item_id
             WHERE c.round = r;
         END LOOP;
         IF r % 10 = 0 THEN
@@ -117,11 +117,11 @@ $$;
 \echo
 \echo rounds :rounds, users per round :users, page :k, candidates :candidates, catalogue :catalogue + :uploads uploads a round, epsilon :epsilon
 WITH played AS (
-    SELECT l.*, v.ctr, v.uploaded FROM sim_log l JOIN sim_videos v USING (video_id) WHERE l.round > 0
+    SELECT l.*, v.ctr, v.uploaded FROM sim_log l JOIN sim_videos v USING (item_id) WHERE l.round > 0
 ), shows AS (
-    SELECT l.policy, l.video_id, count(*) AS n FROM sim_log l GROUP BY 1, 2
+    SELECT l.policy, l.item_id, count(*) AS n FROM sim_log l GROUP BY 1, 2
 ), uploads AS (
-    SELECT video_id, ctr >= (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ctr) FROM sim_videos WHERE uploaded > 0) AS top
+    SELECT item_id, ctr >= (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ctr) FROM sim_videos WHERE uploaded > 0) AS top
     FROM sim_videos WHERE uploaded > 0
 ), totals AS (
     SELECT (SELECT sum(clicks) FROM sim_oracle) AS oracle_clicks, (SELECT count(*) FROM sim_videos) AS videos,
@@ -133,11 +133,11 @@ SELECT p.policy,
        round(avg(p.ctr)::numeric, 4) AS exp_ctr,
        round(avg(p.clicked::int) FILTER (WHERE p.round > (SELECT rounds - 10 FROM sim_params)), 4) AS ctr_last10,
        round((100 * (1 - sum(p.ctr) / t.oracle_clicks))::numeric, 1) AS "regret_%",
-       round(count(DISTINCT p.video_id)::numeric / t.videos, 3) AS coverage,
+       round(count(DISTINCT p.item_id)::numeric / t.videos, 3) AS coverage,
        round(avg((p.round - p.uploaded < 5 AND p.uploaded > 0)::int), 4) AS fresh_share,
-       round(count(DISTINCT p.video_id) FILTER (WHERE p.uploaded > 0)::numeric / t.new_videos, 3) AS uploads_seen,
+       round(count(DISTINCT p.item_id) FILTER (WHERE p.uploaded > 0)::numeric / t.new_videos, 3) AS uploads_seen,
        (SELECT round(avg((coalesce(s.n, 0) >= 100)::int), 3) FROM uploads u
-        LEFT JOIN shows s ON s.video_id = u.video_id AND s.policy = p.policy WHERE u.top) AS top_found,
+        LEFT JOIN shows s ON s.item_id = u.item_id AND s.policy = p.policy WHERE u.top) AS top_found,
        round(avg(p.explored::int), 3) AS explored
 FROM played p, totals t
 GROUP BY p.policy, t.oracle_clicks, t.videos, t.new_videos

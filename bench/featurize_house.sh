@@ -79,7 +79,7 @@ SELECT json_build_object(
   'choices', (SELECT json_object_agg(choice, n) FROM (
       SELECT CASE WHEN c->>'kind' IN ('numeric', 'boolean')
                   THEN format('%s: impute %s, scale %s%s', c->>'kind', c->>'impute', c->>'scale',
-                              CASE WHEN (c->>'indicator')::bool THEN ', indicator' ELSE '' END)
+                              CASE WHEN (c->>'missing_indicator')::bool THEN ', indicator' ELSE '' END)
                   ELSE format('%s: encode %s', c->>'kind', c->>'encode') END AS choice, count(*) AS n
       FROM feats, jsonb_array_elements(coalesce(recsys.model_info(f)->'metadata'->'statistics'->'columns',
                                                 recsys.model_info(f)->'metadata'->'columns')) c

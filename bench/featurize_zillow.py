@@ -186,7 +186,7 @@ def report(sk_json, recsys_json):
           f"mean true sqft {sk['mean_sqft_missing']:.0f} where missing, {sk['mean_sqft_present']:.0f} where present); "
           f"{sk['train']:,} training / {sk['test']:,} test rows ({sk['missing_train']:,} / {sk['missing_test']:,} missing); "
           f"price model ridge, Ridge(alpha={sk['alpha']:g}) = linreg_fit l2 {ours['l2']:.6g}")
-    print("  recsys: featurizer_fit(row, '{\"columns\": {\"sqft\": {\"impute\": X, \"indicator\": B}, "
+    print("  recsys: featurizer_fit(row, '{\"columns\": {\"sqft\": {\"impute\": X, \"missing_indicator\": B}, "
           "\"neighborhood\": {\"encode\": \"onehot\"}}}') on the training rows; sqft RMSE from recsys.impute(f, row)->>'sqft'; "
           "linreg_fit(price, transform(f, row, true)), test RMSE of recsys.predict(m, transform(f, row))")
     print(f"  {'imputer':<22} {'sqft RMSE train/test':>21} {'price RMSE':>11} {'fit ms':>7} {'impute ms':>9}   "

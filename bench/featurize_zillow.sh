@@ -8,8 +8,8 @@
 #
 #   bash bench/featurize_zillow.sh           (bash bench/run.sh featurize_zillow)
 #
-# recsys side, per imputer X and indicator B, on table bench_featurize_zillow(rn, split, sqft, price, row jsonb):
-#   f = SELECT recsys.featurizer_fit(row, '{"columns": {"sqft": {"impute": X, "indicator": B},
+# recsys side, per imputer X and indicator B ("always" or "never"), on table bench_featurize_zillow(rn, split, sqft, price, row jsonb):
+#   f = SELECT recsys.featurizer_fit(row, '{"columns": {"sqft": {"impute": X, "missing_indicator": B},
 #                                           "neighborhood": {"encode": "onehot"}}}') ... WHERE split = 'train'
 #   recsys.impute(f, row)->>'sqft'                                       on the rows missing it
 # and median and knn once more with "sample_rows": 100000 (every training row; default 20,000 sampled)
@@ -54,7 +54,8 @@ SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE variants (name text, options jsonb, full_rows bool);
 INSERT INTO variants
 SELECT x || CASE WHEN b THEN '+indicator' ELSE '' END,
-       jsonb_build_object('columns', jsonb_build_object('sqft', jsonb_build_object('impute', x, 'indicator', b),
+       jsonb_build_object('columns', jsonb_build_object('sqft', jsonb_build_object('impute', x, 'missing_indicator',
+                                                                                     CASE WHEN b THEN 'always' ELSE 'never' END),
                                                         'neighborhood', '{"encode": "onehot"}'::jsonb)),
        false
 FROM unnest(ARRAY['mean', 'median', 'knn', 'regression']) x, unnest(ARRAY[false, true]) b;

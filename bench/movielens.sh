@@ -5,7 +5,7 @@
 #
 # Runs bench/movielens_quality.sql (its protocol: per user the chronologically last
 # max(1, round(n/5)) ratings held out, weight 1, top 10 excluding training items) for
-#   seeds 0..4 with {"factors":64,"regularization":10,"alpha":2,"iterations":15,"cg_steps":3}
+#   seeds 0..4 with {"factors":64,"l2":10,"alpha":2,"iterations":15,"cg_steps":3}
 #   (the mean is the figure to quote), one run with the defaults '{}', and popularity,
 # and prints P@10, R@10, NDCG@10, MAP@10 of each.
 #
@@ -38,7 +38,7 @@ quality_run() {
     grep '^popularity|' <<<"$out"
 }
 
-tuned='{"factors": 64, "regularization": 10, "alpha": 2, "iterations": 15, "cg_steps": 3, "seed": SEED}'
+tuned='{"factors": 64, "l2": 10, "alpha": 2, "iterations": 15, "cg_steps": 3, "seed": SEED}'
 results=$(mktemp)
 BENCH_TMP_FILES+=("$results")
 for seed in 0 1 2 3 4; do

@@ -42,6 +42,9 @@
 #            recsys.explore (bench/explore_sim.sh)
 #   warm_start  ALS retraining warm-started from the serving model against cold, on MovieLens 100K
 #            and 1M generated rows: fit time and NDCG@10 (bench/warm_start.sh)
+#   one_query  the README's evaluation in one statement (split, train, score with the model a value
+#            computed inside the query) against the model stored first, on 20,000 generated users
+#            (bench/one_query_eval.sh)
 #   soak     not in the default set (10 minutes): 8 libpq clients issue the two-stage query while
 #            a new candidate model is saved every minute: p50/p99/p99.9, errors, version switches,
 #            backend memory (bench/soak.sh; SOAK_SECONDS for a shorter run)
@@ -75,12 +78,12 @@ for a in "$@"; do
     case "$a" in
         all) parts+=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}") ;;
         featurize) parts+=("${featurize_parts[@]}") ;;
-        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | soak) parts+=("$a") ;;
+        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | one_query | soak) parts+=("$a") ;;
         -h | --help) usage 0 ;;
         *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, predict, ols, mlp, featurize, ${featurize_parts[*]}, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start)
+((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start one_query)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -234,17 +237,17 @@ part_twostage() {
         if [[ $form == recommend ]]; then
             sql="SELECT item_id, score, rank FROM recsys.recommend('bench_serving', \$1, 100)"
         elif [[ $form == query ]]; then
-            sql="SELECT c.item_id AS video_id,
+            sql="SELECT c.item_id,
        recsys.predict('$ranker', bench_ranker_features((uf.category_share ->> v.category)::float8, v.duration_s,
                       v.uploaded_at, vs.views, c.score, c.rank, now())) AS p_watch
 FROM recsys.recommend('bench_serving', \$1, 500) c
-JOIN bench_videos v ON v.video_id = c.item_id
-LEFT JOIN bench_video_stats vs ON vs.video_id = c.item_id
+JOIN bench_videos v ON v.item_id = c.item_id
+LEFT JOIN bench_video_stats vs ON vs.item_id = c.item_id
 LEFT JOIN bench_user_features uf ON uf.user_id = \$1
 ORDER BY p_watch DESC, c.rank
 LIMIT 100"
         else
-            sql="SELECT video_id, p_watch, rank FROM bench_recommend_ranked(\$1, 100, '$ranker', 500)"
+            sql="SELECT item_id, p_watch, rank FROM bench_recommend_ranked(\$1, 100, '$ranker', 500)"
         fi
         out=$("$BUILD/serve_latency" --model bench_serving --calls "$calls" --clients 1 --query "$sql")
         printf '%s\n' "$out"
@@ -369,7 +372,7 @@ want peak && targets+=(gemm_peak_bench)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
 needs_server=0
-for p in latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start soak; do want "$p" && needs_server=1; done
+for p in latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start one_query soak; do want "$p" && needs_server=1; done
 if ((needs_server)); then
     ensure_extension
     say "server"
@@ -392,6 +395,7 @@ want featurize_speed && part_peer FEATURIZE bench/featurize_speed.sh
 want featurize_zillow && part_peer FEATURIZE bench/featurize_zillow.sh
 want explore && part_peer EXPLORE bench/explore_sim.sh
 want warm_start && part_peer WARM bench/warm_start.sh
+want one_query && part_peer ONE_QUERY bench/one_query_eval.sh
 want soak && part_peer RESULT bench/soak.sh
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the

@@ -18,7 +18,7 @@ DROP TABLE IF EXISTS bench_views;
 SELECT setseed(0.42) AS seeded \gset
 CREATE UNLOGGED TABLE bench_views AS
 SELECT 1 + floor(random() * 200000)::bigint AS user_id,
-       floor(power(1 + random() * (power(100001, 0.2) - 1), 5))::bigint AS video_id
+       floor(power(1 + random() * (power(100001, 0.2) - 1), 5))::bigint AS item_id
 FROM generate_series(1, 4000000)
 UNION ALL
 SELECT 1 + k % 200000, k FROM generate_series(1, 100000) k;
@@ -26,7 +26,7 @@ SELECT 1 + k % 200000, k FROM generate_series(1, 100000) k;
 SET recsys.max_memory = '4GB';
 DELETE FROM recsys.models WHERE name = 'bench_serving';
 SELECT recsys.save_model('bench_serving',
-                         recsys.als_fit(user_id, video_id, 1.0, '{"factors": 64, "iterations": 3}'))
+                         recsys.als_fit(user_id, item_id, 1.0, '{"factors": 64, "iterations": 3}'))
        AS model_id
 FROM bench_views;
 \timing off

@@ -40,7 +40,7 @@ retrain() {
         ((wait <= 0)) || sleep "$wait"
         bench_psql -Atc "SET recsys.max_memory = '4GB';
             SELECT 'saved version ' || recsys.save_model('bench_serving',
-                recsys.als_fit(user_id, video_id, 1.0, '{\"factors\": 64, \"iterations\": 2, \"warm_start\": \"bench_serving\"}'))
+                recsys.als_fit(user_id, item_id, 1.0, '{\"factors\": 64, \"iterations\": 2, \"warm_start\": \"bench_serving\"}'))
                 || ' at ' || round(extract(epoch FROM clock_timestamp())) FROM bench_views;
             SELECT 'pruned ' || recsys.prune_models('bench_serving', 3);" |
             grep -E 'saved|pruned' || echo "retraining round $round failed"

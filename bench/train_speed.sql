@@ -54,8 +54,8 @@ WHERE NOT held_out;
 ANALYZE speed_ml;
 \set tbl speed_ml
 \set parallel 0
-\set opts '{"factors": 64, "iterations": 15, "regularization": 10, "alpha": 2, "cg_steps": 3}'
-\set opts1 '{"factors": 64, "iterations": 1, "regularization": 10, "alpha": 2, "cg_steps": 3}'
+\set opts '{"factors": 64, "iterations": 15, "l2": 10, "alpha": 2, "cg_steps": 3}'
+\set opts1 '{"factors": 64, "iterations": 1, "l2": 10, "alpha": 2, "cg_steps": 3}'
 SET recsys.progress = off;
 \set threads 1
 \set label ml_t1_i15

@@ -3,8 +3,8 @@
 -- users, 4.1M views, ALS 'bench_serving'), the feature tables of the README's two-stage query and
 -- a ranker trained on generated impressions. Generated, deterministic but for now() (setseed).
 --
---   bench_videos(video_id, category, duration_s, uploaded_at)    100,000 rows, 20 categories
---   bench_video_stats(video_id, views)                           views in bench_views
+--   bench_videos(item_id, category, duration_s, uploaded_at)    100,000 rows, 20 categories
+--   bench_video_stats(item_id, views)                           views in bench_views
 --   bench_user_features(user_id, category_share jsonb)           each user's share of views per category
 --   bench_ranker_features(...) -> float8[]                       the feature vector (as the demo's)
 --   bench_recommend_ranked(user_id, k, ranker, candidates_k)     the two-stage query as a SQL function
@@ -21,20 +21,20 @@ DROP FUNCTION IF EXISTS bench_recommend_ranked(bigint, int, text, int);
 DROP TABLE IF EXISTS bench_videos, bench_video_stats, bench_user_features, bench_impressions_2s;
 
 CREATE TABLE bench_videos AS
-SELECT v AS video_id,
+SELECT v AS item_id,
        'category_' || (1 + floor(random() * 20)::int) AS category,
        60 + floor(power(random(), 2) * 2400)::int AS duration_s,
        now() - interval '730 days' * power(random(), 1.5) AS uploaded_at
 FROM generate_series(1::bigint, 100000) v;
-ALTER TABLE bench_videos ADD PRIMARY KEY (video_id);
+ALTER TABLE bench_videos ADD PRIMARY KEY (item_id);
 
-CREATE TABLE bench_video_stats AS SELECT video_id, count(*) AS views FROM bench_views GROUP BY video_id ORDER BY video_id;
-ALTER TABLE bench_video_stats ADD PRIMARY KEY (video_id);
+CREATE TABLE bench_video_stats AS SELECT item_id, count(*) AS views FROM bench_views GROUP BY item_id ORDER BY item_id;
+ALTER TABLE bench_video_stats ADD PRIMARY KEY (item_id);
 
 CREATE TABLE bench_user_features AS
 SELECT user_id, jsonb_object_agg(category, round(share, 4)) AS category_share
 FROM (SELECT w.user_id, v.category, count(*) / sum(count(*)) OVER (PARTITION BY w.user_id) AS share
-      FROM bench_views w JOIN bench_videos v USING (video_id) GROUP BY 1, 2) s
+      FROM bench_views w JOIN bench_videos v USING (item_id) GROUP BY 1, 2) s
 GROUP BY user_id;
 ALTER TABLE bench_user_features ADD PRIMARY KEY (user_id);
 VACUUM ANALYZE bench_videos, bench_video_stats, bench_user_features;
@@ -51,19 +51,19 @@ RETURN ARRAY[coalesce(category_share, 0),
 
 -- Impressions: 2,000 users, a random fifth of their 500 candidates, a planted watch probability.
 CREATE UNLOGGED TABLE bench_impressions_2s AS
-SELECT c.user_id, c.video_id,
+SELECT c.user_id, c.item_id,
        bench_ranker_features((uf.category_share ->> v.category)::float8, v.duration_s, v.uploaded_at,
                              vs.views, c.score, c.rank, now()) AS features,
        random() < 1 / (1 + exp(2.4 - 3 * coalesce((uf.category_share ->> v.category)::float8, 0)
                                - 1.5 * exp(-date_part('epoch', now() - v.uploaded_at) / (30 * 86400))
                                + 0.3 * ln(v.duration_s / 60.0::float8) + 0.25 * ln(c.rank))) AS watched
-FROM (SELECT u AS user_id, r.item_id AS video_id, r.score, r.rank
+FROM (SELECT u AS user_id, r.item_id, r.score, r.rank
       FROM generate_series(1::bigint, 200000, 100) u,
            recsys.recommend('bench_serving', u, 500) r
       WHERE random() < 0.2
       ORDER BY 1, r.rank) c
-JOIN bench_videos v USING (video_id)
-LEFT JOIN bench_video_stats vs USING (video_id)
+JOIN bench_videos v USING (item_id)
+LEFT JOIN bench_video_stats vs USING (item_id)
 LEFT JOIN bench_user_features uf USING (user_id);
 
 DELETE FROM recsys.models WHERE name = 'bench_two_stage_ranker';
@@ -80,17 +80,17 @@ FROM bench_impressions_2s;
 -- The two-stage query of the README as a SQL function (inlined by the planner).
 CREATE FUNCTION bench_recommend_ranked(user_id bigint, k int DEFAULT 100, ranker text DEFAULT 'bench_two_stage_ranker',
                                        candidates_k int DEFAULT 500)
-    RETURNS TABLE (video_id bigint, p_watch float8, rank int, candidate_rank int)
+    RETURNS TABLE (item_id bigint, p_watch float8, rank int, candidate_rank int)
     LANGUAGE sql STABLE
 AS $$
-    SELECT video_id, p_watch, CAST(row_number() OVER (ORDER BY p_watch DESC, candidate_rank) AS int), candidate_rank
-      FROM (SELECT c.item_id AS video_id, c.rank AS candidate_rank,
+    SELECT item_id, p_watch, CAST(row_number() OVER (ORDER BY p_watch DESC, candidate_rank) AS int), candidate_rank
+      FROM (SELECT c.item_id, c.rank AS candidate_rank,
                    recsys.predict(ranker, bench_ranker_features((uf.category_share ->> v.category)::float8,
                                                                 v.duration_s, v.uploaded_at, vs.views, c.score,
                                                                 c.rank, now())) AS p_watch
               FROM recsys.recommend('bench_serving', user_id, candidates_k) c
-              JOIN bench_videos v ON v.video_id = c.item_id
-              LEFT JOIN bench_video_stats vs ON vs.video_id = c.item_id
+              JOIN bench_videos v ON v.item_id = c.item_id
+              LEFT JOIN bench_video_stats vs ON vs.item_id = c.item_id
               LEFT JOIN bench_user_features uf ON uf.user_id = bench_recommend_ranked.user_id) scored
      ORDER BY p_watch DESC, candidate_rank
      LIMIT k

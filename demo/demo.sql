@@ -35,7 +35,7 @@ CREATE TABLE demo.users (
     signup_at timestamptz NOT NULL
 );
 CREATE TABLE demo.videos (
-    video_id    bigint PRIMARY KEY,
+    item_id    bigint PRIMARY KEY,
     category    text NOT NULL,
     channel_id  bigint NOT NULL,
     duration_s  int NOT NULL,
@@ -43,13 +43,13 @@ CREATE TABLE demo.videos (
 );
 CREATE TABLE demo.watch_history (
     user_id         bigint NOT NULL,
-    video_id        bigint NOT NULL,
+    item_id        bigint NOT NULL,
     minutes_watched real NOT NULL,
     watched_at      timestamptz NOT NULL
 );
 CREATE TABLE demo.recommendation_log (
     user_id         bigint NOT NULL,
-    video_id        bigint NOT NULL,
+    item_id        bigint NOT NULL,
     model_id        bigint NOT NULL,
     position        int NOT NULL,
     shown_at        timestamptz NOT NULL DEFAULT now(),
@@ -99,18 +99,18 @@ SELECT user_id,
 -- Videos: one genre each; channels belong to one genre; popularity is a Zipf-like rank inside
 -- the genre; uploads skew recent.
 CREATE TEMP TABLE video_truth AS
-SELECT v AS video_id, pg_temp.draw_genre(random()) AS g, random() AS r1, random() AS r2,
+SELECT v AS item_id, pg_temp.draw_genre(random()) AS g, random() AS r1, random() AS r2,
        now() - interval '730 days' * power(random(), 1.5) AS uploaded_at
   FROM generate_series(1, 10000) AS v;
 ALTER TABLE video_truth ADD COLUMN pop_rank int;
 UPDATE video_truth t SET pop_rank = x.rk
-  FROM (SELECT video_id, row_number() OVER (PARTITION BY g ORDER BY r1) AS rk FROM video_truth) x
- WHERE x.video_id = t.video_id;
+  FROM (SELECT item_id, row_number() OVER (PARTITION BY g ORDER BY r1) AS rk FROM video_truth) x
+ WHERE x.item_id = t.item_id;
 CREATE INDEX ON video_truth (g, pop_rank);
 ANALYZE video_truth;
 
 INSERT INTO demo.videos
-SELECT t.video_id, genre.name,
+SELECT t.item_id, genre.name,
        1000 * t.g + floor(power(t.r2, 2) * 120)::bigint,                 -- ~120 channels per genre
        genre.min_s + floor(power(random(), 2) * (genre.max_s - genre.min_s))::int,
        t.uploaded_at
@@ -131,9 +131,9 @@ SELECT ut.user_id,
 
 CREATE TEMP TABLE genre_size AS SELECT g, count(*)::int AS n FROM video_truth GROUP BY g;
 
-INSERT INTO demo.watch_history (user_id, video_id, minutes_watched, watched_at)
-SELECT DISTINCT ON (user_id, video_id) user_id, video_id, minutes_watched, watched_at
-  FROM (SELECT p.user_id, t.video_id,
+INSERT INTO demo.watch_history (user_id, item_id, minutes_watched, watched_at)
+SELECT DISTINCT ON (user_id, item_id) user_id, item_id, minutes_watched, watched_at
+  FROM (SELECT p.user_id, t.item_id,
                greatest(0.1, round((v.duration_s / 60.0 *
                    CASE WHEN p.g = ANY (ut.likes) THEN 0.35 + 0.65 * random()
                         ELSE 0.02 + 0.38 * random() END)::numeric, 1))::real AS minutes_watched,
@@ -142,22 +142,22 @@ SELECT DISTINCT ON (user_id, video_id) user_id, video_id, minutes_watched, watch
           FROM pick p
           JOIN genre_size gs USING (g)
           JOIN video_truth t ON t.g = p.g AND t.pop_rank = least(gs.n, floor(power(gs.n + 1, p.r))::int)
-          JOIN demo.videos v ON v.video_id = t.video_id
+          JOIN demo.videos v ON v.item_id = t.item_id
           JOIN user_taste ut ON ut.user_id = p.user_id) w
- ORDER BY user_id, video_id, watched_at;
+ ORDER BY user_id, item_id, watched_at;
 
 ALTER TABLE demo.watch_history ADD FOREIGN KEY (user_id) REFERENCES demo.users,
-                                ADD FOREIGN KEY (video_id) REFERENCES demo.videos;
+                                ADD FOREIGN KEY (item_id) REFERENCES demo.videos;
 CREATE INDEX ON demo.watch_history (user_id, watched_at);
-CREATE INDEX ON demo.watch_history (video_id);
+CREATE INDEX ON demo.watch_history (item_id);
 ANALYZE demo.users, demo.videos, demo.watch_history;
 
 SELECT (SELECT count(*) FROM demo.users)  AS users,
        (SELECT count(*) FROM demo.videos) AS videos,
        count(*) AS watches,
        round(count(*)::numeric / count(DISTINCT user_id), 1) AS watches_per_user,
-       round(100.0 * count(*) FILTER (WHERE video_id IN (
-           SELECT video_id FROM demo.watch_history GROUP BY video_id ORDER BY count(*) DESC LIMIT 100))
+       round(100.0 * count(*) FILTER (WHERE item_id IN (
+           SELECT item_id FROM demo.watch_history GROUP BY item_id ORDER BY count(*) DESC LIMIT 100))
            / count(*), 1) AS pct_on_top_100_videos,
        min(watched_at)::date AS first_watch, max(watched_at)::date AS last_watch,
        round((extract(epoch FROM clock_timestamp()) - :gen_started)::numeric, 1) AS generated_in_s
@@ -166,16 +166,16 @@ SELECT (SELECT count(*) FROM demo.users)  AS users,
 \echo
 \echo '== 2. Chronological holdout: the last 20% of each user''s watches (at least one) =='
 CREATE TABLE demo.holdout AS
-SELECT user_id, video_id
-  FROM (SELECT user_id, video_id,
+SELECT user_id, item_id
+  FROM (SELECT user_id, item_id,
                row_number() OVER (PARTITION BY user_id ORDER BY watched_at DESC) AS newest_first,
                count(*) OVER (PARTITION BY user_id) AS n
           FROM demo.watch_history) w
  WHERE newest_first <= ceil(0.2 * n);
-ALTER TABLE demo.holdout ADD PRIMARY KEY (user_id, video_id);
+ALTER TABLE demo.holdout ADD PRIMARY KEY (user_id, item_id);
 CREATE TABLE demo.train AS
 SELECT w.* FROM demo.watch_history w
- WHERE NOT EXISTS (SELECT 1 FROM demo.holdout h WHERE h.user_id = w.user_id AND h.video_id = w.video_id);
+ WHERE NOT EXISTS (SELECT 1 FROM demo.holdout h WHERE h.user_id = w.user_id AND h.item_id = w.item_id);
 ANALYZE demo.holdout, demo.train;
 SELECT (SELECT count(*) FROM demo.train) AS train_rows,
        count(*) AS held_out_rows, count(DISTINCT user_id) AS users_with_held_out_items
@@ -187,10 +187,10 @@ CREATE EXTENSION IF NOT EXISTS recsys;
 DELETE FROM recsys.models WHERE name = 'demo_candidates';
 DELETE FROM recsys.deployments WHERE name IN ('demo_candidates', 'demo_ranker');
 
-\echo 'SELECT recsys.save_model(''demo_candidates'', recsys.als_fit(user_id, video_id, minutes_watched, ''{"factors":64,"iterations":15}'')) FROM demo.train;'
+\echo 'SELECT recsys.save_model(''demo_candidates'', recsys.als_fit(user_id, item_id, minutes_watched, ''{"factors":64,"iterations":15}'')) FROM demo.train;'
 \timing on
 WITH fit AS (
-    SELECT recsys.als_fit(user_id, video_id, minutes_watched,
+    SELECT recsys.als_fit(user_id, item_id, minutes_watched,
                           '{"factors": 64, "iterations": 15}') AS model
       FROM demo.train
 )
@@ -215,23 +215,23 @@ SELECT jsonb_pretty(CASE WHEN jsonb_typeof(info #> '{metadata,training,loss}') =
 \echo '== 4. Top-10 videos for three users (what they watched first, then what recsys suggests) =='
 SELECT user_id, string_agg(category || ' ' || n, ', ' ORDER BY n DESC, category) AS watched_categories
   FROM (SELECT t.user_id, v.category, count(*) AS n
-          FROM demo.train t JOIN demo.videos v USING (video_id)
+          FROM demo.train t JOIN demo.videos v USING (item_id)
          WHERE t.user_id IN (1, 2, 3)
          GROUP BY 1, 2) s
  GROUP BY user_id ORDER BY user_id;
 
-SELECT u.user_id, r.rank, r.item_id AS video_id, v.category, v.channel_id,
+SELECT u.user_id, r.rank, r.item_id, v.category, v.channel_id,
        round(r.score::numeric, 4) AS score
   FROM (VALUES (1), (2), (3)) AS u(user_id)
  CROSS JOIN LATERAL recsys.recommend('demo_candidates', u.user_id, 10) AS r
-  JOIN demo.videos v ON v.video_id = r.item_id
+  JOIN demo.videos v ON v.item_id = r.item_id
  ORDER BY u.user_id, r.rank;
 
 \echo
 \echo '== 5. Held-out evaluation @10 (users with a held-out item; seen training items excluded) =='
 \timing on
 WITH relevant AS (            -- what each user really watched next
-    SELECT user_id, array_agg(video_id) AS items FROM demo.holdout GROUP BY user_id
+    SELECT user_id, array_agg(item_id) AS items FROM demo.holdout GROUP BY user_id
 ),
 als AS (                      -- method 1: the ALS model, all users in one batch call
     SELECT 'recsys ALS (64 factors)' AS method,
@@ -244,8 +244,8 @@ als AS (                      -- method 1: the ALS model, all users in one batch
                    FROM recsys.recommend_all('demo_candidates', 10) GROUP BY user_id) r USING (user_id)
 ),
 top_videos AS MATERIALIZED (  -- the most watched videos in the training data
-    SELECT video_id, row_number() OVER (ORDER BY count(*) DESC, video_id) AS pos
-      FROM demo.train GROUP BY video_id ORDER BY pos LIMIT 200
+    SELECT item_id, row_number() OVER (ORDER BY count(*) DESC, item_id) AS pos
+      FROM demo.train GROUP BY item_id ORDER BY pos LIMIT 200
 ),
 popularity AS (               -- method 2: the 10 most watched videos the user has not seen yet
     SELECT 'most popular (unseen)' AS method,
@@ -254,10 +254,10 @@ popularity AS (               -- method 2: the 10 most watched videos the user h
            avg(recsys.ndcg_at_k(coalesce(r.items, '{}'), rel.items, 10)),
            count(*)
       FROM relevant rel
-      LEFT JOIN (SELECT user_id, array_agg(video_id) AS items FROM demo.train GROUP BY user_id) seen USING (user_id)
-     CROSS JOIN LATERAL (SELECT array_agg(video_id ORDER BY pos) AS items
-                           FROM (SELECT video_id, pos FROM top_videos
-                                  WHERE video_id <> ALL (coalesce(seen.items, '{}'))
+      LEFT JOIN (SELECT user_id, array_agg(item_id) AS items FROM demo.train GROUP BY user_id) seen USING (user_id)
+     CROSS JOIN LATERAL (SELECT array_agg(item_id ORDER BY pos) AS items
+                           FROM (SELECT item_id, pos FROM top_videos
+                                  WHERE item_id <> ALL (coalesce(seen.items, '{}'))
                                   ORDER BY pos LIMIT 10) top10) r
 )
 SELECT method, round(precision_at_10::numeric, 4) AS "precision@10", round(recall_at_10::numeric, 4) AS "recall@10",
@@ -268,7 +268,7 @@ SELECT method, round(precision_at_10::numeric, 4) AS "precision@10", round(recal
 \echo
 \echo '== 6. Serving: a home-page visit, 100 recommendations logged for user 42 =='
 \timing on
-INSERT INTO demo.recommendation_log (user_id, video_id, model_id, position, candidate_rank, candidate_score)
+INSERT INTO demo.recommendation_log (user_id, item_id, model_id, position, candidate_rank, candidate_score)
 SELECT 42, r.item_id, recsys.serving_version('demo_candidates'), r.rank, r.rank, r.score
   FROM recsys.recommend('demo_candidates', 42, 100) AS r;
 \timing off
@@ -291,11 +291,11 @@ CREATE FUNCTION demo.clock() RETURNS timestamptz LANGUAGE sql IMMUTABLE RETURN :
 CREATE TABLE demo.user_features AS
 SELECT user_id, jsonb_object_agg(category, round(share, 4)) AS category_share
   FROM (SELECT t.user_id, v.category, count(*) / sum(count(*)) OVER (PARTITION BY t.user_id) AS share
-          FROM demo.train t JOIN demo.videos v USING (video_id) GROUP BY 1, 2) s
+          FROM demo.train t JOIN demo.videos v USING (item_id) GROUP BY 1, 2) s
  GROUP BY user_id;
 ALTER TABLE demo.user_features ADD PRIMARY KEY (user_id);
-CREATE TABLE demo.video_stats AS SELECT video_id, count(*) AS views FROM demo.train GROUP BY video_id ORDER BY video_id;
-ALTER TABLE demo.video_stats ADD PRIMARY KEY (video_id);
+CREATE TABLE demo.video_stats AS SELECT item_id, count(*) AS views FROM demo.train GROUP BY item_id ORDER BY item_id;
+ALTER TABLE demo.video_stats ADD PRIMARY KEY (item_id);
 
 -- One definition of the feature vector, for training and serving alike (no skew between them).
 -- A one-expression SQL function: the planner inlines it.
@@ -322,22 +322,22 @@ RETURN 1 / (1 + exp(3.9 - 2.0 * liked::int::float8
                         + 0.25 * ln(candidate_rank)));
 -- what the truth knows of each video
 CREATE TEMP VIEW video_fact AS
-SELECT v.video_id, t.g, t.pop_rank, gs.n AS genre_videos, v.uploaded_at, v.duration_s
-  FROM demo.videos v JOIN video_truth t USING (video_id) JOIN genre_size gs USING (g);
+SELECT v.item_id, t.g, t.pop_rank, gs.n AS genre_videos, v.uploaded_at, v.duration_s
+  FROM demo.videos v JOIN video_truth t USING (item_id) JOIN genre_size gs USING (g);
 
 -- The impression log. A quarter of the users (user_id % 4 = 0) visit once; each visit shows about
 -- 100 of the user's 500 candidates, drawn at random (an exploration slot: every candidate rank is
 -- shown), and whether each is watched is drawn from the hidden truth.
 \timing on
 CREATE TABLE demo.impressions AS
-SELECT user_id, video_id, candidate_rank, candidate_score, demo.clock() AS shown_at, random() < p AS watched
+SELECT user_id, item_id, candidate_rank, candidate_score, demo.clock() AS shown_at, random() < p AS watched
   FROM (SELECT c.*, pg_temp.p_true(f.g = ANY (ut.likes), f.uploaded_at, f.pop_rank, f.genre_videos, f.duration_s,
                                    c.candidate_rank) AS p
-          FROM (SELECT u.user_id, r.item_id AS video_id, r.rank AS candidate_rank, r.score AS candidate_score
+          FROM (SELECT u.user_id, r.item_id, r.rank AS candidate_rank, r.score AS candidate_score
                   FROM demo.users u
                  CROSS JOIN LATERAL recsys.recommend('demo_candidates', u.user_id, 500) r
                  WHERE u.user_id % 4 = 0 AND random() < 0.2) c
-          JOIN video_fact f USING (video_id)
+          JOIN video_fact f USING (item_id)
           JOIN user_taste ut USING (user_id)
          ORDER BY c.user_id, c.candidate_rank) s;    -- (random() runs in this order, whatever the join plan)
 \timing off
@@ -347,12 +347,12 @@ SELECT count(*) AS impressions, count(DISTINCT user_id) AS visits,
 
 -- Features by joins; a fifth of the visiting users (user_id % 20 = 0) are held out from training.
 CREATE TABLE demo.ranker_rows AS
-SELECT i.user_id, i.video_id, i.watched, i.user_id % 20 = 0 AS held_out,
+SELECT i.user_id, i.item_id, i.watched, i.user_id % 20 = 0 AS held_out,
        demo.ranker_features((uf.category_share ->> v.category)::float8, v.duration_s, v.uploaded_at,
                             vs.views, i.candidate_score, i.candidate_rank, i.shown_at) AS features
   FROM demo.impressions i
-  JOIN demo.videos v USING (video_id)
-  LEFT JOIN demo.video_stats vs USING (video_id)
+  JOIN demo.videos v USING (item_id)
+  LEFT JOIN demo.video_stats vs USING (item_id)
   LEFT JOIN demo.user_features uf USING (user_id);
 
 \echo
@@ -389,17 +389,17 @@ SELECT method, round(auc::numeric, 4) AS auc, round(log_loss::numeric, 4) AS log
 -- name from the registry, so another model with recsys.predict (the MLP) slots in by name.
 CREATE FUNCTION demo.recommend_ranked(user_id bigint, k int DEFAULT 100, ranker text DEFAULT 'demo_ranker',
                                       candidates_k int DEFAULT 500)
-    RETURNS TABLE (video_id bigint, p_watch float8, rank int, candidate_rank int, candidate_score real)
+    RETURNS TABLE (item_id bigint, p_watch float8, rank int, candidate_rank int, candidate_score real)
     LANGUAGE sql STABLE
 AS $$
-    SELECT video_id, p_watch, CAST(row_number() OVER (ORDER BY p_watch DESC, candidate_rank) AS int), candidate_rank,
+    SELECT item_id, p_watch, CAST(row_number() OVER (ORDER BY p_watch DESC, candidate_rank) AS int), candidate_rank,
            candidate_score
-      FROM (SELECT c.item_id AS video_id, c.rank AS candidate_rank, c.score AS candidate_score,
+      FROM (SELECT c.item_id, c.rank AS candidate_rank, c.score AS candidate_score,
                    recsys.predict(ranker, demo.ranker_features((uf.category_share ->> v.category)::float8, v.duration_s,
                                                                v.uploaded_at, vs.views, c.score, c.rank, demo.clock())) AS p_watch
               FROM recsys.recommend('demo_candidates', user_id, candidates_k) c
-              JOIN demo.videos v ON v.video_id = c.item_id
-              LEFT JOIN demo.video_stats vs ON vs.video_id = c.item_id
+              JOIN demo.videos v ON v.item_id = c.item_id
+              LEFT JOIN demo.video_stats vs ON vs.item_id = c.item_id
               LEFT JOIN demo.user_features uf ON uf.user_id = recommend_ranked.user_id) scored
      ORDER BY p_watch DESC, candidate_rank
      LIMIT k
@@ -407,11 +407,11 @@ $$;
 
 \echo
 \echo 'SELECT * FROM demo.recommend_ranked(42, 10);   -- 500 candidates, ranked, the top 10'
-SELECT r.rank, r.video_id, v.category, round(r.p_watch::numeric, 4) AS p_watch, r.candidate_rank,
+SELECT r.rank, r.item_id, v.category, round(r.p_watch::numeric, 4) AS p_watch, r.candidate_rank,
        round(date_part('epoch', demo.clock() - v.uploaded_at)::numeric / 86400) AS age_days,
        round(v.duration_s / 60.0, 1) AS minutes, uf.category_share ->> v.category AS user_share_of_category
   FROM demo.recommend_ranked(42, 10) r
-  JOIN demo.videos v USING (video_id)
+  JOIN demo.videos v USING (item_id)
   LEFT JOIN demo.user_features uf ON uf.user_id = 42
  ORDER BY r.rank;
 
@@ -419,7 +419,7 @@ SELECT r.rank, r.video_id, v.category, round(r.p_watch::numeric, 4) AS p_watch, 
 \echo 'Held-out watches @10 of the held-out users: the candidates alone against candidates + ranker'
 \timing on
 WITH relevant AS (
-    SELECT user_id, array_agg(video_id) AS items FROM demo.holdout WHERE user_id % 20 = 0 GROUP BY user_id
+    SELECT user_id, array_agg(item_id) AS items FROM demo.holdout WHERE user_id % 20 = 0 GROUP BY user_id
 )
 SELECT method, round(avg(recsys.precision_at_k(items, relevant, 10))::numeric, 4) AS "precision@10",
        round(avg(recsys.ndcg_at_k(items, relevant, 10))::numeric, 4) AS "ndcg@10", count(*) AS users
@@ -430,7 +430,7 @@ SELECT method, round(avg(recsys.precision_at_k(items, relevant, 10))::numeric, 4
         UNION ALL
         SELECT 'ALS 500 candidates + ranker', r.items, rel.items, 2
           FROM relevant rel
-         CROSS JOIN LATERAL (SELECT coalesce(array_agg(video_id ORDER BY rank), '{}') AS items
+         CROSS JOIN LATERAL (SELECT coalesce(array_agg(item_id ORDER BY rank), '{}') AS items
                                FROM demo.recommend_ranked(rel.user_id, 10)) r) m
  GROUP BY method, o ORDER BY o;
 \timing off
@@ -453,8 +453,8 @@ SELECT u.user_id, :'day2'::timestamptz + interval '1 minute' * (u.user_id % 1440
  WHERE u.user_id % 10 = 1
  ORDER BY u.user_id, r.rank;
 \timing on
-INSERT INTO demo.recommendation_log (user_id, video_id, model_id, position, shown_at, candidate_rank, candidate_score)
-SELECT user_id, video_id, :ranker_v1, row_number() OVER (PARTITION BY user_id ORDER BY rank > 18, rank)::int,
+INSERT INTO demo.recommendation_log (user_id, item_id, model_id, position, shown_at, candidate_rank, candidate_score)
+SELECT user_id, item_id, :ranker_v1, row_number() OVER (PARTITION BY user_id ORDER BY rank > 18, rank)::int,
        shown_at, candidate_rank, candidate_score
   FROM (SELECT s.*, row_number() OVER (PARTITION BY user_id ORDER BY rank <= 18, draw) AS explore_order
           FROM (SELECT *, random() AS draw FROM served ORDER BY user_id, rank) s) page
@@ -464,15 +464,15 @@ SELECT user_id, video_id, :ranker_v1, row_number() OVER (PARTITION BY user_id OR
 -- What the users do (the hidden truth again): a watch starts a few minutes after the page is shown
 -- (exponential, 6 minutes on average), so about 1 in 5 starts after the 10-minute window and is,
 -- by the design's rule, not credited to the page.
-INSERT INTO demo.watch_history (user_id, video_id, minutes_watched, watched_at)
-SELECT user_id, video_id,
+INSERT INTO demo.watch_history (user_id, item_id, minutes_watched, watched_at)
+SELECT user_id, item_id,
        greatest(0.1, round((duration_s / 60.0 * CASE WHEN liked THEN 0.35 + 0.65 * random() ELSE 0.02 + 0.38 * random() END)::numeric, 1)),
        shown_at + interval '1 minute' * (-6 * ln(1 - random()))
   FROM (SELECT l.*, f.duration_s, f.g = ANY (ut.likes) AS liked,
                random() < pg_temp.p_true(f.g = ANY (ut.likes), f.uploaded_at, f.pop_rank, f.genre_videos,
                                          f.duration_s, l.candidate_rank) AS watches
           FROM demo.recommendation_log l
-          JOIN video_fact f USING (video_id)
+          JOIN video_fact f USING (item_id)
           JOIN user_taste ut USING (user_id)
          WHERE l.shown_at >= :'day2' AND l.shown_at < :'day3'
          ORDER BY l.user_id, l.position) w
@@ -482,10 +482,10 @@ SELECT user_id, video_id,
 \echo 'SELECT * FROM recsys.label_impressions(''demo.recommendation_log'', ''demo.watch_history'', ''10 minutes'', :day2, :day3);'
 \timing on
 CREATE TABLE demo.day2_labels AS
-SELECT l.user_id, l.video_id, l.model_id, l.position, l.shown_at, l.label, l.minutes_watched,
+SELECT l.user_id, l.item_id, l.model_id, l.position, l.shown_at, l.label, l.minutes_watched,
        g.candidate_rank, g.candidate_score
   FROM recsys.label_impressions('demo.recommendation_log', 'demo.watch_history', '10 minutes', :'day2', :'day3') l
-  JOIN demo.recommendation_log g USING (user_id, video_id, shown_at);
+  JOIN demo.recommendation_log g USING (user_id, item_id, shown_at);
 \timing off
 SELECT count(*) AS impressions, count(*) FILTER (WHERE label) AS watched_within_10_min,
        (SELECT count(*) FROM demo.watch_history w
@@ -506,35 +506,35 @@ SELECT recsys.save_model('demo_ranker',
         SELECT d.label, demo.ranker_features((uf.category_share ->> v.category)::float8, v.duration_s, v.uploaded_at,
                                              vs.views, d.candidate_score, d.candidate_rank, d.shown_at)
           FROM demo.day2_labels d
-          JOIN demo.videos v USING (video_id)
-          LEFT JOIN demo.video_stats vs USING (video_id)
+          JOIN demo.videos v USING (item_id)
+          LEFT JOIN demo.video_stats vs USING (item_id)
           LEFT JOIN demo.user_features uf USING (user_id)) t \gset
 \timing off
 SELECT :ranker_v1 AS ranker_v1, :ranker_v2 AS ranker_v2, recsys.serving_version('demo_ranker') AS now_serving;
 
 \echo
 \echo 'Serving again: the same call now ranks with the new version (user 42, the top 5)'
-SELECT rank, video_id, round(p_watch::numeric, 4) AS p_watch, candidate_rank FROM demo.recommend_ranked(42, 5);
+SELECT rank, item_id, round(p_watch::numeric, 4) AS p_watch, candidate_rank FROM demo.recommend_ranked(42, 5);
 
 \echo
 \echo 'Day 3 (users with user_id % 10 = 2), pages of 20: expected watches per 100 shown under the hidden truth'
 \echo '(the old version is served again for the comparison by pinning it: recsys.deploy, then recsys.rollback)'
-CREATE TEMP TABLE day3_pages (version text, o int, user_id bigint, video_id bigint, candidate_rank int);
+CREATE TEMP TABLE day3_pages (version text, o int, user_id bigint, item_id bigint, candidate_rank int);
 INSERT INTO day3_pages
 SELECT 'ALS candidates alone', 1, u.user_id, r.item_id, r.rank
   FROM demo.users u CROSS JOIN LATERAL recsys.recommend('demo_candidates', u.user_id, 20) r WHERE u.user_id % 10 = 2;
 SELECT recsys.deploy('demo_ranker', :ranker_v1) AS pinned \gset
 INSERT INTO day3_pages
-SELECT 'ranker v1 (pinned)', 2, u.user_id, r.video_id, r.candidate_rank
+SELECT 'ranker v1 (pinned)', 2, u.user_id, r.item_id, r.candidate_rank
   FROM demo.users u CROSS JOIN LATERAL demo.recommend_ranked(u.user_id, 20) r WHERE u.user_id % 10 = 2;
 SELECT recsys.rollback('demo_ranker') AS serving_after_rollback \gset
 INSERT INTO day3_pages
-SELECT 'ranker v2 (retrained)', 3, u.user_id, r.video_id, r.candidate_rank
+SELECT 'ranker v2 (retrained)', 3, u.user_id, r.item_id, r.candidate_rank
   FROM demo.users u CROSS JOIN LATERAL demo.recommend_ranked(u.user_id, 20) r WHERE u.user_id % 10 = 2;
 SELECT version, round(100 * avg(pg_temp.p_true(f.g = ANY (ut.likes), f.uploaded_at, f.pop_rank, f.genre_videos,
                                                 f.duration_s, p.candidate_rank))::numeric, 2) AS expected_watches_per_100,
        count(DISTINCT p.user_id) AS users
-  FROM day3_pages p JOIN video_fact f USING (video_id) JOIN user_taste ut USING (user_id)
+  FROM day3_pages p JOIN video_fact f USING (item_id) JOIN user_taste ut USING (user_id)
  GROUP BY version, o ORDER BY o;
 -- rollback pinned the retrained version; unpinned, serving follows the newest version again
 SELECT :serving_after_rollback AS serving_after_rollback, recsys.undeploy('demo_ranker') AS serving_newest;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, runs the GoogleTest
 # suite (with AddressSanitizer and UndefinedBehaviorSanitizer) and the
-# pg_regress suite against a throwaway PostgreSQL, then prints one summary line.
+# pg_regress suite against a throwaway PostgreSQL, checks the README's option
+# table against it, then prints one summary line.
 #
 #   bash scripts/test.sh
 #
@@ -54,6 +55,9 @@ if [[ $((r_ok + r_bad)) -eq 0 ]]; then r_bad=1; echo "pg_regress did not run" >&
 if [[ $r_bad -gt 0 && -f regression.diffs ]]; then head -200 regression.diffs; fi
 count "$r_ok" "$r_bad"
 rm -f "$regress_log"
+
+echo "== README option table (scripts/check-options-table.sh)"
+if bash scripts/check-options-table.sh contrib_regression; then count 1 0; else count 0 1; fi
 
 echo "== progress NOTICEs"
 notices=$(psql -X -q -d contrib_regression 2>&1 <<'SQL' | grep -c 'als_fit iteration' || true

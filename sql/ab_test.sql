@@ -49,7 +49,7 @@ SELECT 'continuous' AS name, recsys.ab_compare(variant, minutes, '{"weights": [1
 UNION ALL
 SELECT 'binary', recsys.ab_compare(variant, clicked, '{"weights": [0.34, 0.33, 0.33]}') FROM ab_click
 UNION ALL
-SELECT 'binary_normal_90', recsys.ab_compare(variant, clicked, '{"weights": [0.34, 0.33, 0.33], "ci": "normal", "alpha": 0.1}')
+SELECT 'binary_normal_90', recsys.ab_compare(variant, clicked, '{"weights": [0.34, 0.33, 0.33], "ci": "normal", "significance": 0.1}')
 FROM ab_click;
 -- scipy's values (make_ab_fixtures.py --sql), each within 1e-9 (relative above 1)
 CREATE TABLE scipy_values (name text, variant text, key text, expected float8);
@@ -224,11 +224,11 @@ SELECT recsys.ab_compare(variant::text, clicked, '{"weights": [1, 1, 1]}') FROM 
 SELECT recsys.ab_compare(variant, clicked, '{"weights": {"0": 1, "1": 1, "two": 1}}') FROM ab_click;
 SELECT recsys.ab_compare(variant, clicked, '{"control": 5}') FROM ab_click;
 SELECT recsys.ab_compare(variant, clicked, '{"control": "treatment"}') FROM ab_click;
-SELECT recsys.ab_compare(variant, clicked, '{"alpha": 0}') FROM ab_click;
+SELECT recsys.ab_compare(variant, clicked, '{"significance": 0}') FROM ab_click;
 SELECT recsys.ab_compare(variant, clicked, '{"ci": "exact"}') FROM ab_click;
 SELECT recsys.ab_compare(variant, clicked, '{"confidence": 0.9}') FROM ab_click;
 SELECT recsys.ab_compare(variant, clicked, '[0.5, 0.5]') FROM ab_click;
 SELECT recsys.ab_compare(variant, clicked, NULL) FROM ab_click;
-SELECT recsys.ab_compare(variant, clicked, CASE WHEN variant = 2 THEN '{"alpha": 0.1}' ELSE '{}' END::jsonb) FROM ab_click;
+SELECT recsys.ab_compare(variant, clicked, CASE WHEN variant = 2 THEN '{"significance": 0.1}' ELSE '{}' END::jsonb) FROM ab_click;
 SELECT recsys.ab_compare(user_id, 1.0) FROM ab_users;
 DROP TABLE ab_users, ab_watch, ab_click, ab_reports, scipy_values;

@@ -1,5 +1,5 @@
 -- Training: NULL handling, weights, determinism, model_info, progress.
-CREATE TABLE m AS SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "regularization": 1}') AS model
+CREATE TABLE m AS SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "l2": 1}') AS model
 FROM watch;
 SELECT recsys.model_info(model)->>'kind' AS kind,
        recsys.model_info(model)->'format_version' AS version,
@@ -30,15 +30,15 @@ SELECT recsys.als_fit(u, i, w, '{}') FROM (VALUES (5::bigint, 77::bigint, 1e300:
 SELECT (recsys.model_info(recsys.als_fit(u, i, 1.0, '{"factors": 2, "iterations": 1}'))->'metadata'->'dimensions') AS dims
 FROM (VALUES ('-9223372036854775808'::bigint, 9223372036854775807::bigint), (0, -1)) v(u, i);
 -- same data, options and seed: the same model (only the training time differs), whatever the row order
-SELECT (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(a.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(b.model)) AS same_item_factors,
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(a.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(b.model)) AS same_user_factors,
+SELECT (SELECT array_agg(factors ORDER BY item_id) FROM recsys.item_factors(a.model)) =
+       (SELECT array_agg(factors ORDER BY item_id) FROM recsys.item_factors(b.model)) AS same_item_factors,
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(a.model)) =
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(b.model)) AS same_user_factors,
        recsys.model_info(a.model) #- '{metadata,training,seconds}' - 'size_bytes' =
        recsys.model_info(b.model) #- '{metadata,training,seconds}' - 'size_bytes' AS same_info
-FROM (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "regularization": 1}') AS model
+FROM (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "l2": 1}') AS model
       FROM (SELECT * FROM watch ORDER BY user_id, item_id) o) a,
-     (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "regularization": 1}') AS model
+     (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 3, "l2": 1}') AS model
       FROM (SELECT * FROM watch ORDER BY item_id DESC, user_id DESC) o) b;
 -- threads do not change the model: on data where both half-steps split into
 -- many solve chunks and both Gram sums into several blocks (20,000 users and
@@ -64,10 +64,10 @@ SELECT threads,
        (recsys.model_info(model)->'metadata'->'training'->>'item_gram_blocks')::int > 1 AS item_gram_split
 FROM by_threads ORDER BY threads;
 SELECT b.threads,
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(a.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(b.model)) AS same_user_factors,
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(a.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(b.model)) AS same_item_factors,
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(a.model)) =
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(b.model)) AS same_user_factors,
+       (SELECT array_agg(factors ORDER BY item_id) FROM recsys.item_factors(a.model)) =
+       (SELECT array_agg(factors ORDER BY item_id) FROM recsys.item_factors(b.model)) AS same_item_factors,
        (recsys.model_info(a.model) #- '{metadata,training,seconds}' #- '{metadata,training,threads}') - 'size_bytes' =
        (recsys.model_info(b.model) #- '{metadata,training,seconds}' #- '{metadata,training,threads}') - 'size_bytes'
          AS same_info  -- (the size holds the seconds' digits)
@@ -89,9 +89,9 @@ SET recsys.threads = 2;
 RESET ROLE;
 DROP ROLE recsys_plain_user;
 -- a different seed gives different factors
-SELECT (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(m.model)) <>
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(
-          (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 4, "regularization": 1}') FROM watch)))
+SELECT (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(m.model)) <>
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(
+          (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 10, "seed": 4, "l2": 1}') FROM watch)))
        AS seed_matters
 FROM m;
 -- explicit ratings

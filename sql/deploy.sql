@@ -62,7 +62,7 @@ SELECT recsys.deploy('dep', :v1 + 2) - :v1 + 1 AS deployed;
 SELECT recsys.deploy('dep', :v1 + 1) - :v1 + 1 AS deployed;
 SELECT * FROM dep_served;
 -- prune: keeps the newest `keep`, the served version and the one a rollback returns to
-SELECT model_id - :v1 + 1 AS rollback_would_serve FROM recsys.rollback_target('dep');
+SELECT model_id - :v1 + 1 AS rollback_would_serve FROM recsys_internal.rollback_target('dep');
 SELECT recsys.prune_models('dep', 1) AS pruned;
 SELECT id - :v1 + 1 AS kept FROM recsys.models WHERE name = 'dep' ORDER BY id;
 SELECT * FROM dep_served;
@@ -91,7 +91,7 @@ SELECT count(*) AS recommend_for_items FROM recsys.recommend_for_items('dep', AR
 SELECT count(*) AS similar_items FROM recsys.similar_items('dep', 100, 2);
 SELECT count(*) AS recommend_all FROM recsys.recommend_all('dep', 1);
 SELECT min(array_length(factors, 1)) AS user_factors FROM recsys.user_factors('dep');
-SELECT e->>'id' = (:v1 + 1)::text AS cached_is_pinned
+SELECT e->>'model_id' = (:v1 + 1)::text AS cached_is_pinned
 FROM jsonb_array_elements(recsys.model_cache_stats()->'entries') e WHERE e->>'name' = 'dep';
 DROP VIEW dep_served, dep_history;
 -- A deploy racing a prune answers 42704, the version is gone, not a foreign-key error: the

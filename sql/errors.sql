@@ -66,7 +66,8 @@ RESET recsys.max_memory_ceiling;
 RESET recsys.max_model_cache_mb;
 -- ---------------------------------------------------------------- bounded by the input
 -- 2^31 - 1 bins: the curve has a row per bin that holds a point, its memory follows the points
-SELECT * FROM recsys.calibration_curve(ARRAY[0.1, 0.2, 1.0], ARRAY[true, false, true], 2147483647);
+SELECT (unnest(recsys.calibration_curve(p, l, '{"bins": 2147483647}'))).*
+FROM (VALUES (0.1, true), (0.2, false), (1.0, true)) v(p, l);
 SELECT 1 AS alive;
 -- ---------------------------------------------------------------- the model is claimed before it is built
 -- 40 string columns hashed to 2^20 buckets each make 42 million features (a 743 MB model): under
@@ -98,7 +99,7 @@ SELECT count(*) FROM bounded, recsys.explore(bandit, (SELECT array_agg(g::bigint
 SELECT count(*) FROM bounded, recsys.recommend(als, 1, 10, true, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g),
                                                (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
 SELECT count(*) FROM bounded, recsys.recommend_for_items(als, (SELECT array_agg(g::bigint) FROM generate_series(1, 20000) g));
-SELECT count(*) FROM recsys.roc_curve(array_fill(0.5::float8, ARRAY[20000]), array_fill(true, ARRAY[20000]));
+SELECT cardinality(recsys.roc_curve(g % 100 / 100.0, g % 2 = 0)) FROM generate_series(1, 20000) g;
 SELECT recsys.ndcg_at_k(ARRAY[1]::bigint[], (SELECT array_agg(g::bigint) FROM generate_series(1, 200000) g), 10);
 -- linreg_fit claims its solve (eight (p + 2)^2 matrices) before it makes it
 SET recsys.max_memory = '4MB';
@@ -130,3 +131,69 @@ END $$;
 SELECT recsys.save_model('forged', model) FROM forged;
 DROP TABLE forged;
 SELECT 1 AS alive;
+-- ---------------------------------------------------------------- errors name the model
+-- A model by name is named with the version it served (written V below: ids depend on the
+-- tests before, and error_naming checks that it is the one recsys.serving_version gives); model
+-- bytes are "the model argument", with their kind where the message does not say it otherwise.
+-- The SQLSTATEs are those of before (22023).
+CREATE FUNCTION error_naming(query text, name text) RETURNS text LANGUAGE sql AS $$
+  SELECT replace(error_of(query), format('(version %s)', recsys.serving_version(name)), '(version V)')
+$$;
+CREATE TEMP TABLE named AS
+SELECT (SELECT recsys.logreg_fit(g % 2 = 0, ARRAY[g, g % 3, 1]::float8[]) FROM generate_series(1, 60) g) AS ranker,
+       (SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 2, "iterations": 1}') FROM watch) AS candidates,
+       (SELECT recsys.featurizer_fit(jsonb_build_object('a', g % 7, 'b', g % 3)) FROM generate_series(1, 60) g)
+           AS featurizer;
+CREATE TEMP TABLE nonlinear AS
+SELECT recsys.pipeline(n.featurizer,
+         (SELECT recsys.mlp_fit(g % 2 = 0, recsys.transform(n.featurizer, jsonb_build_object('a', g % 7, 'b', g % 3), true))
+          FROM generate_series(1, 60) g)) AS model
+FROM named n;
+SELECT recsys.save_model('errors_ranker', ranker) > 0 AND recsys.save_model('errors_candidates', candidates) > 0
+       AND recsys.save_model('errors_featurizer', featurizer) > 0
+       AND recsys.save_model('errors_pipeline', (SELECT model FROM nonlinear)) > 0 AS saved
+FROM named;
+-- a model of another kind than the function takes
+SELECT error_naming($$SELECT * FROM recsys.recommend('errors_ranker', 1)$$, 'errors_ranker') AS recommend;
+SELECT error_of($$SELECT r.* FROM named, recsys.recommend(named.ranker, 1) r$$) AS recommend_bytes;
+SELECT error_naming($$SELECT * FROM recsys.explore('errors_candidates', ARRAY[1]::bigint[])$$, 'errors_candidates') AS explore;
+SELECT error_naming($$SELECT recsys.predict('errors_candidates', ARRAY[1, 2, 3]::float8[])$$, 'errors_candidates')
+           AS predict;
+SELECT error_naming($$SELECT recsys.predict('errors_pipeline', ARRAY[1, 2]::float8[])$$, 'errors_pipeline')
+           AS predict_pipeline;
+SELECT error_naming($$SELECT recsys.transform('errors_ranker', '{}'::jsonb)$$, 'errors_ranker') AS transform;
+SELECT error_naming($$SELECT recsys.predict('errors_featurizer', '{}'::jsonb)$$, 'errors_featurizer') AS predict_row;
+SELECT error_naming($$SELECT * FROM recsys.coefficients('errors_candidates')$$, 'errors_candidates') AS coefficients;
+SELECT error_naming($$SELECT recsys.pipeline('errors_ranker', ranker) FROM named$$, 'errors_ranker') AS pipeline;
+SELECT error_of($$SELECT recsys.pipeline(ranker, ranker) FROM named$$) AS pipeline_bytes;
+-- features of another length
+SELECT error_naming($$SELECT recsys.predict('errors_ranker', ARRAY[1, 2]::float8[])$$, 'errors_ranker') AS by_name;
+SELECT error_of($$SELECT recsys.predict(ranker, ARRAY[1, 2]::float8[]) FROM named$$) AS by_bytes;
+-- a pipeline's parts: the estimator it is given, the featurizer it is built on, the estimator in it
+SELECT error_of($$SELECT recsys.pipeline(featurizer, candidates) FROM named$$) AS estimator;
+SELECT error_naming($$SELECT recsys.pipeline('errors_featurizer', ranker) FROM named$$, 'errors_featurizer')
+           AS estimator_features;
+SELECT error_naming($$SELECT * FROM recsys.coefficients('errors_pipeline')$$, 'errors_pipeline') AS pipeline_estimator;
+SELECT error_of($$SELECT c.* FROM nonlinear, recsys.coefficients(model) c$$) AS pipeline_estimator_bytes;
+-- ---------------------------------------------------------------- untyped JSON literals
+-- Where a row or options may be jsonb or another type of the same place (a table's row, a
+-- float8[], a target), an untyped literal goes to the form that takes text and is read as JSON:
+-- predict, transform (both forms of the model) and featurizer_fit. impute takes only jsonb.
+SELECT recsys.predict('errors_pipeline', '{"a": 3, "b": 1}') = recsys.predict('errors_pipeline', '{"a": 3, "b": 1}'::jsonb)
+           AS predict,
+       recsys.transform('errors_featurizer', '{"a": 3}') = recsys.transform('errors_featurizer', '{"a": 3}'::jsonb)
+           AS transform,
+       recsys.transform('errors_pipeline', '{"a": 3}', true) = recsys.transform('errors_pipeline', '{"a": 3}'::jsonb, true)
+           AS transform_training,
+       recsys.impute('errors_featurizer', '{"a": null}') = recsys.impute('errors_featurizer', '{"a": null}'::jsonb)
+           AS impute;
+SELECT recsys.predict(model, '{"a": 3, "b": 1}') = recsys.predict(model, '{"a": 3, "b": 1}'::jsonb) AS predict_bytes,
+       recsys.transform(model, '{"a": 3}') = recsys.transform(model, '{"a": 3}'::jsonb) AS transform_bytes
+FROM nonlinear;
+SELECT recsys.feature_names(recsys.featurizer_fit(r, '{"columns": {"b": {"type": "categorical"}}}')) AS literal_options
+FROM (SELECT jsonb_build_object('a', g % 7, 'b', g % 3) AS r FROM generate_series(1, 30) g) s;
+-- text that is not JSON: 22P02 naming the argument, with what it may be
+SELECT error_of($$SELECT recsys.predict('errors_pipeline', '{"a": 3')$$) AS predict;
+SELECT error_naming($$SELECT recsys.predict('errors_ranker', '{1, 2, 3}')$$, 'errors_ranker') AS array_literal;
+SELECT error_of($$SELECT recsys.transform('errors_featurizer', 'a = 3')$$) AS transform;
+SELECT error_of($$SELECT recsys.featurizer_fit('{"a": 1}', '{columns}')$$) AS featurizer_fit;

@@ -5,30 +5,30 @@
 -- chronologically last 20% of each user's watches are held out.
 SELECT setseed(0.25);
 CREATE TABLE planted_history AS
-SELECT DISTINCT ON (user_id, video_id) * FROM (
-SELECT u AS user_id, v.video_id, 1.0::float8 AS minutes_watched,
+SELECT DISTINCT ON (user_id, item_id) * FROM (
+SELECT u AS user_id, v.item_id, 1.0::float8 AS minutes_watched,
        timestamptz '2026-01-01' + random() * interval '30 days' AS watched_at
 FROM generate_series(1, 600) u,
-     LATERAL (SELECT video_id FROM (
-                SELECT video_id, (video_id % 6 = u % 6) AS own FROM generate_series(1, 300) video_id) c
-              ORDER BY (NOT own), -ln(random()) * power(video_id, 0.8)
+     LATERAL (SELECT item_id FROM (
+                SELECT item_id, (item_id % 6 = u % 6) AS own FROM generate_series(1, 300) item_id) c
+              ORDER BY (NOT own), -ln(random()) * power(item_id, 0.8)
               LIMIT 16) v
 UNION
-SELECT u, v.video_id, 1.0, timestamptz '2026-01-01' + random() * interval '30 days'
+SELECT u, v.item_id, 1.0, timestamptz '2026-01-01' + random() * interval '30 days'
 FROM generate_series(1, 600) u,
-     LATERAL (SELECT video_id FROM generate_series(1, 300) video_id
-              WHERE u > 0 ORDER BY -ln(random()) * power(video_id, 0.8) LIMIT 4) v
-) drawn ORDER BY user_id, video_id, watched_at;  -- a video drawn twice is one watch
-SELECT count(*) AS watches, count(DISTINCT user_id) AS users, count(DISTINCT video_id) AS videos
+     LATERAL (SELECT item_id FROM generate_series(1, 300) item_id
+              WHERE u > 0 ORDER BY -ln(random()) * power(item_id, 0.8) LIMIT 4) v
+) drawn ORDER BY user_id, item_id, watched_at;  -- a video drawn twice is one watch
+SELECT count(*) AS watches, count(DISTINCT user_id) AS users, count(DISTINCT item_id) AS videos
 FROM planted_history;
 -- The README's evaluation: hold out, train on the rest, recommend, score.
 CREATE TABLE planted_split AS
-SELECT user_id, video_id,
-       row_number() OVER (PARTITION BY user_id ORDER BY watched_at DESC, video_id)
+SELECT user_id, item_id,
+       row_number() OVER (PARTITION BY user_id ORDER BY watched_at DESC, item_id)
          <= greatest(1, round(count(*) OVER (PARTITION BY user_id) / 5.0)) AS held_out
 FROM planted_history;
 CREATE TABLE planted_model AS
-SELECT recsys.als_fit(user_id, video_id, 1.0, '{"factors": 8, "regularization": 1, "iterations": 10}') AS m
+SELECT recsys.als_fit(user_id, item_id, 1.0, '{"factors": 8, "l2": 1, "iterations": 10}') AS m
 FROM planted_split WHERE NOT held_out;
 -- Three recommenders, top 10 of the videos a user has not watched in training:
 -- the model, popularity (videos by training users, most first), and a
@@ -36,22 +36,22 @@ FROM planted_split WHERE NOT held_out;
 SELECT setseed(0.5);
 CREATE TABLE planted_recs AS
 WITH seen AS (
-  SELECT user_id, array_agg(video_id) AS videos FROM planted_split WHERE NOT held_out GROUP BY user_id
+  SELECT user_id, array_agg(item_id) AS videos FROM planted_split WHERE NOT held_out GROUP BY user_id
 ), popularity AS (
-  SELECT video_id, count(*) AS users FROM planted_split WHERE NOT held_out GROUP BY video_id
+  SELECT item_id, count(*) AS users FROM planted_split WHERE NOT held_out GROUP BY item_id
 ), shuffled AS (
-  SELECT video_id, random() AS r FROM popularity
+  SELECT item_id, random() AS r FROM popularity
 )
 SELECT s.user_id,
        (SELECT array_agg(item_id ORDER BY rank) FROM planted_model, recsys.recommend(planted_model.m, s.user_id, 10))
          AS model,
-       (SELECT array_agg(video_id ORDER BY users DESC, video_id) FROM (
-          SELECT video_id, users FROM popularity WHERE video_id <> ALL (s.videos)
-          ORDER BY users DESC, video_id LIMIT 10) p) AS popular,
-       (SELECT array_agg(video_id ORDER BY r) FROM (
-          SELECT video_id, r FROM shuffled WHERE video_id <> ALL (s.videos) ORDER BY r LIMIT 10) x) AS random,
+       (SELECT array_agg(item_id ORDER BY users DESC, item_id) FROM (
+          SELECT item_id, users FROM popularity WHERE item_id <> ALL (s.videos)
+          ORDER BY users DESC, item_id LIMIT 10) p) AS popular,
+       (SELECT array_agg(item_id ORDER BY r) FROM (
+          SELECT item_id, r FROM shuffled WHERE item_id <> ALL (s.videos) ORDER BY r LIMIT 10) x) AS random,
        s.videos AS seen,
-       (SELECT array_agg(video_id) FROM planted_split h WHERE h.user_id = s.user_id AND h.held_out) AS relevant
+       (SELECT array_agg(item_id) FROM planted_split h WHERE h.user_id = s.user_id AND h.held_out) AS relevant
 FROM seen s;
 CREATE TABLE planted_scores AS
 SELECT avg(recsys.recall_at_k(model, relevant, 10)) AS model_recall,

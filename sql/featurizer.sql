@@ -76,6 +76,21 @@ FROM target_features, listings l GROUP BY model;
 -- a NULL target is a row without one
 SELECT recsys.model_info(recsys.featurizer_fit(r, t, '{}'))->'metadata'->'training'->'rows' AS rows
 FROM (VALUES ('{"a": 1}'::jsonb, 1.0::float8), ('{"a": 2}', NULL), ('{"a": 3}', 2.0)) v(r, t);
+-- (row, target) without options: the defaults, as for every kind's two-argument form; an
+-- untyped literal in its place is the options (as JSON text), a number or a float8 column the
+-- target
+SELECT (recsys.model_info(m2)->'metadata') - 'training' = (recsys.model_info(m3)->'metadata') - 'training' AS same_model,
+       round((recsys.model_info(m2)->'metadata'->'statistics'->>'target_mean')::numeric, 2) AS target_mean,
+       recsys.model_info(lit)->'metadata'->'options'->'impute' AS literal_options
+FROM (SELECT recsys.featurizer_fit(to_jsonb(l) - 'price', price::float8) AS m2,
+             recsys.featurizer_fit(to_jsonb(l) - 'price', price::float8, '{}') AS m3,
+             recsys.featurizer_fit(to_jsonb(l) - 'price', '{"impute": "mean"}') AS lit
+      FROM listings l) s;
+SELECT recsys.model_info(recsys.featurizer_fit(r, 7))->'metadata'->'statistics'->'target_mean' AS literal_target
+FROM (VALUES ('{"a": 1}'::jsonb), ('{"a": 2}')) v(r);
+SELECT recsys.featurizer_fit(r, '{"impute": "mean"') FROM (VALUES ('{"a": 1}'::jsonb)) v(r);
+SELECT recsys.featurizer_fit(r, CASE WHEN r ? 'a' THEN '{}' ELSE '{"impute": "mean"}' END)
+FROM (VALUES ('{"a": 1}'::jsonb), ('{"b": 1}')) v(r);
 
 -- ---------------------------------------------------------------- pipeline
 -- an estimator trained on the training rows' features, saved with its featurizer
@@ -119,7 +134,7 @@ FROM listings l,
 -- ---------------------------------------------------------------- a table's row
 -- transform(f, l) and predict(p, l) read the row's columns as to_jsonb(l) gives
 -- them, without building the JSON; the target column is not a featurizer column
--- and is not read. (A literal JSON row now needs ::jsonb: the row may be either.)
+-- and is not read. (An untyped literal is JSON text: see the end of this section.)
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE recsys.transform(f.model, l) = recsys.transform(f.model, to_jsonb(l))) AS same,
        count(*) FILTER (WHERE recsys.transform('house_features', l, true) = recsys.transform(f.model, to_jsonb(l), true))
@@ -152,8 +167,20 @@ SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, '-In
 SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, 'NaN'::numeric AS sqft) t;
 SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, 'large' AS sqft) t;
 SELECT recsys.transform(f.model, t) FROM house_features f, (SELECT 1 AS id, ARRAY[1] AS sqft) t;
-SELECT recsys.transform('house_features', '{}');
 SELECT recsys.predict('house_features', l) FROM listings l;
+-- an untyped literal row is JSON text, read as jsonb (PostgreSQL resolves an unknown literal to
+-- the text form, where it could not choose between jsonb and record)
+SELECT recsys.transform('house_features', '{}') = recsys.transform('house_features', '{}'::jsonb) AS text_is_json,
+       recsys.transform(f.model, '{"sqft": 900, "rooms": 2}', true)
+           = recsys.transform(f.model, '{"sqft": 900, "rooms": 2}'::jsonb, true) AS bytes_form,
+       recsys.predict('house_prices', '{"sqft": 900, "rooms": 2}')
+           = recsys.predict('house_prices', '{"sqft": 900, "rooms": 2}'::jsonb) AS predict_text_is_json,
+       recsys.transform('house_features', NULL) IS NULL AS null_row
+FROM house_features f;
+-- text that is not a JSON object: 22P02 or the row's own error, with what a row may be
+SELECT recsys.transform('house_features', '{"sqft": 900');
+SELECT recsys.transform('house_features', '[1, 2]');
+SELECT recsys.predict('house_prices', '{1, 2, 3}');
 
 -- ---------------------------------------------------------------- errors
 -- rows must be JSON objects of scalars, each column of one JSON type

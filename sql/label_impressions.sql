@@ -3,9 +3,9 @@
 -- impression only), clicks, since/until, views over other column names, safe
 -- relation names, the rows it feeds to a ranker, and every error.
 SET timezone = 'UTC';
-CREATE TABLE rec_log (user_id bigint, video_id bigint, model_id bigint, "position" int, shown_at timestamptz,
+CREATE TABLE rec_log (user_id bigint, item_id bigint, model_id bigint, "position" int, shown_at timestamptz,
                       clicked bool);
-CREATE TABLE watch_log (user_id bigint, video_id bigint, minutes_watched real, watched_at timestamptz);
+CREATE TABLE watch_log (user_id bigint, item_id bigint, minutes_watched real, watched_at timestamptz);
 INSERT INTO rec_log VALUES
     -- user 1: video 10 shown twice (10:00, 10:05), video 11 clicked but never watched
     (1, 10, 7, 1, '2026-01-01 10:00', false), (1, 10, 7, 3, '2026-01-01 10:05', false),
@@ -33,20 +33,20 @@ INSERT INTO watch_log VALUES
     (6, 50, 5, '2026-01-02 09:01'), (5, 51, 5, '2026-01-02 09:01'),
     (NULL, 10, 1, '2026-01-01 10:01'), (1, 10, 1, NULL);
 
-SELECT * FROM recsys.label_impressions('rec_log', 'watch_log') ORDER BY user_id, video_id, shown_at, "position";
+SELECT * FROM recsys.label_impressions('rec_log', 'watch_log') ORDER BY user_id, item_id, shown_at, "position";
 
 -- a shorter window: the watch at 10:14 is 9 minutes after its impression (10:05): out
-SELECT user_id, video_id, shown_at, watched, minutes_watched
+SELECT user_id, item_id, shown_at, watched, minutes_watched
 FROM recsys.label_impressions('rec_log', 'watch_log', within => '8 minutes')
-WHERE user_id = 1 ORDER BY video_id, shown_at;
+WHERE user_id = 1 ORDER BY item_id, shown_at;
 -- a zero window: only watches at the very instant of the impression
-SELECT user_id, video_id, label FROM recsys.label_impressions('rec_log', 'watch_log', '0 seconds')
-WHERE watched ORDER BY user_id, video_id;
+SELECT user_id, item_id, label FROM recsys.label_impressions('rec_log', 'watch_log', '0 seconds')
+WHERE watched ORDER BY user_id, item_id;
 -- since / until bound the impressions (shown in [since, until)); the watches
 -- of impressions at the end of the range are still read
-SELECT user_id, video_id, shown_at, label, minutes_watched
+SELECT user_id, item_id, shown_at, label, minutes_watched
 FROM recsys.label_impressions('rec_log', 'watch_log', since => '2026-01-01 10:05', until => '2026-01-02 00:00')
-ORDER BY user_id, video_id;
+ORDER BY user_id, item_id;
 SELECT count(*) FROM recsys.label_impressions('rec_log', 'watch_log', until => '2026-01-01 10:00');
 
 -- other column names and types: a view that renames them; a log without a clicked column
@@ -54,11 +54,11 @@ CREATE TABLE lab_shown (uid int, vid int, model text, slot smallint, at timestam
 CREATE TABLE lab_watched (uid int, vid int, seconds int, at timestamp);
 INSERT INTO lab_shown VALUES (1, 10, '42', 1, '2026-01-01 10:00'), (1, 11, '42', 2, '2026-01-01 10:00');
 INSERT INTO lab_watched VALUES (1, 11, 90, '2026-01-01 10:02');
-CREATE VIEW lab_shown_v AS SELECT uid AS user_id, vid AS video_id, model::bigint AS model_id, slot AS "position",
+CREATE VIEW lab_shown_v AS SELECT uid AS user_id, vid AS item_id, model::bigint AS model_id, slot AS "position",
                               at AT TIME ZONE 'UTC' AS shown_at FROM lab_shown;
-CREATE VIEW lab_watched_v AS SELECT uid AS user_id, vid AS video_id, seconds / 60.0 AS minutes_watched,
+CREATE VIEW lab_watched_v AS SELECT uid AS user_id, vid AS item_id, seconds / 60.0 AS minutes_watched,
                                 at AT TIME ZONE 'UTC' AS watched_at FROM lab_watched;
-SELECT * FROM recsys.label_impressions('lab_shown_v', 'lab_watched_v') ORDER BY video_id;
+SELECT * FROM recsys.label_impressions('lab_shown_v', 'lab_watched_v') ORDER BY item_id;
 
 -- a relation whose name needs quoting (and would be SQL if pasted): read as a name
 CREATE TABLE "log; DROP TABLE rec_log; --" AS SELECT * FROM rec_log;
@@ -67,7 +67,7 @@ FROM recsys.label_impressions('"log; DROP TABLE rec_log; --"', 'watch_log');
 SELECT count(*) AS rec_log_still_there FROM rec_log;
 CREATE SCHEMA lab_other;
 CREATE TABLE lab_other.rec_log AS SELECT * FROM rec_log WHERE user_id = 2;
-SELECT user_id, video_id, label FROM recsys.label_impressions('lab_other.rec_log', 'watch_log') ORDER BY video_id;
+SELECT user_id, item_id, label FROM recsys.label_impressions('lab_other.rec_log', 'watch_log') ORDER BY item_id;
 
 -- ready for a ranker: label and a feature vector per impression, negatives down-sampled
 SELECT (recsys.model_info(m)->'metadata'->'training'->>'rows')::int AS rows,
@@ -88,7 +88,7 @@ SELECT * FROM recsys.label_impressions('rec_log', 'watch_log', NULL);
 SELECT * FROM recsys.label_impressions('rec_log', 'watch_log', '-1 minute');
 SELECT * FROM recsys.label_impressions('rec_log', 'no_such_table');
 SELECT * FROM recsys.label_impressions('watch_log', 'rec_log');
-CREATE TABLE bad_clicked (user_id bigint, video_id bigint, model_id bigint, "position" int, shown_at timestamptz,
+CREATE TABLE bad_clicked (user_id bigint, item_id bigint, model_id bigint, "position" int, shown_at timestamptz,
                           clicked date);
 INSERT INTO bad_clicked VALUES (1, 10, 7, 1, '2026-01-01 10:00', '2026-01-01');
 SELECT * FROM recsys.label_impressions('bad_clicked', 'watch_log');

@@ -29,12 +29,12 @@ CREATE TEMP TABLE serial_model AS
 SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 3}') AS model FROM par_watch;
 RESET max_parallel_workers_per_gather;
 -- the same ids, factors and metadata (less the training time and the size, which holds it)
-SELECT (SELECT array_agg(id ORDER BY id) FROM recsys.user_factors(p.model)) =
-       (SELECT array_agg(id ORDER BY id) FROM recsys.user_factors(s.model)) AS same_users,
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(p.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.user_factors(s.model)) AS same_user_factors,
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(p.model)) =
-       (SELECT array_agg(factors ORDER BY id) FROM recsys.item_factors(s.model)) AS same_item_factors,
+SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM recsys.user_factors(p.model)) =
+       (SELECT array_agg(user_id ORDER BY user_id) FROM recsys.user_factors(s.model)) AS same_users,
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(p.model)) =
+       (SELECT array_agg(factors ORDER BY user_id) FROM recsys.user_factors(s.model)) AS same_user_factors,
+       (SELECT array_agg(factors ORDER BY item_id) FROM recsys.item_factors(p.model)) =
+       (SELECT array_agg(factors ORDER BY item_id) FROM recsys.item_factors(s.model)) AS same_item_factors,
        (recsys.model_info(p.model) #- '{metadata,training,seconds}') - 'size_bytes' =
        (recsys.model_info(s.model) #- '{metadata,training,seconds}') - 'size_bytes' AS same_info,
        recsys.model_info(p.model)->'metadata'->'training'->'rows' AS rows,

@@ -34,3 +34,29 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
   RETURN state || ': ' || msg || coalesce(nullif(' (hint: ' || hint || ')', ' (hint: )'), '');
 END $$;
+-- `data` with its last 4 bytes the CRC-32 (zlib's, little-endian) of the others:
+-- a model's envelope checksum (model_format.h), for tests that edit model bytes
+-- (the CRC is no authentication).
+CREATE FUNCTION sealed(data bytea) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE
+  crc_of bigint[];  -- the CRC-32 table, byte by byte
+  crc bigint;
+  n int := length(data);
+BEGIN
+  FOR b IN 0 .. 255 LOOP
+    crc := b;
+    FOR k IN 1 .. 8 LOOP
+      crc := CASE WHEN crc & 1 = 1 THEN (crc >> 1) # 3988292384 ELSE crc >> 1 END;
+    END LOOP;
+    crc_of := crc_of || crc;
+  END LOOP;
+  crc := 4294967295;
+  FOR i IN 0 .. n - 5 LOOP
+    crc := crc_of[((crc # get_byte(data, i)) & 255) + 1] # (crc >> 8);
+  END LOOP;
+  crc := crc # 4294967295;
+  FOR i IN 0 .. 3 LOOP
+    data := set_byte(data, n - 4 + i, ((crc >> (8 * i)) & 255)::int);
+  END LOOP;
+  RETURN data;
+END $$;

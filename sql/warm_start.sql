@@ -7,12 +7,12 @@ CREATE TABLE watch_more AS SELECT * FROM watch UNION ALL SELECT user_id, item_id
 -- 0 iterations: the known users and items keep the old factors exactly; the others start as usual
 SELECT recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 0, "warm_start": "warm"}') AS m0
 FROM watch_more \gset
-SELECT count(*) AS users, count(o.id) AS known, bool_and(n.factors = o.factors) FILTER (WHERE o.id IS NOT NULL) AS same
-FROM recsys.user_factors(:'m0'::bytea) n LEFT JOIN recsys.user_factors('warm') o USING (id);
+SELECT count(*) AS users, count(o.user_id) AS known, bool_and(n.factors = o.factors) FILTER (WHERE o.user_id IS NOT NULL) AS same
+FROM recsys.user_factors(:'m0'::bytea) n LEFT JOIN recsys.user_factors('warm') o USING (user_id);
 SELECT count(*) AS items, bool_and(n.factors = o.factors) AS same
-FROM recsys.item_factors(:'m0'::bytea) n JOIN recsys.item_factors('warm') o USING (id);
+FROM recsys.item_factors(:'m0'::bytea) n JOIN recsys.item_factors('warm') o USING (item_id);
 -- the model says where it started, and keeps the option
-SELECT t->'warm_start'->'id' = to_jsonb(:w1) AS from_w1, t->'warm_start'->'users' AS users,
+SELECT t->'warm_start'->'model_id' = to_jsonb(:w1) AS from_w1, t->'warm_start'->'users' AS users,
        t->'warm_start'->'items' AS items, t->'loss' AS loss
 FROM (SELECT recsys.model_info(:'m0'::bytea)->'metadata'->'training' AS t) x;
 SELECT recsys.model_info(:'m0'::bytea)->'metadata'->'options'->'warm_start' AS option;
@@ -26,11 +26,11 @@ FROM (SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{"facto
 SELECT recsys.save_model('warm', recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 3}')) AS w2
 FROM watch \gset
 SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 1, "warm_start": "warm"}'))
-       ->'metadata'->'training'->'warm_start'->'id' = to_jsonb(:w2) AS from_newest
+       ->'metadata'->'training'->'warm_start'->'model_id' = to_jsonb(:w2) AS from_newest
 FROM watch_more;
 SELECT recsys.deploy('warm', :w1) = :w1 AS pinned;
 SELECT recsys.model_info(recsys.als_fit(user_id, item_id, weight, '{"factors": 4, "iterations": 1, "warm_start": "warm"}'))
-       ->'metadata'->'training'->'warm_start'->'id' = to_jsonb(:w1) AS from_pinned
+       ->'metadata'->'training'->'warm_start'->'model_id' = to_jsonb(:w1) AS from_pinned
 FROM watch_more;
 -- saved: the registry's params keep the option
 SELECT recsys.save_model('warm_child', recsys.als_fit(user_id, item_id, weight,

@@ -147,7 +147,7 @@ void expect_close(double ours, const json& expected, const std::string& what) {
 TEST(AbTest, ComparisonMatchesScipy) {
     const json cases = reference();
     for (const auto& [name, c] : cases.items()) {
-        json options = {{"alpha", c["alpha"]}, {"weights", c["weights"]}};
+        json options = {{"significance", c["alpha"]}, {"weights", c["weights"]}};
         if (c.contains("ci")) options["ci"] = c["ci"];
         const AbReport r = ab_compare(variants_of(c), c["metric"] == "binary", parse_ab_options(options.dump()), 0);
         ASSERT_EQ(r.variants.size(), c["variants"].size());
@@ -219,8 +219,8 @@ TEST(AbTest, BadComparisonsAreErrors) {
                    [] { parse_ab_options(R"({"weights": {"a": 1, "b": "x"}})"); });
     expect_failure(ErrorKind::InvalidParameter, "unknown ab_compare option \"alfa\"",
                    [] { parse_ab_options(R"({"alfa": 0.1})"); });
-    expect_failure(ErrorKind::InvalidParameter, "option \"alpha\" must be between",
-                   [] { parse_ab_options(R"({"alpha": 0.9})"); });
+    expect_failure(ErrorKind::InvalidParameter, "option \"significance\" must be between",
+                   [] { parse_ab_options(R"({"significance": 0.9})"); });
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ const Planted& planted() {
 }
 
 Options planted_options(std::uint64_t seed = 1) {
-    return als_options({num("factors", 8), num("iterations", 12), num("regularization", 0.1), num("alpha", 5),
+    return als_options({num("factors", 8), num("iterations", 12), num("l2", 0.1), num("alpha", 5),
                         num("seed", static_cast<double>(seed))});
 }
 
@@ -363,7 +363,7 @@ TEST(AlsExplicit, FitsAPlantedRatingMatrix) {
         }
     double spread = std::sqrt(ratings.squaredNorm() / static_cast<double>(ratings.size()));
 
-    AlsModel m = train(r, als_options({num("factors", rank), num("iterations", 30), num("regularization", 0.01),
+    AlsModel m = train(r, als_options({num("factors", rank), num("iterations", 30), num("l2", 0.01),
                                        flag("explicit", true), num("seed", 2)}));
     ASSERT_TRUE(m.params.explicit_feedback);
     auto predict = [&](int a, int i) {
@@ -395,7 +395,7 @@ void expect_non_increasing(const std::vector<double>& loss, const char* what) {
 
 TEST(AlsLoss, ImplicitLossDecreases) {
     for (int cg : {0, 3}) {
-        Options o = als_options({num("factors", 8), num("iterations", 10), num("regularization", 0.1),
+        Options o = als_options({num("factors", 8), num("iterations", 10), num("l2", 0.1),
                                  num("alpha", 5), num("cg_steps", cg), num("seed", 9)});
         AlsModel m = train(planted().train, o, 2);
         ASSERT_EQ(m.summary.loss.size(), 10u);
@@ -407,7 +407,7 @@ TEST(AlsLoss, ImplicitLossDecreases) {
 
 TEST(AlsLoss, ExplicitLossDecreases) {
     Rows r = small_rows();
-    AlsModel m = train(r, als_options({num("factors", 4), num("iterations", 8), num("regularization", 0.1),
+    AlsModel m = train(r, als_options({num("factors", 4), num("iterations", 8), num("l2", 0.1),
                                        flag("explicit", true)}));
     ASSERT_EQ(m.summary.loss.size(), 8u);
     expect_non_increasing(m.summary.loss, "explicit");
@@ -842,20 +842,20 @@ TEST(AlsNumbers, ConfidenceJustBelowTheLargestRealIsNoAlphaError) {
 TEST(AlsNumbers, DivergedImplicitTrainingNamesTheRowAndTheLargestConfidence) {
     Error e = training_error(rows_with_one_large_weight(1e20f),
                              als_options({num("factors", 4), num("alpha", 1), num("cg_steps", 0),
-                                          num("regularization", 0.1)}));
+                                          num("l2", 0.1)}));
     expect_error(e, ErrorKind::DataException,
                  "als_fit training diverged: the factors of item 77 are not finite (the largest confidence, "
                  "1 + alpha * weight of user 5 and item 77, is 1e+20)",
-                 "lower alpha, scale the weights down, or raise regularization");
+                 "lower alpha, scale the weights down, or raise l2");
 }
 
 TEST(AlsNumbers, DivergedExplicitTrainingNamesTheRowAndTheLargestWeight) {
     Error e = training_error(rows_with_one_large_weight(1e20f),
-                             als_options({num("factors", 4), flag("explicit", true), num("regularization", 0.1)}));
+                             als_options({num("factors", 4), flag("explicit", true), num("l2", 0.1)}));
     expect_error(e, ErrorKind::DataException,
                  "als_fit training diverged: the factors of item 77 are not finite (the largest weight, of user 5 "
                  "and item 77, is 1e+20)",
-                 "scale the weights down or raise regularization");
+                 "scale the weights down or raise l2");
 }
 
 TEST(AlsNumbers, ALossThatOverflowsStopsTheTraining) {

@@ -40,7 +40,7 @@ Rows tastes(int users) {
 }
 
 Options options(int iterations, bool warm) {
-    std::vector<OptionArg> o = {num("factors", 6), num("iterations", iterations), num("regularization", 0.5),
+    std::vector<OptionArg> o = {num("factors", 6), num("iterations", iterations), num("l2", 0.5),
                                 num("alpha", 4)};
     if (warm) o.push_back({"warm_start", "\"old\""});
     return als_options(o);
@@ -116,7 +116,7 @@ TEST(AlsWarmStart, ThePayloadKeepsWhereItStarted) {
     EXPECT_EQ(back.summary.warm_start_id, 42);
     EXPECT_EQ(back.summary.warm_users, m.summary.warm_users);
     EXPECT_EQ(back.summary.warm_items, m.summary.warm_items);
-    EXPECT_NE(back.metadata_json().find("\"warm_start\":{\"id\":42,\"users\":180"), std::string::npos)
+    EXPECT_NE(back.metadata_json().find("\"warm_start\":{\"model_id\":42,\"users\":180"), std::string::npos)
         << back.metadata_json();
     // a model without a warm start reads back without one, and says nothing of it
     AlsModel cold = train(tastes(20), options(1, false));
@@ -143,7 +143,7 @@ void expect_failure(ErrorKind kind, const std::string& part, F&& f) {
 
 TEST(AlsWarmStart, RefusesAModelItCannotStartFrom) {
     const Rows rows = tastes(20);
-    expect_failure(ErrorKind::InvalidParameter, "names model \"old\", a other model, not als",
+    expect_failure(ErrorKind::InvalidParameter, "names model \"old\" (version 42), which is of kind \"other\", expected \"als\"",
                  [&] { train_from(rows, options(1, true), std::make_shared<OtherModel>()); });
     Options eight = als_options({num("factors", 8), {"warm_start", "\"old\""}});
     expect_failure(ErrorKind::InvalidParameter, "of 6 factors, but \"factors\" is 8",

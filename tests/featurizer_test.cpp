@@ -80,9 +80,31 @@ TEST(Featurizer, ImputersFillHandComputedValues) {
         EXPECT_EQ(m->imputed_json(values_of(*m, hole).data()), "{\"x\":" + json_number(expected) + "}") << imputer;
         EXPECT_EQ(features(*m, t.rows[3]), (std::vector<double>{10, 0})) << imputer;
     }
-    auto constant = fit(t, R"({"columns": {"x": {"impute": "constant", "fill_value": -1, "indicator": false}},
+    auto constant = fit(t, R"({"columns": {"x": {"impute": "constant", "fill_value": -1, "missing_indicator": "never"}},
                                "scale": "none"})");
     EXPECT_EQ(features(*constant, hole), (std::vector<double>{-1}));
+}
+
+// A column's settings take the global options' names and values; the names
+// models stored before the renames ("indicator": true, "alpha") still read.
+TEST(Featurizer, ColumnSettingsTakeTheGlobalNamesAndOldModelsStillRead) {
+    const FeaturizerSettings given = read_settings(featurizer_options(
+        R"({"columns": {"x": {"impute": "regression", "l2": 3, "missing_indicator": "always"}}})"));
+    EXPECT_EQ(given.of("x").l2, 3);
+    EXPECT_EQ(given.of("x").indicator, IndicatorRule::Always);
+    for (const char* former : {R"({"indicator": true})", R"({"alpha": 3})"}) {
+        const Error e = error_from([&] { featurizer_options(std::string(R"({"columns": {"x": )") + former + "}}"); },
+                                   "a former per-column name was accepted from a user");
+        EXPECT_TRUE(contains(e.what(), "has an unknown setting")) << e.what();
+    }
+    const FeaturizerSettings stored = read_settings(parse_stored_options(
+        R"({"columns": {"x": {"impute": "regression", "alpha": 3, "indicator": true}, "y": {"indicator": false}},
+            "alpha": 2})",
+        featurizer_option_schema()));
+    EXPECT_EQ(stored.of("x").l2, 3);
+    EXPECT_EQ(stored.of("x").indicator, IndicatorRule::Always);
+    EXPECT_EQ(stored.of("y").indicator, IndicatorRule::Never);
+    EXPECT_EQ(stored.of("y").l2, 2) << "the global alpha, read as l2";
 }
 
 TEST(Featurizer, ScalersUseTheTrainingStatistics) {

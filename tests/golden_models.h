@@ -212,7 +212,7 @@ const Rows kAlsRows = {
 };
 
 inline AlsModel golden_als() {
-    AlsModel m = train(kAlsRows, als_options({num("factors", 3), num("iterations", 5), num("regularization", 0.1),
+    AlsModel m = train(kAlsRows, als_options({num("factors", 3), num("iterations", 5), num("l2", 0.1),
                                               num("alpha", 2), num("seed", 7)}));
     m.summary.seconds = 0;
     return m;

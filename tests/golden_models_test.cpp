@@ -207,6 +207,30 @@ TEST(GoldenModels, Als) {
                      2, 102, 2, 103, 0.57700330018997192, 101, 0.47273904085159302}, 1e-5);
 }
 
+// Fixtures written before options were renamed (ALS's regularization,
+// logreg's and linreg's max_iterations, the MLP's beta1 and beta2, the
+// featurizer's alpha) read their stored values under today's names.
+TEST(GoldenModels, StoredOptionsReadUnderTodaysNames) {
+    if (writing()) return;
+    struct Case {
+        const char* fixture;
+        std::vector<std::string> today, former;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"als_v3.model", {"\"l2\":0.1"}, {"regularization"}},
+             {"logreg_v1.model", {"\"iterations\":1000"}, {"max_iterations"}},
+             {"linreg_v1.model", {"\"iterations\":100000"}, {"max_iterations"}},
+             {"mlp_v1.model", {"\"beta_1\":0.9", "\"beta_2\":0.999"}, {"beta1", "beta2"}},
+             {"featurizer_v1.model", {"\"l2\":1"}, {"\"alpha\""}},
+             {"pipeline_v1.model", {"\"l2\":1", "\"iterations\":1000"}, {"\"alpha\"", "max_iterations"}},
+         }) {
+        const Bytes b = read_fixture(c.fixture);
+        const std::string options = load_model(b.data(), b.size())->metadata_json();
+        for (const std::string& name : c.today) EXPECT_TRUE(contains(options, name)) << c.fixture << ": " << options;
+        for (const std::string& name : c.former) EXPECT_FALSE(contains(options, name)) << c.fixture << ": " << options;
+    }
+}
+
 // The forged featurizer of the security review: the golden featurizer's
 // boolean column "member" edited to impute by regression, its CRC
 // recomputed. transform on it crashed; now it is refused when read. (Also

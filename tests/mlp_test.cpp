@@ -370,7 +370,7 @@ TEST(MlpOptions, DefaultsAreSklearnsAndErrorsNameTheOption) {
     EXPECT_NO_THROW(mlp_options({num("validation_fraction", 0.2), flag("early_stopping", true)}));
     EXPECT_TRUE(contains(message({num("batch_size", 0)}), "\"batch_size\""));
     EXPECT_TRUE(contains(message({num("learning_rate", 0)}), "\"learning_rate\""));
-    EXPECT_TRUE(contains(message({num("beta2", 1)}), "\"beta2\""));
+    EXPECT_TRUE(contains(message({num("beta_2", 1)}), "\"beta_2\""));
     EXPECT_TRUE(contains(message({num("hidden_layer_sizes", 3)}), "hidden_layer_sizes"));
     EXPECT_EQ(error_from([&] { mlp_options({num("epochs", 0)}); }, "epochs").kind(), ErrorKind::InvalidParameter);
 }

@@ -404,7 +404,7 @@ Bytes read_file(const std::string& path) {
 TEST(AlsFixture, DISABLED_WriteAlsV1Fixture) {
     // Run once: recsys_tests --gtest_also_run_disabled_tests --gtest_filter=AlsFixture.DISABLED_*
     AlsModel m = train(kFixtureRows,
-                       als_options({num("factors", 2), num("iterations", 4), num("regularization", 0.1),
+                       als_options({num("factors", 2), num("iterations", 4), num("l2", 0.1),
                                     num("alpha", 2), num("seed", 7)}));
     m.summary.seconds = 0;  // so that regenerating gives the same bytes
     Bytes b = serialize(m);
@@ -444,7 +444,7 @@ TEST(AlsFixture, Version1ModelIsStillReadable) {
 
     EXPECT_EQ(m.params.factors, 2);
     EXPECT_EQ(m.params.iterations, 4);
-    EXPECT_DOUBLE_EQ(m.params.regularization, 0.1);
+    EXPECT_DOUBLE_EQ(m.params.l2, 0.1);
     EXPECT_DOUBLE_EQ(m.params.alpha, 2);
     EXPECT_EQ(m.params.cg_steps, 3);
     EXPECT_EQ(m.params.seed, 7u);

@@ -5,6 +5,8 @@
 #include <random>
 #include <vector>
 
+#include "base/error.h"
+#include "base/options.h"
 #include "statistics/statistic_kind.h"
 
 namespace recsys {
@@ -115,6 +117,57 @@ TEST(Curves, CalibrationBinsByHand) {
     EXPECT_DOUBLE_EQ(c[0].y, 0.5);
     EXPECT_DOUBLE_EQ(c[2].threshold, 1.0);
     EXPECT_DOUBLE_EQ(c[2].x, (0.8 + 0.95 + 1.0) / 3) << "p = 1 falls in the last bin";
+}
+
+// The curve aggregates (roc_curve, precision_recall_curve, calibration_curve)
+// are statistic kinds whose result is a curve: the same points as the array
+// functions above, from the rows the aggregate collected, by the columns the
+// kind declares; calibration's bins come from its options.
+TrainingRows rows_of(const StatisticKind& kind, const std::vector<double>& values, const Labels& labels) {
+    TrainingRows rows;
+    rows.count = values.size();
+    for (const ColumnSpec& spec : kind.aggregate.columns)
+        rows.columns.push_back({spec.name, spec.type,
+                                spec.type == ColumnType::Bool ? static_cast<const void*>(labels.data())
+                                                              : static_cast<const void*>(values.data()),
+                                1});
+    return rows;
+}
+
+void expect_same_curve(const std::vector<CurvePoint>& got, const std::vector<CurvePoint>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].threshold, want[i].threshold) << i;
+        EXPECT_EQ(got[i].x, want[i].x) << i;
+        EXPECT_EQ(got[i].y, want[i].y) << i;
+    }
+}
+
+TEST(Curves, TheCurveKindsGiveTheCurvesOfTheirRows) {
+    std::vector<double> s = {0.1, 0.4, 0.4, 0.8, 0.95, 1.0};
+    Labels y{{0, 1, 0, 1, 1, 1}};
+    const StatisticKind& roc = statistic_kind("roc_curve");
+    const StatisticKind& pr = statistic_kind("precision_recall_curve");
+    const StatisticKind& calibration = statistic_kind("calibration_curve");
+    for (const StatisticKind* kind : {&roc, &pr, &calibration}) {
+        EXPECT_NE(kind->curve, nullptr) << kind->aggregate.name;
+        EXPECT_EQ(kind->number, nullptr) << kind->aggregate.name;
+        EXPECT_EQ(kind->json, nullptr) << kind->aggregate.name;
+    }
+    expect_same_curve(roc.curve(rows_of(roc, s, y), Options()), roc_curve(s.data(), y.data(), s.size()));
+    expect_same_curve(pr.curve(rows_of(pr, s, y), Options()), precision_recall_curve(s.data(), y.data(), s.size()));
+    const OptionSchema& schema = *calibration.aggregate.options;
+    expect_same_curve(calibration.curve(rows_of(calibration, s, y), parse_options("{}", schema)),
+                      calibration_curve(s.data(), y.data(), s.size(), 10));
+    expect_same_curve(calibration.curve(rows_of(calibration, s, y), parse_options("{\"bins\": 4}", schema)),
+                      calibration_curve(s.data(), y.data(), s.size(), 4));
+    EXPECT_THROW(parse_options("{\"bins\": 0}", schema), Error);
+}
+
+TEST(StatisticKinds, EachHasExactlyOneResult) {
+    for (const StatisticKind* kind : statistic_kinds())
+        EXPECT_EQ((kind->number != nullptr) + (kind->json != nullptr) + (kind->curve != nullptr), 1)
+            << kind->aggregate.name;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "bridge.h"
+#include "jsonb_rows.h"
 
 namespace recsys::pg {
 
@@ -17,6 +18,10 @@ bool same_options(const Jsonb* a, const Jsonb* b) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%s options differ between rows of one aggregate", function),
                     errhint("pass the same options value for every row, e.g. a constant")));
+}
+
+bool same_text(const text* a, const text* b) {
+    return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) && memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
 Jsonb* copy_in(const Jsonb* options, MemoryContext context) {
@@ -42,15 +47,25 @@ void take_options(AggregateOptions& o, FunctionCallInfo fcinfo, int argno, const
     if (PG_ARGISNULL(argno))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s options must not be NULL", function),
                         errhint("use '{}' for the defaults")));
-    Jsonb* options = PG_GETARG_JSONB_P(argno);
+    const bool as_text = get_fn_expr_argtype(fcinfo->flinfo, argno) == TEXTOID;
     if (o.checked) {
-        if (!same_options(o.value, options)) options_differ(function);
+        if (as_text ? !o.source || !same_text(o.source, PG_GETARG_TEXT_PP(argno))
+                    : !same_options(o.value, PG_GETARG_JSONB_P(argno)))
+            options_differ(function);
         return;
     }
-    char* text = options_text(options);
-    guarded([&] { parse_options(text, *schema); });
-    pfree(text);
+    Jsonb* options = as_text ? jsonb_from_text(PG_GETARG_TEXT_PP(argno), psprintf("%s options", function),
+                                               "options are a JSON object, e.g. '{}' for the defaults")
+                             : PG_GETARG_JSONB_P(argno);
+    char* json = options_text(options);
+    guarded([&] { parse_options(json, *schema); });
+    pfree(json);
     o.value = copy_in(options, context);
+    if (as_text) {
+        const text* given = PG_GETARG_TEXT_PP(argno);
+        o.source = static_cast<text*>(MemoryContextAlloc(context, VARSIZE_ANY(given)));
+        memcpy(o.source, given, VARSIZE_ANY(given));
+    }
     o.checked = true;
 }
 

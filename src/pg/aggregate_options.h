@@ -13,12 +13,15 @@ namespace recsys::pg {
 struct AggregateOptions {
     Jsonb* value;  // in the aggregate's memory context; null for a form without options
     bool checked;  // taken from a row (or from a partial state)
+    text* source;  // the text a form with text options got on its first row (null: jsonb)
 };
 
 // Takes the options argument `argno` of a row. A form without it (argno >=
 // PG_NARGS()) or a kind without options (null schema) has none. On the first
 // row they are checked with `schema` and copied into `context`; a later row's
-// must be the same value. NULL is an error (22004) naming `function`.
+// must be the same value. NULL is an error (22004) naming `function`. The
+// options may come as JSON text (featurizer_fit's form for an untyped
+// literal), parsed once: later rows' text is compared as it came.
 void take_options(AggregateOptions& options, FunctionCallInfo fcinfo, int argno, const char* function,
                   const OptionSchema* schema, MemoryContext context);
 

@@ -1,5 +1,5 @@
 // Serving functions of ALS models: recommend, recommend_for_items,
-// similar_items, recommend_all, item_factors, user_factors.
+// similar_items, recommend_all, item_factors, user_factors, seen_items.
 #include <algorithm>
 #include <vector>
 
@@ -26,8 +26,43 @@ using Ranked = Owned<std::vector<Scored>>;
 // recommend_for_items adds a weight (8) and the (index, weight) history (16).
 constexpr std::size_t kBytesPerCandidate = 32, kBytesPerExcluded = 24, kBytesPerHistoryItem = 56;
 
-const AlsModel& als(ModelHandle* handle) {
-    return guarded([&]() -> const AlsModel& { return model_as<AlsModel>(***handle); });
+const AlsModel& als(FunctionCallInfo fcinfo, ModelArgument form) {
+    return typed_model<AlsModel>(fcinfo, model_argument(fcinfo, 0, form));
+}
+
+// An id the model does not know is no error: users and items arrive between
+// trainings, and one query serves many of them. But an answer that is not
+// the one asked for (popular items instead of the model's, or no rows) is
+// said, as a NOTICE, once per call site and model: the first such id of a
+// statement. A NOTICE, not a WARNING, because it is an everyday case: a
+// WARNING goes to the server log by default (log_min_messages), a line per
+// new user's page view; a NOTICE goes to the client only (psql shows it,
+// drivers hand it to their notice handler). Once, because a batch query
+// (recommend for every user of a table) would otherwise repeat it per row.
+// first_unknown is true the first time at the call site (its scratch marks
+// it; a new model argument clears it), so later rows format no message.
+bool first_unknown(FunctionCallInfo fcinfo) {
+    void*& noticed = call_site_scratch(fcinfo);
+    if (noticed) return false;
+    noticed = MemoryContextAllocZero(call_site_memory(fcinfo), 1);
+    return true;
+}
+
+void notice_unknown(const char* message) {
+    ereport(NOTICE, (errmsg("%s", message),
+                     errdetail("Later ones at this call are not reported again in this statement."),
+                     errhint("A model knows the users and items of its training rows; newer ones from its next "
+                             "training (recsys.retrain_als).")));
+}
+
+// The popular items as an answer: what the notice says of their score.
+constexpr const char* kPopularInstead =
+    "the most popular items instead, scored by their number of training users (not a model score)";
+
+bool knows_any(const AlsModel& model, const std::int64_t* ids, int n) {
+    for (int i = 0; i < n; ++i)
+        if (index_of(model.item_ids, ids[i]) >= 0) return true;
+    return false;
 }
 
 // Emits (item_id, score, rank) rows.
@@ -64,11 +99,17 @@ Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
     check_call_buffers(static_cast<std::size_t>(candidates.size) * kBytesPerCandidate +
                            static_cast<std::size_t>(exclude.size) * kBytesPerExcluded,
                        1, "recsys.recommend's candidates and exclude");
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {  // a NULL user has no recommendations
         std::int64_t user = PG_GETARG_INT64(1);
+        if (has_candidates && !knows_any(model, candidates.data, candidates.size)) {
+            if (first_unknown(fcinfo))
+                notice_unknown(psprintf("candidates has no item of %s: recommend returns no rows", model_label(fcinfo)));
+        } else if (index_of(model.user_ids, user) < 0 && first_unknown(fcinfo)) {
+            notice_unknown(psprintf("user %lld is not in %s: recommend returns %s", static_cast<long long>(user),
+                                    model_label(fcinfo), kPopularInstead));
+        }
         guarded([&] {
             std::vector<std::int64_t> candidate_ids(candidates.data, candidates.data + candidates.size);
             std::vector<std::int64_t> excluded_ids(exclude.data, exclude.data + exclude.size);
@@ -94,8 +135,10 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
     require_not_null(fcinfo, 4, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(4);
     check_call_buffers(static_cast<std::size_t>(items.size), kBytesPerHistoryItem, "recsys.recommend_for_items's item_ids");
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
+    if (!knows_any(model, items.data, items.size) && first_unknown(fcinfo))
+        notice_unknown(psprintf("item_ids has no item of %s: recommend_for_items returns %s", model_label(fcinfo),
+                                kPopularInstead));
     Ranked* ranked = new_owned<std::vector<Scored>>();
     guarded([&] {
         std::vector<std::int64_t> item_list(items.data, items.data + items.size);
@@ -113,11 +156,13 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
 // similar_items(model, item_id, k)
 Datum similar_items(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 2);
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {
         std::int64_t item = PG_GETARG_INT64(1);
+        if (index_of(model.item_ids, item) < 0 && first_unknown(fcinfo))
+            notice_unknown(psprintf("item %lld is not in %s: similar_items returns no rows",
+                                    static_cast<long long>(item), model_label(fcinfo)));
         guarded([&] { ranked->reset(new std::vector<Scored>(model.similar_items(item, capped_k(k, model.items())))); });
     }
     emit_ranked(fcinfo, model, ranked);
@@ -130,8 +175,7 @@ Datum recommend_all(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 1);
     require_not_null(fcinfo, 2, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(2);
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
     RowWriter rows(fcinfo);
     struct Block {
         std::vector<Scored> ranked;
@@ -174,16 +218,36 @@ Datum recommend_all(FunctionCallInfo fcinfo, ModelArgument form) {
 }
 
 Datum item_factors(FunctionCallInfo fcinfo, ModelArgument form) {
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
     emit_factors(fcinfo, model.item_ids, model.item_factors);
     return (Datum)0;
 }
 
 Datum user_factors(FunctionCallInfo fcinfo, ModelArgument form) {
-    ModelHandle* handle = model_argument(fcinfo, 0, form);
-    const AlsModel& model = als(handle);
+    const AlsModel& model = als(fcinfo, form);
     emit_factors(fcinfo, model.user_ids, model.user_factors);
+    return (Datum)0;
+}
+
+// seen_items(model): the (user_id, item_id) pairs the model was trained on,
+// the items exclude_seen leaves out for each user; users and, within a user,
+// items in ascending index order. Nothing is allocated for them but the
+// result rows, which PostgreSQL's tuplestore keeps under work_mem and spills
+// to disk beyond it, so there is no buffer to claim under recsys.max_memory.
+// The reader has checked that the offsets ascend, end at the items' count
+// and index the catalogue (als_model.cpp), so every index below is in range.
+Datum seen_items(FunctionCallInfo fcinfo, ModelArgument form) {
+    const AlsModel& model = als(fcinfo, form);
+    RowWriter rows(fcinfo);
+    for (std::size_t u = 0; u < model.users(); ++u) {
+        for (std::uint64_t j = model.seen_offsets[u]; j < model.seen_offsets[u + 1]; ++j) {
+            Datum values[2] = {Int64GetDatum(model.user_ids[u]),
+                               Int64GetDatum(model.item_ids[static_cast<std::size_t>(model.seen_items[j])])};
+            bool nulls[2] = {false, false};
+            rows.put(values, nulls);
+        }
+        CHECK_FOR_INTERRUPTS();
+    }
     return (Datum)0;
 }
 
@@ -196,4 +260,5 @@ RECSYS_MODEL_FUNCTION(recsys_similar_items, similar_items)
 RECSYS_MODEL_FUNCTION(recsys_recommend_all, recommend_all)
 RECSYS_MODEL_FUNCTION(recsys_item_factors, item_factors)
 RECSYS_MODEL_FUNCTION(recsys_user_factors, user_factors)
+RECSYS_MODEL_FUNCTION(recsys_seen_items, seen_items)
 }  // extern "C"

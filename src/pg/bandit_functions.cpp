@@ -19,10 +19,6 @@ namespace {
 using namespace recsys;
 using namespace recsys::pg;
 
-const BanditModel& bandit(ModelHandle* handle) {
-    return guarded([&]() -> const BanditModel& { return model_as<BanditModel>(***handle); });
-}
-
 // explore(model, item_ids, scores, k, epsilon, seed)
 Datum explore_page(FunctionCallInfo fcinfo, ModelArgument form) {
     require_not_null(fcinfo, 1, "item_ids");
@@ -38,7 +34,7 @@ Datum explore_page(FunctionCallInfo fcinfo, ModelArgument form) {
     // Per candidate: its sorted copy (8), its draw and score (32), two
     // pointers (16), a position (8) and a slot of the page (40).
     check_call_buffers(static_cast<std::size_t>(items.size), 104, "recsys.explore's candidates");
-    const BanditModel& model = bandit(model_argument(fcinfo, 0, form));
+    const BanditModel& model = typed_model<BanditModel>(fcinfo, model_argument(fcinfo, 0, form));
     ExploreRequest request;
     request.items = items.data;
     request.scores = has_scores ? scores.data : nullptr;
@@ -62,7 +58,7 @@ Datum explore_page(FunctionCallInfo fcinfo, ModelArgument form) {
 
 // bandit_items(model): (item_id, shows, clicks, alpha, beta, mean, fresh)
 Datum bandit_items(FunctionCallInfo fcinfo, ModelArgument form) {
-    const BanditModel& model = bandit(model_argument(fcinfo, 0, form));
+    const BanditModel& model = typed_model<BanditModel>(fcinfo, model_argument(fcinfo, 0, form));
     RowWriter rows(fcinfo);
     for (std::size_t i = 0; i < model.counts.items.size(); ++i) {
         const auto at = static_cast<std::ptrdiff_t>(i);

@@ -24,9 +24,10 @@ Datum number_or_null(double v, bool* null) {
 
 Datum coefficients(FunctionCallInfo fcinfo, ModelArgument form) {
     const Model& model = ***model_argument(fcinfo, 0, form);
+    const char* label = model_label(fcinfo);
     using Table = std::vector<CoefficientRow>;
     auto* table = new_owned<Table>();
-    guarded([&] { table->reset(new Table(model_coefficients(model))); });
+    guarded([&] { table->reset(new Table(model_coefficients(model, label))); });
     RowWriter rows(fcinfo);
     for (const CoefficientRow& row : **table) {
         bool nulls[6] = {false, false, false, false, false, false};

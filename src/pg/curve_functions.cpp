@@ -1,15 +1,18 @@
-// ROC, precision-recall and calibration curves as rows (threshold, x, y),
-// from arrays of scores and labels (array_agg of a query), for a BI tool to
-// plot. The math is in src/core/statistics/statistic_kind.cpp.
-#include <cmath>
+// The final of the curve aggregates (roc_curve, precision_recall_curve,
+// calibration_curve): the curve of the rows collected by the shared aggregate
+// (training_aggregate.h), as an array of recsys.curve_point (threshold, x, y)
+// that unnest turns into rows a BI tool plots:
+//   SELECT (unnest(recsys.roc_curve(p, watched))).* FROM scored;
+// The math is in src/core/statistics/statistic_kind.cpp.
 #include <vector>
 
 #include "../core/statistics/statistic_kind.h"
-#include "arguments.h"
+#include "aggregate_options.h"
+#include "memory_claim.h"
 #include "bridge.h"
 #include "owned.h"
 #include "pg_headers.h"
-#include "rows.h"
+#include "training_state.h"
 
 namespace {
 
@@ -18,48 +21,56 @@ using namespace recsys::pg;
 
 using Curve = std::vector<CurvePoint>;
 
-Datum emit_curve(FunctionCallInfo fcinfo, Curve (*compute)(const double*, const bool*, std::size_t, int)) {
-    require_not_null(fcinfo, 0, "scores");
-    require_not_null(fcinfo, 1, "labels");
-    auto scores = float8_array(fcinfo, 0, "scores");
-    auto labels = bool_array(fcinfo, 1, "labels");
-    if (scores.size != labels.size)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("scores has %d elements and labels %d: they must pair up", scores.size, labels.size)));
-    for (int i = 0; i < scores.size; ++i)
-        if (!std::isfinite(scores.data[i]))
-            ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
-                            errmsg("scores[%d] is %g, not a finite number", i + 1, scores.data[i])));
-    // Per point: the sort of the sweep or of the bins (16) and a point of
-    // the curve (24, in a vector that grows by doubling: 48).
-    check_call_buffers(static_cast<std::size_t>(scores.size), 64, "the points of a curve");
-    int bins = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_INT32(2) : 10;
-    auto* curve = new_owned<Curve>();
-    guarded([&] {
-        curve->reset(new Curve(compute(scores.data, labels.data, static_cast<std::size_t>(scores.size), bins)));
-    });
-    RowWriter rows(fcinfo);
-    for (const CurvePoint& point : **curve) {
-        Datum values[3] = {Float8GetDatum(point.threshold), Float8GetDatum(point.x), Float8GetDatum(point.y)};
-        bool nulls[3] = {false, false, false};
-        rows.put(values, nulls);
-    }
-    curve->release();
-    return (Datum)0;
-}
+// Per row: the sort of the sweep or of the bins (16) and, per point of the
+// curve (at most one per row, and a first one): its entry in a vector that
+// grows by doubling (48), its Datum (8), its tuple (64) and its element of
+// the array (64).
+constexpr std::size_t kBytesPerRow = 16 + 48 + 8 + 64 + 64;
 
-Curve roc(const double* s, const bool* l, std::size_t n, int) { return roc_curve(s, l, n); }
-Curve pr(const double* s, const bool* l, std::size_t n, int) { return precision_recall_curve(s, l, n); }
+// The points as an array of the final function's element type (its declared
+// result, recsys.curve_point[]).
+Datum curve_array(FunctionCallInfo fcinfo, const Curve& curve) {
+    const Oid array_type = get_func_rettype(fcinfo->flinfo->fn_oid);
+    const Oid point_type = get_element_type(array_type);
+    if (!OidIsValid(point_type)) elog(ERROR, "recsys: a curve's final function must return an array");
+    if (curve.empty()) return PointerGetDatum(construct_empty_array(point_type));
+    TupleDesc desc = lookup_rowtype_tupdesc_copy(point_type, -1);
+    if (desc->natts != 3) elog(ERROR, "recsys: %s must have 3 columns", format_type_be(point_type));
+    const int n = static_cast<int>(curve.size());
+    Datum* points = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<Size>(n)));
+    for (int i = 0; i < n; ++i) {
+        Datum values[3] = {Float8GetDatum(curve[i].threshold), Float8GetDatum(curve[i].x), Float8GetDatum(curve[i].y)};
+        bool nulls[3] = {false, false, false};
+        points[i] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+    }
+    int16 length;
+    bool by_value;
+    char align;
+    get_typlenbyvalalign(point_type, &length, &by_value, &align);
+    return PointerGetDatum(construct_array(points, n, point_type, length, by_value, align));
+}
 
 }  // namespace
 
 extern "C" {
 
-RECSYS_FUNCTION(recsys_roc_curve) { return emit_curve(fcinfo, roc); }
-RECSYS_FUNCTION(recsys_precision_recall_curve) { return emit_curve(fcinfo, pr); }
-RECSYS_FUNCTION(recsys_calibration_curve) {
-    require_not_null(fcinfo, 2, "bins");
-    return emit_curve(fcinfo, calibration_curve);
+RECSYS_FUNCTION(recsys_statistic_curve) {
+    TrainingState* s = finished_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    // The curve is the aggregate's own: its claim grows by it, beside the rows.
+    char what[128];
+    snprintf(what, sizeof what, "%s's curve of %llu rows", function_name(*s->kind),
+             static_cast<unsigned long long>(s->count));
+    set_claim(s->claim, claimed_bytes(s->claim) + (static_cast<std::size_t>(s->count) + 1) * kBytesPerRow, what);
+    char* text = options_text(s->options.value);
+    auto* curve = new_owned<Curve>();
+    guarded([&] {
+        const StatisticKind& kind = statistic_kind(s->kind->name);
+        curve->reset(new Curve(kind.curve(rows_of(s), kind_options(kind.aggregate, text))));
+    });
+    Datum result = curve_array(fcinfo, **curve);
+    curve->release();
+    return result;
 }
 
 }  // extern "C"

@@ -10,18 +10,21 @@ namespace recsys::pg {
 
 namespace {
 
-[[noreturn]] void wrong_kind(const Model& model, const char* function, bool pipeline_only) {
+[[noreturn]] void wrong_kind(FunctionCallInfo fcinfo, const Model& model, const char* function, bool pipeline_only) {
     if (pipeline_only)
         ereport(ERROR,
                 (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                 errmsg("a model of kind \"%s\" does not predict from a raw row", model.kind()),
+                 errmsg("%s is of kind \"%s\", which does not predict from a raw row", model_label(fcinfo),
+                        model.kind()),
                  errhint("recsys.%s(model, row jsonb) takes a pipeline (recsys.pipeline(featurizer, "
                          "estimator))%s",
                          function,
-                         dynamic_cast<const FeatureModel*>(&model) ? "; pass this model a feature vector (float8[])"
-                                                                   : "")));
+                         dynamic_cast<const FeatureModel*>(&model)
+                             ? "; pass this model a feature vector (float8[]: an array literal needs ::float8[])"
+                             : "")));
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("a model of kind \"%s\" is not a featurizer", model.kind()),
+                    errmsg("%s is of kind \"%s\", expected \"featurizer\" or \"pipeline\"", model_label(fcinfo),
+                           model.kind()),
                     errhint("recsys.%s takes a model of featurizer_fit, or a pipeline", function)));
     pg_unreachable();
 }
@@ -37,7 +40,7 @@ const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument for
     const Model& model = ***handle;
     const auto* pipeline = dynamic_cast<const PipelineModel*>(&model);
     const auto* featurizer = pipeline ? &pipeline->featurizer() : dynamic_cast<const FeaturizerModel*>(&model);
-    if (!featurizer || (pipeline_only && !pipeline)) wrong_kind(model, function, pipeline_only);
+    if (!featurizer || (pipeline_only && !pipeline)) wrong_kind(fcinfo, model, function, pipeline_only);
     // The output is sized by the model's meaning (a hashed column's buckets),
     // not by its bytes: checked, like a call's buffers, before it is made
     // (here, and the float8[] of each transform).
@@ -62,18 +65,29 @@ const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument for
     site->features = features;
     site->names = names;
     const Oid row_type = get_fn_expr_argtype(fcinfo->flinfo, 1);
-    site->record_rows = OidIsValid(row_type) && row_type != JSONBOID;
+    site->row_form = !OidIsValid(row_type) || row_type == JSONBOID ? RowForm::Json
+                     : row_type == TEXTOID                          ? RowForm::Text
+                                                                    : RowForm::Record;
     site->memory = memory;
     scratch = site;
     return *site;
 }
 
 void read_site_row(const FeaturizerSite& site, FunctionCallInfo fcinfo, const char* function) {
-    if (site.record_rows)
-        read_record_values(PG_GETARG_HEAPTUPLEHEADER(1), site.layout, site.memory, site.names, site.columns,
-                           site.values, function);
-    else
-        read_row_values(row_object(PG_GETARG_JSONB_P(1), function), site.names, site.columns, site.values, function);
+    switch (site.row_form) {
+        case RowForm::Record:
+            read_record_values(PG_GETARG_HEAPTUPLEHEADER(1), site.layout, site.memory, site.names, site.columns,
+                               site.values, function);
+            return;
+        case RowForm::Json:
+            read_row_values(row_object(PG_GETARG_JSONB_P(1), function), site.names, site.columns, site.values,
+                            function);
+            return;
+        case RowForm::Text:
+            read_row_values(row_object(row_from_text(PG_GETARG_TEXT_PP(1), function), function), site.names,
+                            site.columns, site.values, function);
+            return;
+    }
 }
 
 }  // namespace recsys::pg

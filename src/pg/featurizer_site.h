@@ -14,6 +14,10 @@
 
 namespace recsys::pg {
 
+// A row argument: a jsonb object, a composite value (a table's row), or
+// JSON text (the form an untyped literal takes).
+enum class RowForm { Json, Record, Text };
+
 struct FeaturizerSite {
     const FeaturizerModel* featurizer;
     const PipelineModel* pipeline;  // when the model is a pipeline (featurizer is its)
@@ -22,7 +26,7 @@ struct FeaturizerSite {
     const std::string_view* names;  // of the columns
     RawValue* values;               // one row's, a value per column
     double* output;                 // `features` doubles (a pipeline's estimator input)
-    bool record_rows;               // rows come as composite values, not jsonb
+    RowForm row_form;               // how rows come (argument 1's type)
     mutable RecordLayout* layout;   // of their row type (record_rows.h)
     MemoryContext memory;           // the call site's
 };
@@ -33,8 +37,8 @@ struct FeaturizerSite {
 const FeaturizerSite& featurizer_site(FunctionCallInfo fcinfo, ModelArgument form, const char* function,
                                       bool pipeline_only = false);
 
-// Reads the site's columns of the row in argument 1 (a JSON object, or a
-// composite value: a table's row) into site.values.
+// Reads the site's columns of the row in argument 1 (a JSON object, a
+// composite value: a table's row, or JSON text) into site.values.
 void read_site_row(const FeaturizerSite& site, FunctionCallInfo fcinfo, const char* function);
 
 }  // namespace recsys::pg

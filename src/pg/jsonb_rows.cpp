@@ -157,6 +157,39 @@ JsonbContainer* row_object(Jsonb* row, const char* function) {
     pg_unreachable();
 }
 
+Jsonb* jsonb_from_text(text* value, const char* what, const char* hint) {
+    char* json = text_to_cstring(value);
+    MemoryContext context = CurrentMemoryContext;
+    Jsonb* volatile parsed = nullptr;
+    ErrorData* volatile error = nullptr;
+    PG_TRY();
+    {
+        parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        error = CopyErrorData();
+        FlushErrorState();
+    }
+    PG_END_TRY();
+    pfree(json);
+    if (!error) return parsed;
+    // Only malformed JSON is the caller's text (cancel, out of memory: as they came).
+    if (ERRCODE_TO_CATEGORY(error->sqlerrcode) != ERRCODE_DATA_EXCEPTION) ReThrowError(error);
+    ereport(ERROR, (errcode(error->sqlerrcode), errmsg("%s must be JSON: %s", what, error->message),
+                    error->detail ? errdetail("%s", error->detail) : 0, errhint("%s", hint)));
+    pg_unreachable();
+}
+
+Jsonb* row_from_text(text* row, const char* function) {
+    return jsonb_from_text(row, psprintf("%s row", function),
+                           strcmp(function, "predict") == 0
+                               ? "a row is a JSON object ('{\"rooms\": 3}') or a table's row; a feature vector is "
+                                 "a float8[]: add ::float8[] to an array literal"
+                               : "a row is a JSON object ('{\"rooms\": 3}') or a table's row");
+}
+
 int read_row_fields(JsonbContainer* object, RawField* fields, const char* function) {
     // Keys are children 0 .. n-1, their values n .. 2n-1; each child's data
     // follows the previous one's (JBE_ADVANCE_OFFSET).

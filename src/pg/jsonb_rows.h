@@ -15,6 +15,16 @@ namespace recsys::pg {
 // saying that the row must be a JSON object.
 JsonbContainer* row_object(Jsonb* row, const char* function);
 
+// JSON text parsed as jsonb, where an argument may come as text (an untyped
+// literal resolves to a text parameter). Text that is not JSON is an error
+// (22P02 from the parser) saying `what` must be JSON, with `hint`.
+Jsonb* jsonb_from_text(text* value, const char* what, const char* hint);
+
+// A row given as JSON text (the form an untyped literal takes), parsed.
+// Text that is not JSON is an error (22P02) naming `function`, with a hint
+// on the forms a row takes (and, for predict, a feature vector).
+Jsonb* row_from_text(text* row, const char* function);
+
 // Every top-level pair of the object into `fields` (room for
 // JsonContainerSize(object) of them); returns how many. JSON null is Missing.
 int read_row_fields(JsonbContainer* object, RawField* fields, const char* function);

@@ -41,7 +41,7 @@ std::string cache_stats_json(std::size_t capacity) {
     w.begin_array();
     for (const auto& e : cache.entries()) {
         w.begin_object();
-        w.key("id");
+        w.key("model_id");
         w.integer(e.key.first);
         w.key("name");
         w.string(e.name);

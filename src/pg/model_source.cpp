@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../core/model/model_cache.h"
+#include "../core/model/sampled_key.h"
 #include "bridge.h"
 #include "rows.h"
 #include "settings.h"
@@ -98,16 +99,19 @@ std::int64_t load_registered(const char* name, ModelHandle* handle) {
 }
 
 // The model a call site used last, kept for the rest of the query (in
-// fn_mcxt) with the argument it came from (a name, or the model bytes), so
-// that recommend(m.model, user) or predict('ranker', features) over many rows
-// looks the model up and decodes it once. A new argument value replaces it.
+// fn_mcxt) with the key of the argument it came from (a name, or the model
+// bytes: sampled_key.h), so that recommend(m.model, user) or
+// predict('ranker', features) over many rows looks the model up and decodes
+// it once. A new argument value replaces it.
 struct CallSiteModel {
-    char* key;
-    std::size_t size;
+    unsigned char* key;  // sampled_key_size(size) bytes of the argument
+    std::size_t size;    // the argument's whole size
     const void* argument;  // where the argument's value was when the model was loaded
     ModelHandle* model;
     MemoryContext scratch_memory;  // call_site_memory(), made on first use
     void* scratch;
+    char* name;              // the registry name it came by (null: bytes), for model_label
+    std::int64_t version;    // and the version that name served
 };
 
 CallSiteModel* call_site(FunctionCallInfo fcinfo) {
@@ -137,16 +141,20 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
     auto* raw = reinterpret_cast<struct varlena*>(PG_GETARG_POINTER(argno));
     struct varlena* arg =
         VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw) ? pg_detoast_datum_packed(raw) : raw;
-    const char* key = reinterpret_cast<const char*>(arg);
-    const std::size_t key_size = VARSIZE_ANY(arg);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(arg);
+    const std::size_t size = VARSIZE_ANY(arg);
     auto* site = static_cast<CallSiteModel*>(fcinfo->flinfo->fn_extra);
-    // A constant of the query is the same value for all its rows: a model
-    // written in the query as bytes is not compared byte for byte on every
-    // row (20 us a row for 600 KB). Any other argument is compared: a new
-    // value can come at the address of one seen before.
-    if (site && site->key && site->size == key_size &&
+    // A constant of the query is the same value for all its rows: its
+    // address is enough. Any other argument is compared, since a new value
+    // can come at the address of one seen before: whole up to 64 KB, else by
+    // its sampled key (24 KB of the first and last 4 KB, which end with the
+    // model's CRC-32, and chunks spread between), so that a model computed in
+    // the query (a CTE's als_fit) costs per row what a model by name costs,
+    // not a pass over its 33 MB. Why a sample is enough, and safe against a
+    // forged value: sampled_key.h.
+    if (site && site->key && site->size == size &&
         ((site->argument == arg && constant_argument(fcinfo->flinfo, argno)) ||
-         memcmp(site->key, key, key_size) == 0))
+         matches_sampled_key(bytes, size, site->key)))
         return site->model;
 
     MemoryContext query = fcinfo->flinfo->fn_mcxt;
@@ -160,21 +168,38 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
     site->scratch = nullptr;
     if (site->scratch_memory) MemoryContextReset(site->scratch_memory);
     struct varlena* value = pg_detoast_datum_packed(arg);
+    if (site->name) pfree(site->name);
+    site->name = nullptr;
     if (form == ModelArgument::Name) {
-        load_registered(text_to_cstring(reinterpret_cast<text*>(value)), site->model);
+        char* name = text_to_cstring(reinterpret_cast<text*>(value));
+        site->version = load_registered(name, site->model);
+        site->name = MemoryContextStrdup(query, name);
     } else {
         const auto* data = reinterpret_cast<const unsigned char*>(VARDATA_ANY(value));
-        const std::size_t size = VARSIZE_ANY_EXHDR(value);
-        guarded([&] { site->model->reset(new std::shared_ptr<const Model>(load_model(data, size))); });
+        const std::size_t data_size = VARSIZE_ANY_EXHDR(value);
+        guarded([&] { site->model->reset(new std::shared_ptr<const Model>(load_model(data, data_size))); });
     }
-    site->key = static_cast<char*>(MemoryContextAllocHuge(query, key_size));
-    memcpy(site->key, key, key_size);
-    site->size = key_size;
+    auto* key = static_cast<unsigned char*>(MemoryContextAlloc(query, sampled_key_size(size)));
+    write_sampled_key(bytes, size, key);
+    site->key = key;
+    site->size = size;
     site->argument = arg;
     return site->model;
 }
 
 void*& call_site_scratch(FunctionCallInfo fcinfo) { return call_site(fcinfo)->scratch; }
+
+char* model_label(FunctionCallInfo fcinfo) {
+    const CallSiteModel* site = call_site(fcinfo);
+    if (!site->name) return pstrdup("the model argument");
+    return psprintf("model \"%s\" (version %lld)", site->name, static_cast<long long>(site->version));
+}
+
+char* model_description(FunctionCallInfo fcinfo) {
+    const CallSiteModel* site = call_site(fcinfo);
+    if (site->name) return model_label(fcinfo);
+    return psprintf("the model argument (kind \"%s\")", (**site->model)->kind());
+}
 
 MemoryContext call_site_memory(FunctionCallInfo fcinfo) {
     CallSiteModel* site = call_site(fcinfo);

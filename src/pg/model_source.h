@@ -31,6 +31,23 @@ ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument fo
 void*& call_site_scratch(FunctionCallInfo fcinfo);
 MemoryContext call_site_memory(FunctionCallInfo fcinfo);
 
+// How messages name that model (palloc'd): `model "ranker" (version 12)`
+// for a name, `the model argument` for bytes. model_description adds the
+// kind to the latter (`the model argument (kind "logreg")`), for messages
+// that do not say it otherwise. Both after model_argument.
+char* model_label(FunctionCallInfo fcinfo);
+char* model_description(FunctionCallInfo fcinfo);
+
+// The model of that argument as kind T (model_argument's handle), or 22023
+// naming it: `model "ranker" (version 12) is of kind "logreg", expected "als"`.
+template <typename T>
+const T& typed_model(FunctionCallInfo fcinfo, ModelHandle* handle) {
+    const Model& model = ***handle;
+    if (const auto* typed = dynamic_cast<const T*>(&model)) return *typed;
+    const char* label = model_label(fcinfo);
+    return guarded([&]() -> const T& { return model_as<T>(model, label); });
+}
+
 // The registry row serving by `name` uses (its pinned version, else its
 // newest): its bytes (detoasted, in the current memory context). Raises 42704
 // for an unknown name.

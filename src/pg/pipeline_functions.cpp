@@ -20,9 +20,11 @@ using namespace recsys::pg;
 
 Datum pipeline(FunctionCallInfo fcinfo, ModelArgument form) {
     const std::shared_ptr<const Model>& featurizer = **model_argument(fcinfo, 0, form);
+    // (Its bytes are the argument named featurizer.)
+    const char* label = form == ModelArgument::Name ? model_label(fcinfo) : "the featurizer argument";
     if (!dynamic_cast<const FeaturizerModel*>(featurizer.get()))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("a model of kind \"%s\" is not a featurizer", featurizer->kind()),
+                        errmsg("%s is of kind \"%s\", expected \"featurizer\"", label, featurizer->kind()),
                         errhint("recsys.pipeline takes a model of featurizer_fit, then the estimator")));
     require_not_null(fcinfo, 1, "estimator");
     bytea* bytes = PG_GETARG_BYTEA_PP(1);
@@ -33,10 +35,17 @@ Datum pipeline(FunctionCallInfo fcinfo, ModelArgument form) {
         auto scoring = std::dynamic_pointer_cast<const FeatureModel>(estimator);
         if (!scoring)
             fail(ErrorKind::InvalidParameter,
-                 std::string("an estimator of kind \"") + estimator->kind() +
-                     "\" does not predict from a feature vector",
+                 std::string("the estimator argument is of kind \"") + estimator->kind() +
+                     "\", which does not predict from a feature vector",
                  "recsys.pipeline takes a model of logreg_fit, linreg_fit or mlp_fit as its estimator");
-        model->reset(new PipelineModel(std::static_pointer_cast<const FeaturizerModel>(featurizer), scoring));
+        auto features = std::static_pointer_cast<const FeaturizerModel>(featurizer);
+        if (scoring->feature_count() != features->feature_count())
+            fail(ErrorKind::InvalidParameter,
+                 std::string("the estimator argument (kind \"") + scoring->kind() + "\") takes " +
+                     std::to_string(scoring->feature_count()) + " features, " + label + " makes " +
+                     std::to_string(features->feature_count()),
+                 "train the estimator on recsys.transform(featurizer, row, true) of this featurizer");
+        model->reset(new PipelineModel(features, scoring));
     });
     PG_RETURN_BYTEA_P(model_bytes(model, "pipeline"));
 }

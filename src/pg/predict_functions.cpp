@@ -17,27 +17,31 @@ namespace {
 using namespace recsys;
 using namespace recsys::pg;
 
-const FeatureModel& feature_model(ModelHandle* handle) {
+const FeatureModel& feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) {
     const Model& model = ***handle;
     const auto* scoring = dynamic_cast<const FeatureModel*>(&model);
     if (dynamic_cast<const PipelineModel*>(&model))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("a pipeline predicts from a raw row, not from a feature vector"),
-                        errhint("pass the row as a JSON object: recsys.predict(model, to_jsonb(t))")));
+                        errmsg("%s is a pipeline: it predicts from a raw row, not from a feature vector",
+                               model_label(fcinfo)),
+                        errhint("pass the row as a JSON object or a table's row: recsys.predict(model, to_jsonb(t)) "
+                                "or recsys.predict(model, t)")));
     if (!scoring)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("a model of kind \"%s\" does not predict from a feature vector", model.kind()),
-                        errhint("recsys.predict takes the models of logreg_fit (and the other feature models)")));
+                        errmsg("%s is of kind \"%s\", which does not predict from a feature vector", model_label(fcinfo),
+                               model.kind()),
+                        errhint("recsys.predict takes the models of logreg_fit, linreg_fit and mlp_fit, and pipelines")));
     return *scoring;
 }
 
-const double* checked_features(ArrayType* array, std::size_t expected) {
+const double* checked_features(FunctionCallInfo fcinfo, ArrayType* array, std::size_t expected) {
     if (ARR_NDIM(array) > 1)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("features must be a one-dimensional array")));
     int n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
     if (static_cast<std::size_t>(n) != expected)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("features has %d elements, the model was trained on %zu", n, expected)));
+                        errmsg("features has %d elements, %s was trained on %zu", n, model_description(fcinfo),
+                               expected)));
     if (array_contains_nulls(array)) {
         bits8* bitmap = ARR_NULLBITMAP(array);
         int first = 0;
@@ -55,8 +59,8 @@ const double* checked_features(ArrayType* array, std::size_t expected) {
 
 Datum predict(FunctionCallInfo fcinfo, ModelArgument form) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();  // no features, no prediction
-    const FeatureModel& model = feature_model(model_argument(fcinfo, 0, form));
-    const double* x = checked_features(PG_GETARG_ARRAYTYPE_P(1), model.feature_count());
+    const FeatureModel& model = feature_model(fcinfo, model_argument(fcinfo, 0, form));
+    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), model.feature_count());
     PG_RETURN_FLOAT8(guarded([&] { return model.predict(x); }));
 }
 

@@ -11,6 +11,11 @@ void report_progress(const char* function, int iteration, double loss, double se
         [&] { ereport(NOTICE, (errmsg("%s iteration %d: loss %.6g, %.2f s", function, iteration, loss, seconds))); });
 }
 
+void report_warning(const std::string& message, const std::string& hint) {
+    call_postgres(
+        [&] { ereport(WARNING, (errmsg("%s", message.c_str()), hint.empty() ? 0 : errhint("%s", hint.c_str()))); });
+}
+
 }  // namespace
 
 TrainSettings train_settings(const char* function, const MemoryClaim* claim) {
@@ -27,6 +32,7 @@ TrainContext train_context(const TrainSettings& settings, MemoryBudget& budget, 
         ctx.progress = [function](int iteration, double loss, double seconds) {
             report_progress(function, iteration, loss, seconds);
         };
+    ctx.warn = report_warning;
     return ctx;
 }
 

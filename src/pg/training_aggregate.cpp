@@ -356,14 +356,26 @@ Oid sql_type(ColumnType type) {
     return InvalidOid;
 }
 
-// The form of the aggregate this call is: its data columns (an optional
-// column only in a form with options, before them) and their types.
+// Whether argument `argno` of the call is of the SQL type of column spec.
+bool of_column_type(FunctionCallInfo fcinfo, int argno, const ColumnSpec& spec) {
+    const Oid type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+    return type == sql_type(spec.type) || type == sql_type(spec.alternative);
+}
+
+// The form of the aggregate this call is: its data columns (the optional
+// ones last) and their types, then its options or none. Past the required
+// columns, the last argument is the options unless it has the type of the
+// column at its place: featurizer_fit(row, target) and
+// featurizer_fit(row, options) differ by that type only.
 void take_form(TrainingState* s, FunctionCallInfo fcinfo) {
     const AggregateKind& kind = *s->kind;
     int required = 0;
     for (const ColumnSpec& spec : kind.columns) required += !spec.optional;
     const int arguments = PG_NARGS() - 1;
-    const int given = kind.options && arguments > required ? arguments - 1 : arguments;
+    const bool options = kind.options && arguments > required &&
+                         (arguments > static_cast<int>(kind.columns.size()) ||
+                          !of_column_type(fcinfo, arguments, kind.columns[arguments - 1]));
+    const int given = options ? arguments - 1 : arguments;
     ColumnType types[kMaxColumns];
     for (int c = 0; c < given && c < static_cast<int>(kind.columns.size()); ++c) {
         const ColumnSpec& spec = kind.columns[c];
@@ -374,7 +386,8 @@ void take_form(TrainingState* s, FunctionCallInfo fcinfo) {
     set_form(s, given, types);
 }
 
-// The state a final function works on, or null for no rows (the result is NULL then).
+}  // namespace
+
 TrainingState* finished_state(FunctionCallInfo fcinfo) {
     aggregate_context(fcinfo, kSupport);
     auto* s = reinterpret_cast<TrainingState*>(PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0));
@@ -382,8 +395,6 @@ TrainingState* finished_state(FunctionCallInfo fcinfo) {
     if (s->kind->summary) add_rows(s);
     return s;
 }
-
-}  // namespace
 
 Datum collect_row(FunctionCallInfo fcinfo, const AggregateKind& kind) {
     MemoryContext context = aggregate_context(fcinfo, kSupport);
@@ -447,7 +458,8 @@ RECSYS_FUNCTION(recsys_training_final) {
     PG_RETURN_BYTEA_P(out);
 }
 
-// The finals of the statistics: a number (NULL where undefined) or a jsonb.
+// The finals of the statistics: a number (NULL where undefined) or a jsonb
+// (a curve's: curve_functions.cpp).
 
 RECSYS_FUNCTION(recsys_statistic_number) {
     TrainingState* s = finished_state(fcinfo);

@@ -102,6 +102,10 @@ void grow_summary(TrainingState* s, Grow&& grow) {
     set_claim(s->claim, state_bytes(s), s->what);
 }
 
+// The state a final function works on, or null for no rows (the result is
+// NULL then); a summarizing kind's last rows are added to its summary.
+TrainingState* finished_state(FunctionCallInfo fcinfo);
+
 // The options (JSON text) as the kind's schema reads them; none without a
 // schema. C++: call it guarded.
 Options kind_options(const AggregateKind& kind, const char* text);

@@ -2,8 +2,8 @@
 -- recsys.retrain_log, one row per run (written through recsys.log_retrain).
 
 -- One row per run of recsys.retrain_als: what it trained, how the candidate
--- and the serving version scored on the same held-out rows, and what it did
--- (saved, skipped, failed) and why.
+-- and the serving version scored on the same held-out pairs (neither was
+-- trained on), and what it did (saved, skipped, failed) and why.
 CREATE TABLE recsys.retrain_log (
     id              bigserial PRIMARY KEY,
     name            text NOT NULL,
@@ -12,18 +12,21 @@ CREATE TABLE recsys.retrain_log (
     status          text NOT NULL CHECK (status IN ('saved', 'skipped', 'failed')),
     model_id        bigint,  -- the version saved
     serving_id      bigint,  -- the version served when the run started, compared with
-    metrics         jsonb,   -- the candidate's, on the held-out rows
-    serving_metrics jsonb,   -- the serving version's, on the same rows
+    metrics         jsonb,   -- the candidate's, on the held-out pairs, and what was compared
+    serving_metrics jsonb,   -- the serving version's, on the same pairs
     pruned          int,     -- old versions deleted after the save (recsys.prune_models)
     reason          text
 );
 CREATE INDEX retrain_log_name ON recsys.retrain_log (name, id DESC);
 SELECT pg_catalog.pg_extension_config_dump('recsys.retrain_log', '');
 SELECT pg_catalog.pg_extension_config_dump('recsys.retrain_log_id_seq', '');
+COMMENT ON TABLE recsys.retrain_log IS 'One row per retraining run: what it trained, how it scored against the serving version, what it did';
 
--- Internal, called by recsys.retrain_als (which runs with its caller's
--- privileges, so that it reads the source as its caller may): appends the
--- run `entry` to recsys.retrain_log and returns the row. SECURITY DEFINER, so
+-- Appends the run `entry` of a retraining job to recsys.retrain_log and
+-- returns the row: recsys.retrain_als logs its runs through it, and a job of
+-- one's own (retraining a ranker) may log its runs alike. A trainer's: called
+-- by recsys.retrain_als, which runs with its caller's privileges (so that it
+-- reads the source as its caller may). SECURITY DEFINER, so
 -- a trainer appends runs only through it, and only runs that can be true: the
 -- run started in this transaction, finished now (the server's clock), a saved
 -- run names a version of `name` saved since then, the version it compared with
@@ -34,7 +37,7 @@ CREATE FUNCTION recsys.log_retrain(entry recsys.retrain_log) RETURNS recsys.retr
 DECLARE
     problem text;
 BEGIN
-    PERFORM recsys.check_model_name(entry.name, 'recsys.log_retrain');
+    PERFORM recsys_internal.check_model_name(entry.name, 'recsys.log_retrain');
     problem := CASE
         WHEN entry.status IS NULL OR entry.status NOT IN ('saved', 'skipped', 'failed')
             THEN format('status must be saved, skipped or failed, got %s', coalesce(entry.status, 'NULL'))
@@ -65,14 +68,21 @@ BEGIN
     RETURN entry;
 END
 $$;
+COMMENT ON FUNCTION recsys.log_retrain IS 'Appends a run of a retraining job to recsys.retrain_log, checked (status, times, versions); returns the row';
 
 -- Retrains ALS model `name` on the last `days` days of `source` (columns named
 -- by `columns`; the defaults are the design's watch_history), each user's
 -- chronologically last fifth (at least one row) held out. The candidate and the
--- serving version are scored on the held-out rows of the users the candidate
--- was trained on (top 10, training items excluded: P, R, NDCG, MAP at 10). The
--- candidate is saved, with its metrics, unless its `metric` is below the
--- serving version's by more than `margin` (a fraction: 0.05 allows 5% lower);
+-- serving version are scored on the same held-out (user, item) pairs: those
+-- neither was trained on (the candidate's training rows, the serving version's
+-- recsys.seen_items), of the users the candidate was trained on; each ranks the
+-- top 10 with the same items excluded for a user, the user's items in either's
+-- training rows (P, R, NDCG, MAP at 10). So the serving version, which may
+-- have been trained on rows now held out, is neither credited with them nor
+-- blamed for not recommending them again. The candidate is saved, with its
+-- metrics and the pairs and users compared, unless its `metric` is below the
+-- serving version's by more than `margin` (a fraction: 0.05 allows 5% lower),
+-- or when no pair is left to compare on (the reason says so);
 -- then the versions past the newest `keep` are pruned. With `warm_iterations`,
 -- a candidate starts from the serving version (ALS option warm_start) and runs
 -- that many iterations. Every run is logged in recsys.retrain_log; an error
@@ -88,7 +98,7 @@ CREATE FUNCTION recsys.retrain_als(name text, source regclass, days int DEFAULT 
     LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     entry recsys.retrain_log;
-    cols jsonb := '{"user": "user_id", "item": "video_id", "weight": "minutes_watched", "time": "watched_at"}';
+    cols jsonb := '{"user": "user_id", "item": "item_id", "weight": "minutes_watched", "time": "watched_at"}';
     fit_options jsonb := coalesce(retrain_als.options, '{}');
     metrics_list constant text[] := ARRAY['ndcg@10', 'recall@10', 'precision@10', 'map@10'];
     serving bytea;
@@ -96,6 +106,7 @@ DECLARE
     candidate bytea;
     scored bytea;
     pass int;
+    scratch text;
     result jsonb;
     candidate_value float8;
     serving_value float8;
@@ -130,7 +141,7 @@ BEGIN
             USING ERRCODE = '22023',
                   HINT = 'keys: user, item, weight (null: every row weighs 1), time; the defaults are ' || cols::text;
     END IF;
-    PERFORM recsys.check_model_name(retrain_als.name, 'recsys.retrain_als');  -- its length and characters
+    PERFORM recsys_internal.check_model_name(retrain_als.name, 'recsys.retrain_als');  -- its length and characters
     cols := cols || coalesce(retrain_als.columns, '{}');
 
     IF EXISTS (SELECT FROM recsys.models m WHERE m.name = retrain_als.name) THEN
@@ -147,9 +158,12 @@ BEGIN
     END IF;
 
     BEGIN
-        IF to_regclass('pg_temp.recsys_retrain_rows') IS NOT NULL THEN
-            DROP TABLE pg_temp.recsys_retrain_rows;
-        END IF;
+        FOREACH scratch IN ARRAY ARRAY['recsys_retrain_rows', 'recsys_retrain_seen', 'recsys_retrain_pairs',
+                                       'recsys_retrain_eval'] LOOP
+            IF to_regclass('pg_temp.' || scratch) IS NOT NULL THEN
+                EXECUTE format('DROP TABLE pg_temp.%I', scratch);
+            END IF;
+        END LOOP;
         EXECUTE format(
             'CREATE TEMP TABLE recsys_retrain_rows AS '
             'SELECT u AS user_id, i AS item_id, w AS weight, row_number() OVER (PARTITION BY u ORDER BY t DESC, i) '
@@ -165,6 +179,31 @@ BEGIN
             entry.status := 'skipped';
             entry.reason := format('no rows in the last %s days of %s', retrain_als.days, retrain_als.source);
         ELSE
+            -- The comparison (README "Scheduled retraining"): both models are scored
+            -- on the held-out (user, item) pairs that neither was trained on, of the
+            -- users the candidate was trained on, each user's items in either model's
+            -- training rows excluded for both. A model is neither credited with the
+            -- pairs it was trained on nor blamed for not recommending them again.
+            CREATE TEMP TABLE recsys_retrain_seen AS  -- the serving version's, for the users held out
+            SELECT DISTINCT s.user_id, s.item_id FROM recsys.seen_items(serving) s
+            WHERE s.user_id IN (SELECT h.user_id FROM pg_temp.recsys_retrain_rows h WHERE h.held_out);
+            CREATE TEMP TABLE recsys_retrain_pairs AS
+            SELECT h.user_id, h.item_id, u.user_id IS NOT NULL AS known, c.user_id IS NOT NULL AS in_candidate,
+                   s.user_id IS NOT NULL AS in_serving
+            FROM (SELECT DISTINCT r.user_id, r.item_id FROM pg_temp.recsys_retrain_rows r WHERE r.held_out) h
+            LEFT JOIN (SELECT DISTINCT r.user_id FROM pg_temp.recsys_retrain_rows r WHERE NOT r.held_out) u
+                ON u.user_id = h.user_id
+            LEFT JOIN (SELECT DISTINCT r.user_id, r.item_id FROM pg_temp.recsys_retrain_rows r WHERE NOT r.held_out) c
+                ON c.user_id = h.user_id AND c.item_id = h.item_id
+            LEFT JOIN pg_temp.recsys_retrain_seen s ON s.user_id = h.user_id AND s.item_id = h.item_id;
+            CREATE TEMP TABLE recsys_retrain_eval AS  -- per user: the pairs' items, and what both exclude
+            SELECT t.user_id, t.relevant, x.excluded
+            FROM (SELECT p.user_id, array_agg(p.item_id ORDER BY p.item_id) AS relevant FROM pg_temp.recsys_retrain_pairs p
+                  WHERE p.known AND NOT p.in_candidate AND NOT p.in_serving GROUP BY p.user_id) t
+            JOIN (SELECT e.user_id, array_agg(DISTINCT e.item_id) AS excluded
+                  FROM (SELECT r.user_id, r.item_id FROM pg_temp.recsys_retrain_rows r WHERE NOT r.held_out
+                        UNION ALL SELECT s.user_id, s.item_id FROM pg_temp.recsys_retrain_seen s) e
+                  GROUP BY e.user_id) x ON x.user_id = t.user_id;
             FOR pass IN 1 .. 2 LOOP  -- the candidate, then the serving version (if any)
                 scored := CASE pass WHEN 1 THEN candidate ELSE serving END;
                 EXIT WHEN scored IS NULL;
@@ -173,19 +212,19 @@ BEGIN
                            'recall@10', round(avg(coalesce(recsys.recall_at_k(r.rec, t.relevant, 10), 0))::numeric, 6),
                            'precision@10', round(avg(coalesce(recsys.precision_at_k(r.rec, t.relevant, 10), 0))::numeric, 6),
                            'map@10', round(avg(coalesce(recsys.average_precision_at_k(r.rec, t.relevant, 10), 0))::numeric, 6),
-                           'users', count(*))
+                           'users', count(*), 'pairs', coalesce(sum(cardinality(t.relevant)), 0))
+                       || (SELECT jsonb_build_object('held_out_pairs_seen',
+                                                     count(*) FILTER (WHERE CASE pass WHEN 1 THEN p.in_candidate ELSE p.in_serving END))
+                           FROM pg_temp.recsys_retrain_pairs p)
                 INTO result
-                FROM (SELECT h.user_id, array_agg(DISTINCT h.item_id) AS relevant
-                      FROM pg_temp.recsys_retrain_rows h
-                      WHERE h.held_out AND EXISTS (SELECT FROM pg_temp.recsys_retrain_rows k
-                                                   WHERE k.user_id = h.user_id AND NOT k.held_out)
-                      GROUP BY h.user_id) t
-                LEFT JOIN (SELECT a.user_id, array_agg(a.item_id ORDER BY a.rank) AS rec
-                           FROM recsys.recommend_all(scored, 10) a GROUP BY a.user_id) r ON r.user_id = t.user_id;
+                FROM pg_temp.recsys_retrain_eval t,
+                     LATERAL (SELECT array_agg(a.item_id ORDER BY a.rank) AS rec
+                              FROM recsys.recommend(scored, t.user_id, 10, exclude_seen => false, exclude => t.excluded) a) r;
                 IF pass = 1 THEN
                     entry.metrics := result || (SELECT jsonb_build_object('training_rows', count(*) FILTER (WHERE NOT h.held_out),
                                                                           'held_out_rows', count(*) FILTER (WHERE h.held_out))
-                                                FROM pg_temp.recsys_retrain_rows h);
+                                                FROM pg_temp.recsys_retrain_rows h)
+                                            || (SELECT jsonb_build_object('held_out_pairs', count(*)) FROM pg_temp.recsys_retrain_pairs);
                 ELSE
                     entry.serving_metrics := result;
                 END IF;
@@ -194,6 +233,12 @@ BEGIN
             serving_value := (entry.serving_metrics ->> retrain_als.metric)::float8;
             IF serving IS NULL THEN
                 entry.reason := format('the first version of "%s"', retrain_als.name);
+            ELSIF (entry.metrics ->> 'pairs')::bigint = 0 THEN
+                entry.reason := format('no fair comparison with the serving version %s was possible: of the %s held-out '
+                                       '(user, item) pairs, it was trained on %s and the candidate on %s, which leaves none '
+                                       'that neither was trained on (of the users the candidate was trained on); the candidate '
+                                       'is saved', entry.serving_id, entry.metrics -> 'held_out_pairs',
+                                       entry.serving_metrics -> 'held_out_pairs_seen', entry.metrics -> 'held_out_pairs_seen');
             ELSIF candidate_value >= serving_value * (1 - retrain_als.margin) THEN
                 entry.reason := format('%s %s against %s of the serving version %s (margin %s%%)', retrain_als.metric,
                                        candidate_value, serving_value, entry.serving_id, 100 * retrain_als.margin);
@@ -216,6 +261,9 @@ BEGIN
             END IF;
         END IF;
         DROP TABLE pg_temp.recsys_retrain_rows;
+        IF candidate IS NOT NULL THEN
+            DROP TABLE pg_temp.recsys_retrain_seen, pg_temp.recsys_retrain_pairs, pg_temp.recsys_retrain_eval;
+        END IF;
     EXCEPTION WHEN OTHERS THEN  -- (not a cancel or a timeout: those stop the run)
         entry.status := 'failed';
         entry.model_id := NULL;  -- the save and the pruning were undone
@@ -226,3 +274,4 @@ BEGIN
     RETURN recsys.log_retrain(entry);
 END
 $$;
+COMMENT ON FUNCTION recsys.retrain_als IS 'The retraining job: trains an ALS candidate on recent rows, saves it unless worse than the serving version, logs the run';

@@ -1,20 +1,28 @@
 -- Roles and privileges. Keep this file last: it grants on the functions and
 -- tables above.
 --
--- recsys_reader serves, scores and evaluates (every function but the writing
--- ones) and reads the registry; recsys_trainer is a reader that also saves,
--- deploys, rolls back, prunes and retrains. Both are NOLOGIN roles, created
--- when absent (roles belong to the cluster: CREATE EXTENSION in a second
--- database finds them) and given this database's privileges; grant them to
--- login roles (GRANT recsys_reader TO app).
+-- recsys_reader serves, scores and evaluates (every function of schema
+-- recsys but the writing ones) and reads the registry (its tables and
+-- views); recsys_trainer is a reader that also saves, deploys, rolls back,
+-- prunes and retrains. Both are NOLOGIN roles, created when absent (roles
+-- belong to the cluster: CREATE EXTENSION in a second database finds them)
+-- and given this database's privileges; grant them to login roles (GRANT
+-- recsys_reader TO app).
 --
 -- Nobody but the extension's owner writes a registry table: the writers are
 -- SECURITY DEFINER functions owned by it (00_registry.sql), and a trainer may
 -- execute them, not write the tables, so that every row they hold went
 -- through their checks: valid model bytes, a sane name, the server's clock,
--- the name's lock, history in commit order. The internal functions they call
--- (the lock, set_serving) are the owner's alone. No role but the owner may
--- lock a row of the registry, so none can hold a name's changes up.
+-- the name's lock, history in commit order. No role but the owner may lock a
+-- row of the registry, so none can hold a name's changes up.
+--
+-- Schema recsys_internal is the owner's alone: the writers' internals (the
+-- lock, set_serving, rollback_target), the name lock's table, and the
+-- aggregates' support functions (PostgreSQL checks that the aggregate's
+-- owner may execute those, not its caller). One exception: retrain_als runs
+-- with its caller's privileges (it reads the source as its caller may) and
+-- checks the name as the writers do, so a trainer may execute
+-- recsys_internal.check_model_name, a check of a string and nothing else.
 DO $$
 DECLARE
     writer regprocedure;
@@ -30,13 +38,13 @@ BEGIN
     END IF;
     GRANT USAGE ON SCHEMA recsys TO recsys_reader;
     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA recsys TO recsys_reader;
-    GRANT SELECT ON recsys.models, recsys.deployment_pins, recsys.deployments, recsys.retrain_log TO recsys_reader;
-    -- internal: only the writers call them, as the owner
-    FOREACH writer IN ARRAY ARRAY['recsys.lock_model_name(text, boolean)',
-                                  'recsys.set_serving(text, bigint, text, boolean, bigint)']::regprocedure[]
-    LOOP
-        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC, recsys_reader', writer);
-    END LOOP;
+    GRANT SELECT ON recsys.models, recsys.deployment_pins, recsys.deployments, recsys.retrain_log,
+                    recsys.model_versions, recsys.deployment_history TO recsys_reader;
+    -- internal: the owner's (functions are executable by PUBLIC unless revoked)
+    REVOKE ALL ON SCHEMA recsys_internal FROM PUBLIC;
+    REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA recsys_internal FROM PUBLIC;
+    GRANT USAGE ON SCHEMA recsys_internal TO recsys_trainer;
+    GRANT EXECUTE ON FUNCTION recsys_internal.check_model_name(text, text) TO recsys_trainer;
     -- the writers: a trainer's
     FOREACH writer IN ARRAY ARRAY['recsys.save_model(text, bytea, jsonb)',
                                   'recsys.deploy(text, bigint)', 'recsys.undeploy(text)', 'recsys.rollback(text)',

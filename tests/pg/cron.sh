@@ -31,7 +31,7 @@ trap cleanup EXIT
 q -d "$cron_db" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' ||
     fail "CREATE EXTENSION pg_cron in $cron_db"
 q -d "$db" -c "CREATE TABLE ${job}_watch AS
-    SELECT u::bigint AS user_id, (100 + (u % 3) * 10 + j)::bigint AS video_id, 1::real AS minutes_watched,
+    SELECT u::bigint AS user_id, (100 + (u % 3) * 10 + j)::bigint AS item_id, 1::real AS minutes_watched,
            now() - j * interval '1 hour' AS watched_at
     FROM generate_series(1, 60) u, generate_series(1, 8) j" || fail "creating the watch table"
 started=$(date +%s)

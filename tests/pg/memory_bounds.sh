@@ -27,7 +27,8 @@ trap cleanup EXIT
 cleanup
 
 # The inputs: small models of every kind, and the widest arrays and rows a
-# query could pass (a million ids, scores, labels; a row of 100,000 keys).
+# query could pass (a million ids, scores, labels; a row of 100,000 keys; a
+# million scored rows for the curves).
 q >/dev/null <<SQL
 CREATE ROLE $role NOLOGIN IN ROLE recsys_reader;
 CREATE SCHEMA recsys_bounds;
@@ -38,6 +39,8 @@ CREATE TABLE arrays AS
 SELECT array_agg(g::bigint) AS ids, array_agg(((g % 1000) / 1000.0 + 0.0005)::float8) AS scores,
        array_agg(g % 7 = 0) AS labels
 FROM generate_series(1, $n) g;
+CREATE TABLE scored AS
+SELECT g, ((g % 1000) / 1000.0 + 0.0005)::float8 AS score, g % 7 = 0 AS label FROM generate_series(1, $n) g;
 CREATE TABLE arrays_100k AS
 SELECT ids[1:100000] AS ids, scores[1:100000] AS scores, labels[1:100000] AS labels FROM arrays;
 CREATE TABLE wide AS
@@ -67,11 +70,11 @@ SQL
 
 # case name | expected outcome (ok or a SQLSTATE) | statement (one row out)
 cases=$(cat <<'CASES'
-calibration_curve bins=INT_MAX, 1M points|53200|SELECT count(*) FROM recsys_bounds.arrays a, recsys.calibration_curve(a.scores, a.labels, 2147483647)
-calibration_curve bins=INT_MAX, 100k points|ok|SELECT count(*) FROM recsys_bounds.arrays_100k a, recsys.calibration_curve(a.scores, a.labels, 2147483647)
-roc_curve, 1M points|53200|SELECT count(*) FROM recsys_bounds.arrays a, recsys.roc_curve(a.scores, a.labels)
-roc_curve, 100k points|ok|SELECT count(*) FROM recsys_bounds.arrays_100k a, recsys.roc_curve(a.scores, a.labels)
-precision_recall_curve, 100k points|ok|SELECT count(*) FROM recsys_bounds.arrays_100k a, recsys.precision_recall_curve(a.scores, a.labels)
+calibration_curve bins=INT_MAX, 1M rows|53200|SELECT cardinality(recsys.calibration_curve(score, label, '{"bins": 2147483647}')) FROM recsys_bounds.scored
+calibration_curve bins=INT_MAX, 100k rows|ok|SELECT cardinality(recsys.calibration_curve(score, label, '{"bins": 2147483647}')) FROM recsys_bounds.scored WHERE g <= 100000
+roc_curve, 1M rows|53200|SELECT cardinality(recsys.roc_curve(score, label)) FROM recsys_bounds.scored
+roc_curve, 100k rows|ok|SELECT cardinality(recsys.roc_curve(score, label)) FROM recsys_bounds.scored WHERE g <= 100000
+precision_recall_curve, 100k rows|ok|SELECT cardinality(recsys.precision_recall_curve(score, label)) FROM recsys_bounds.scored WHERE g <= 100000
 recommend k=INT_MAX|ok|SELECT count(*) FROM recsys.recommend((SELECT model FROM recsys_bounds.models WHERE kind = 'als'), 1, 2147483647)
 recommend k=INT_MAX, 1M candidates, 1M excluded|53200|SELECT count(*) FROM recsys_bounds.arrays a, recsys.recommend('recsys_bounds_als', 1, 2147483647, true, a.ids, a.ids)
 recommend k=INT_MAX, 1M excluded|ok|SELECT count(*) FROM recsys_bounds.arrays a, recsys.recommend('recsys_bounds_als', 1, 2147483647, true, NULL, a.ids)
@@ -82,6 +85,7 @@ recommend_for_items 100k items and weights, k=INT_MAX|ok|SELECT count(*) FROM re
 similar_items k=INT_MAX|ok|SELECT count(*) FROM recsys.similar_items('recsys_bounds_als', 7, 2147483647)
 recommend_all k=INT_MAX|ok|SELECT count(*) FROM recsys.recommend_all('recsys_bounds_als', 2147483647, false)
 item_factors, user_factors|ok|SELECT (SELECT count(*) FROM recsys.item_factors('recsys_bounds_als')) + (SELECT count(*) FROM recsys.user_factors('recsys_bounds_als'))
+seen_items|ok|SELECT count(*) FROM recsys.seen_items('recsys_bounds_als')
 precision_at_k k=INT_MAX, 1M ids|ok|SELECT recsys.precision_at_k(a.ids, a.ids, 2147483647) FROM recsys_bounds.arrays a
 ndcg_at_k k=INT_MAX, 1M ids|ok|SELECT recsys.ndcg_at_k(a.ids, a.ids, 2147483647) FROM recsys_bounds.arrays a
 average_precision_at_k, recall_at_k k=INT_MAX, 1M ids|ok|SELECT recsys.average_precision_at_k(a.ids, a.ids, 2147483647) + recsys.recall_at_k(a.ids, a.ids, 2147483647) FROM recsys_bounds.arrays a

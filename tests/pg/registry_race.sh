@@ -33,7 +33,7 @@ cleanup() {
     q -c "DELETE FROM recsys.deployment_pins WHERE name LIKE '${tag}%'" \
       -c "DELETE FROM recsys.deployments WHERE name LIKE '${tag}%'" \
       -c "DELETE FROM recsys.models WHERE name LIKE '${tag}%'" \
-      -c "DELETE FROM recsys.model_names WHERE name LIKE '${tag}%'" \
+      -c "DELETE FROM recsys_internal.model_names WHERE name LIKE '${tag}%'" \
       -c "DROP TABLE IF EXISTS ${tag}_models" \
       -c "DROP ROLE IF EXISTS ${tag}_trainer, ${tag}_stranger" >/dev/null 2>&1 || true
     rm -rf "$work"

@@ -26,7 +26,7 @@ const OptionSchema& als_option_schema();
 struct AlsParams {
     int factors = 64;
     int iterations = 15;
-    double regularization = 10.0;
+    double l2 = 10.0;
     double alpha = 2.0;
     int cg_steps = 3;  // 0: exact Cholesky solves
     std::uint64_t seed = 0;

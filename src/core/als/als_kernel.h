@@ -18,7 +18,7 @@ struct CgProblem {
     const std::int32_t* columns;   // rows of y
     const float* weights;
     const float* y;                // row-major, f columns
-    const float* gram;             // f x f, y^T y + regularization I (full, symmetric)
+    const float* gram;             // f x f, y^T y + l2 I (full, symmetric)
     float* x;                      // row-major, f columns; updated in place
     int f;
     float alpha;

@@ -95,8 +95,9 @@ void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t c
     m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
 }
 
-// The stored options, read back through the option checks; an option a later
-// version added takes its default when reading an older model.
+// The stored options, read back through the option checks under today's
+// names (an option's former name reads as it); an option a later version
+// added takes its default when reading an older model.
 Options read_option_pairs(ByteReader& r, std::uint32_t version) {
     const OptionSchema& schema = als_option_schema();
     // An option takes at least 16 bytes (an empty name's length and a value).
@@ -107,16 +108,15 @@ Options read_option_pairs(ByteReader& r, std::uint32_t version) {
     for (std::uint64_t i = 0; i < n_options; ++i) {
         std::string name = r.string(256, "option name");
         auto value = r.pod<double>("option value");
-        for (const auto& spec : schema.options)
-            if (name == spec.name) {
-                json.key(name);
-                if (spec.type == OptionType::Boolean && value != 0 && value != 1)
-                    fail(ErrorKind::Corrupted, "model is inconsistent: option \"" + name + "\" is not a boolean");
-                if (spec.type == OptionType::Boolean)
-                    json.boolean(value != 0);
-                else
-                    json.number(value);
-            }
+        if (const OptionSpec* spec = stored_option(schema, name)) {
+            json.key(spec->name);
+            if (spec->type == OptionType::Boolean && value != 0 && value != 1)
+                fail(ErrorKind::Corrupted, "model is inconsistent: option \"" + name + "\" is not a boolean");
+            if (spec->type == OptionType::Boolean)
+                json.boolean(value != 0);
+            else
+                json.number(value);
+        }
     }
     const std::uint64_t n_strings = version >= 3 ? r.count("string option count", 9) : 0;
     if (n_strings > 1000) fail(ErrorKind::Corrupted, "model is inconsistent: string option count");
@@ -125,11 +125,11 @@ Options read_option_pairs(ByteReader& r, std::uint32_t version) {
         auto set = r.pod<std::uint8_t>("option is set");
         if (set > 1) fail(ErrorKind::Corrupted, "model is inconsistent: option \"" + name + "\" is not a string");
         std::string value = set ? r.string(std::size_t(1) << 20, "option value") : std::string();
-        for (const auto& spec : schema.options)
-            if (name == spec.name && is_string(spec) && set) {
-                json.key(name);
-                json.string(value);
-            }
+        const OptionSpec* spec = stored_option(schema, name);
+        if (spec && is_string(*spec) && set) {
+            json.key(spec->name);
+            json.string(value);
+        }
     }
     json.end_object();
     try {
@@ -224,7 +224,7 @@ std::string AlsModel::metadata_json() const {
         if (!options.is_null("warm_start")) {  // the version it started from, and what it knew
             w.key("warm_start");
             w.begin_object();
-            w.key("id");
+            w.key("model_id");
             w.integer(summary.warm_start_id);
             w.key("users");
             w.integer(static_cast<long long>(summary.warm_users));

@@ -10,7 +10,9 @@ const OptionSchema& als_option_schema() {
             integer_option("factors", 64, 1, 1024, "number of latent factors per user and item"),
             integer_option("iterations", 15, 0, 1000,
                            "number of alternating passes over users and items (0 only with warm_start)"),
-            number_option("regularization", 10.0, 0, 1e9, "L2 penalty added to the diagonal of every solve"),
+            renamed_from("regularization",
+                         number_option("l2", 10.0, 0, 1e9,
+                                       "L2 penalty added to the diagonal of every solve (implicit's regularization)")),
             number_option("alpha", 2.0, 0, 1e9, "confidence slope: c = 1 + alpha * weight (implicit only)"),
             integer_option("cg_steps", 3, 0, 100,
                            "conjugate-gradient steps per solve; 0 solves each exactly by Cholesky (implicit only)"),
@@ -33,7 +35,7 @@ AlsParams AlsParams::from(const Options& o) {
     AlsParams p;
     p.factors = static_cast<int>(o.integer("factors"));
     p.iterations = static_cast<int>(o.integer("iterations"));
-    p.regularization = o.number("regularization");
+    p.l2 = o.number("l2");
     p.alpha = o.number("alpha");
     p.cg_steps = static_cast<int>(o.integer("cg_steps"));
     p.seed = static_cast<std::uint64_t>(o.integer("seed"));

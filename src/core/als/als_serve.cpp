@@ -145,7 +145,7 @@ std::vector<Scored> AlsModel::recommend_for_items(const std::vector<std::int64_t
     if (history.empty()) return popular(excluded, q);
 
     const int f = factors();
-    const float reg = static_cast<float>(params.regularization);
+    const float reg = static_cast<float>(params.l2);
     Eigen::MatrixXf a = Eigen::MatrixXf::Identity(f, f) * reg;
     Eigen::VectorXf b = Eigen::VectorXf::Zero(f);
     if (!params.explicit_feedback) a += item_gram();

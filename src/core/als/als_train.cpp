@@ -121,8 +121,8 @@ private:
                 : "the largest confidence, 1 + alpha * weight of " + largest_pair() + ", is " +
                       message_number(1.0 + p_.alpha * largest_);
         fail(ErrorKind::DataException, "als_fit training diverged: " + what + " (" + cause + ")",
-             p_.explicit_feedback ? "scale the weights down or raise regularization"
-                                  : "lower alpha, scale the weights down, or raise regularization");
+             p_.explicit_feedback ? "scale the weights down or raise l2"
+                                  : "lower alpha, scale the weights down, or raise l2");
     }
 
     const Interactions& data_;
@@ -156,7 +156,7 @@ double solve_side(const SolveSide& side, const AlsParams& p, std::vector<Scratch
     int f = p.factors;
     const std::vector<std::size_t>& bounds = side.chunks;
     std::vector<double> chunk_loss(bounds.size() - 1, 0.0);
-    float reg = static_cast<float>(p.regularization);
+    float reg = static_cast<float>(p.l2);
     const GramForm& g = side.gram;
     kernel::CgProblem cg{side.rows.offsets.data(),
                          side.rows.columns.data(),
@@ -329,16 +329,16 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     for (int it = 1; it <= p.iterations; ++it) {
         GramForm gram_items, gram_users;
         if (!p.explicit_feedback)
-            gram_items = gram_form(model.item_factors, p.regularization, rotate_users, basis, threads, stop);
+            gram_items = gram_form(model.item_factors, p.l2, rotate_users, basis, threads, stop);
         solve_side({data.by_user, model.user_factors, model.item_factors, gram_items, user_chunks}, p, scratch, stop,
                    false);
         if (!p.explicit_feedback)
-            gram_users = gram_form(model.user_factors, p.regularization, rotate_items, basis, threads, stop);
+            gram_users = gram_form(model.user_factors, p.l2, rotate_items, basis, threads, stop);
         double loss =
             solve_side({data.by_item, model.item_factors, model.user_factors, gram_users, item_chunks}, p, scratch,
                        stop, true);
         // The item-side terms include reg*|y|^2; add reg*|x|^2 for the users.
-        loss += p.regularization * static_cast<double>(model.user_factors.squaredNorm());
+        loss += p.l2 * static_cast<double>(model.user_factors.squaredNorm());
         loss /= normalizer > 0 ? normalizer : 1;
         guard.check_iteration(it, loss, model.user_factors, model.item_factors);
         summary.loss.push_back(loss);

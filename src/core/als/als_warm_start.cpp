@@ -10,13 +10,14 @@ const AlsModel* warm_start_model(const Options& options, const TrainContext& ctx
     const std::string& name = options.string("warm_start");
     if (!ctx.warm_start.model) fail(ErrorKind::Internal, "the model of als_fit option \"warm_start\" was not read");
     const auto* from = dynamic_cast<const AlsModel*>(ctx.warm_start.model.get());
+    const std::string model = "model \"" + name + "\" (version " + std::to_string(ctx.warm_start.id) + ")";
     if (!from)
         fail_option(als_option_schema(), "warm_start",
-                    "names model \"" + name + "\", a " + ctx.warm_start.model->kind() + " model, not als");
+                    "names " + model + ", which is of kind \"" + ctx.warm_start.model->kind() + "\", expected \"als\"");
     const std::int64_t factors = options.integer("factors");
     if (from->factors() != factors)
         fail(ErrorKind::InvalidParameter,
-             "als_fit option \"warm_start\" names model \"" + name + "\" of " + std::to_string(from->factors()) +
+             "als_fit option \"warm_start\" names " + model + " of " + std::to_string(from->factors()) +
                  " factors, but \"factors\" is " + std::to_string(factors),
              "pass \"factors\": " + std::to_string(from->factors()) + " to start from it");
     return from;

@@ -31,17 +31,24 @@ std::string quoted_choices(const OptionSpec& s) {
     return out;
 }
 
+// Each type's name in the option table, and in messages, in OptionType's order.
+struct TypeWords {
+    const char* name;
+    const char* expected;
+};
+constexpr TypeWords kTypeWords[] = {
+    {"integer", "an integer"},       {"number", "a number"},          {"boolean", "a boolean"},
+    {"string", "a string"},          {"integer[]", "an array of integers"},
+    {"string[]", "an array of strings"}, {"object", "a JSON object"},
+};
+static_assert(sizeof(kTypeWords) / sizeof(kTypeWords[0]) == static_cast<std::size_t>(OptionType::Object) + 1,
+              "a word for every OptionType");
+const TypeWords& words(OptionType type) { return kTypeWords[static_cast<int>(type)]; }
+
 std::string expected(const OptionSpec& s) {
-    switch (s.type) {
-        case OptionType::Integer: return "an integer";
-        case OptionType::Number: return "a number";
-        case OptionType::Boolean: return "a boolean";
-        case OptionType::String: return s.choices.empty() ? "a string" : "one of " + quoted_choices(s);
-        case OptionType::IntegerList: return "an array of integers " + range(s);
-        case OptionType::StringList: return "an array of strings";
-        case OptionType::Object: return "a JSON object";
-    }
-    return "?";
+    if (s.type == OptionType::String && !s.choices.empty()) return "one of " + quoted_choices(s);
+    if (s.type == OptionType::IntegerList) return words(s.type).expected + (" " + range(s));
+    return words(s.type).expected;
 }
 
 // What the user passed, for messages: numbers and short strings as they
@@ -175,6 +182,25 @@ OptionSpec optional_string_option(std::string name, std::string help) {
     return s;
 }
 
+OptionSpec renamed_from(std::string former_name, OptionSpec spec) {
+    spec.former_names.push_back(std::move(former_name));
+    return spec;
+}
+
+std::string option_type_name(const OptionSpec& s) {
+    return s.array_too ? "object or array" : words(s.type).name;
+}
+
+std::string option_default_text(const OptionSpec& s) {
+    if (s.default_json == "null") return "";
+    if (s.type == OptionType::String) return json::parse(s.default_json).get<std::string>();
+    return s.default_json;
+}
+
+bool option_has_range(const OptionSpec& s) {
+    return s.type == OptionType::Integer || s.type == OptionType::Number || s.type == OptionType::IntegerList;
+}
+
 void check_options_size(const std::string& json_object, const OptionSchema& schema) {
     if (json_object.size() > kMaxOptionsBytes)
         fail(ErrorKind::InvalidParameter,
@@ -209,6 +235,30 @@ Options parse_options(const std::string& json_object, const OptionSchema& schema
     }
     if (schema.check) schema.check(out);
     return out;
+}
+
+const OptionSpec* stored_option(const OptionSchema& schema, const std::string& name) {
+    for (const auto& s : schema.options)
+        if (s.name == name) return &s;
+    for (const auto& s : schema.options)
+        for (const auto& former : s.former_names)
+            if (former == name) return &s;
+    return nullptr;
+}
+
+Options parse_stored_options(const std::string& json_object, const OptionSchema& schema) {
+    check_options_size(json_object, schema);
+    json stored = json::parse(json_object, nullptr, false);
+    if (!stored.is_object()) return parse_options(json_object, schema);  // its error
+    json renamed = json::object();
+    for (const auto& [key, value] : stored.items()) {
+        const OptionSpec* s = stored_option(schema, key);
+        // A former name never hides today's name stored beside it.
+        const bool former = s && s->name != key && !stored.contains(s->name);
+        renamed[former ? s->name : key] = value;
+    }
+    const std::string text = renamed.dump();
+    return parse_options(schema.upgrade_stored ? schema.upgrade_stored(text) : text, schema);
 }
 
 void fail_option(const OptionSchema& schema, const std::string& name, const std::string& problem) {

@@ -20,7 +20,7 @@
 
 namespace recsys {
 
-enum class OptionType {
+enum class OptionType {  // (options.cpp names them, in this order)
     Integer,      // a whole number in [min, max]
     Number,       // a finite number in [min, max]
     Boolean,
@@ -39,6 +39,10 @@ struct OptionSpec {
     std::string help;
     bool nullable = false;  // null is a value the user may pass (e.g. "no warm start")
     bool array_too = false;  // an Object option that also takes an array (the kind reads either)
+    // Names the option had in models written by earlier versions: a model's
+    // stored options are read under them too (parse_stored_options), a
+    // user's never (one name per idea; see renamed_from).
+    std::vector<std::string> former_names;
 };
 
 // Builders that read like the table they make.
@@ -53,6 +57,16 @@ OptionSpec object_option(std::string name, std::string help);
 OptionSpec string_list_option(std::string name, std::string help);
 // An option with no default: null unless given (a string, or null).
 OptionSpec optional_string_option(std::string name, std::string help);
+// `spec`, which models written by earlier versions stored as `former_name`.
+OptionSpec renamed_from(std::string former_name, OptionSpec spec);
+
+// How the option table (recsys.options) shows a spec: its type's name
+// ("integer", "number", "boolean", "string", "integer[]", "string[]",
+// "object", "object or array"), its default as text (a string's without
+// quotes; empty when it has none: null), and whether min and max bound it.
+std::string option_type_name(const OptionSpec& s);
+std::string option_default_text(const OptionSpec& s);
+bool option_has_range(const OptionSpec& s);
 
 class Options;
 
@@ -73,10 +87,15 @@ struct OptionSchema {
     std::vector<OptionSpec> options;
     // Checks across options, after each value passed its own checks; throws
     // an Error (use fail_option) when a combination is invalid.
-    std::function<void(const Options&)> check;    // Rewrites the user's JSON text into the forms the options above take
+    std::function<void(const Options&)> check;
+    // Rewrites the user's JSON text into the forms the options above take
     // before anything is checked (ab_compare's weights may be an array by
     // variant number, or an object by name); none: the text as it is.
     std::function<std::string(const std::string&)> normalize = nullptr;
+    // Rewrites the options a model of an earlier version stored into today's
+    // names where former_names cannot (the featurizer's per-column
+    // settings); applied by parse_stored_options only, never to a user's.
+    std::function<std::string(const std::string&)> upgrade_stored = nullptr;
 };
 
 class Options {
@@ -105,6 +124,14 @@ private:
 // `json_object` is the user's options as JSON text ("{}" for the defaults).
 // The schema must outlive the result.
 Options parse_options(const std::string& json_object, const OptionSchema& schema);
+
+// The options a model stored (JSON text), read under today's names: a key
+// that is an option's former name takes its name, schema.upgrade_stored
+// rewrites the rest, and parse_options checks the result as it checks a
+// user's. Old model bytes keep loading after an option is renamed.
+Options parse_stored_options(const std::string& json_object, const OptionSchema& schema);
+// The option a model stored under `name`, today's name or a former one; null for none.
+const OptionSpec* stored_option(const OptionSchema& schema, const std::string& name);
 
 // Options take at most this much JSON text (a parsed JSON object takes tens
 // of times its text): 4 MB holds 100,000 feature names or per-column settings

@@ -145,7 +145,7 @@ const SummaryKind& ab_summary() {
 
 const StatisticKind& ab_compare_kind() {
     static const StatisticKind kind{
-        {"ab_compare", "ab_compare", &ab_option_schema(), ab_columns(), &ab_summary()}, nullptr, compare};
+        {"ab_compare", "ab_compare", &ab_option_schema(), ab_columns(), &ab_summary()}, nullptr, compare, nullptr};
     return kind;
 }
 

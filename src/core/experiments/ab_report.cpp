@@ -58,7 +58,7 @@ void field(JsonWriter& w, const char* key, double value) {
     w.number(value);
 }
 
-void variant_json(JsonWriter& w, const AbVariantResult& v, bool binary, double alpha) {
+void variant_json(JsonWriter& w, const AbVariantResult& v, bool binary, double significance) {
     auto number = [&](const char* key, double value) { field(w, key, value); };
     w.begin_object();
     w.key("variant");
@@ -84,7 +84,7 @@ void variant_json(JsonWriter& w, const AbVariantResult& v, bool binary, double a
     number("p_value", v.p_value);
     w.key("significant");
     if (std::isnan(v.p_value)) w.raw("null");
-    else w.boolean(v.p_value < alpha);
+    else w.boolean(v.p_value < significance);
     number("expected_share", v.expected_share);
     number("observed_share", v.observed_share);
     w.end_object();
@@ -114,14 +114,14 @@ OptionSpec weights_option() {
 AbOptions ab_options(const Options& options) {
     const OptionSchema& schema = *options.schema();
     AbOptions out;
-    out.alpha = options.number("alpha");
+    out.significance = options.number("significance");
     out.control = options.is_null("control") ? "" : options.string("control");
     json weights = json::parse(options.json("weights"));
     out.weights_by_number = weights.is_array();
     if (out.weights_by_number) weights = weights_by_number(weights, schema);
     out.weights = checked_weights(weights.dump(), schema);
     out.wilson = options.string("ci") == "wilson";
-    out.srm_alpha = options.number("srm_alpha");
+    out.srm_significance = options.number("srm_significance");
     return out;
 }
 
@@ -129,13 +129,15 @@ const OptionSchema& ab_option_schema() {
     static const OptionSchema schema = {
         "ab_compare",
         {
-            number_option("alpha", 0.05, 1e-12, 0.5,
-                          "significance level of the tests; the intervals have confidence 1 - alpha"),
+            number_option("significance", 0.05, 1e-12, 0.5,
+                          "significance level of the tests (their alpha); the intervals have confidence "
+                          "1 - significance"),
             optional_string_option("control", "the control variant, a name or a number (default: the first, "
                                               "variant 0 of recsys.ab_bucket)"),
             weights_option(),
             choice_option("ci", "wilson", {"wilson", "normal"}, "the interval of a binary metric's rate"),
-            number_option("srm_alpha", 0.001, 0, 1, "a sample ratio mismatch is flagged below this p-value"),
+            number_option("srm_significance", 0.001, 0, 1,
+                          "significance level of the sample-ratio-mismatch check: flagged below this p-value"),
         },
         [](const Options& options) { ab_options(options); },  // the weights, when the options are taken
         normalize_ab_options,
@@ -146,7 +148,7 @@ const OptionSchema& ab_option_schema() {
 AbOptions parse_ab_options(const std::string& text) { return ab_options(parse_options(text, ab_option_schema())); }
 
 std::string ab_verdict(const AbReport& r) {
-    const std::string level = " at the " + percent(1 - r.alpha) + " level";
+    const std::string level = " at the " + percent(1 - r.significance) + " level";
     std::string out;
     if (r.srm_mismatch) {
         std::string observed, expected;
@@ -155,7 +157,7 @@ std::string ab_verdict(const AbReport& r) {
             expected += (expected.empty() ? "" : " / ") + percent(v.expected_share);
         }
         out = "Sample ratio mismatch: the variants got " + observed + " of the rows where the weights expect " +
-              expected + " (chi-square p = " + message_number(r.srm_p_value) + " < " + message_number(r.srm_alpha) +
+              expected + " (chi-square p = " + message_number(r.srm_p_value) + " < " + message_number(r.srm_significance) +
               "): the assignment or the logging is broken; fix it before reading the results.";
     }
     for (const AbVariantResult& v : r.variants) {
@@ -166,7 +168,7 @@ std::string ab_verdict(const AbReport& r) {
             continue;
         }
         out += std::isnan(v.lift) ? "difference " + message_number(v.diff) : "lift " + signed_percent(v.lift);
-        out += " (p = " + message_number(v.p_value) + "), " + (v.p_value < r.alpha ? "" : "not ") + "significant" +
+        out += " (p = " + message_number(v.p_value) + "), " + (v.p_value < r.significance ? "" : "not ") + "significant" +
                level + ".";
     }
     return out;
@@ -179,12 +181,12 @@ std::string ab_report_json(const AbReport& r) {
     w.string(r.binary ? "binary" : "continuous");
     w.key("test");
     w.string(r.binary ? "two-proportion z-test" : "Welch's t-test");
-    field(w, "alpha", r.alpha);
+    field(w, "significance", r.significance);
     w.key("control");
     w.string(r.control);
     w.key("variants");
     w.begin_array();
-    for (const AbVariantResult& v : r.variants) variant_json(w, v, r.binary, r.alpha);
+    for (const AbVariantResult& v : r.variants) variant_json(w, v, r.binary, r.significance);
     w.end_array();
     w.key("srm");
     if (!r.has_srm) {

@@ -95,13 +95,13 @@ void describe_rate(AbVariantResult& r, const AbMoments& m, double z, bool wilson
     }
 }
 
-void describe_mean(AbVariantResult& r, const AbMoments& m, double alpha) {
+void describe_mean(AbVariantResult& r, const AbMoments& m, double significance) {
     if (m.n == 0) return;
     r.mean = m.mean;
     if (m.n < 2) return;
     const double n = static_cast<double>(m.n);
     r.stddev = std::sqrt(m.m2 / (n - 1));
-    const double half = student_t_quantile(1 - alpha / 2, n - 1) * r.stddev / std::sqrt(n);
+    const double half = student_t_quantile(1 - significance / 2, n - 1) * r.stddev / std::sqrt(n);
     r.ci_low = m.mean - half;
     r.ci_high = m.mean + half;
 }
@@ -123,7 +123,7 @@ void test_rates(AbVariantResult& r, const AbMoments& v, const AbMoments& c, doub
 }
 
 // Welch's t-test and the interval of the difference of the means.
-void test_means(AbVariantResult& r, const AbMoments& v, const AbMoments& c, double alpha) {
+void test_means(AbVariantResult& r, const AbMoments& v, const AbMoments& c, double significance) {
     if (v.n == 0 || c.n == 0) return;
     r.diff = v.mean - c.mean;
     r.lift = c.mean != 0 ? r.diff / c.mean : NAN;
@@ -135,7 +135,7 @@ void test_means(AbVariantResult& r, const AbMoments& v, const AbMoments& c, doub
     r.df = (a + b) * (a + b) / (a * a / (nv - 1) + b * b / (nc - 1));
     r.statistic = r.diff / se;
     r.p_value = t_test_p_value(r.statistic, r.df);
-    const double half = student_t_quantile(1 - alpha / 2, r.df) * se;
+    const double half = student_t_quantile(1 - significance / 2, r.df) * se;
     r.diff_ci_low = r.diff - half;
     r.diff_ci_high = r.diff + half;
 }
@@ -165,7 +165,7 @@ void check_sample_ratio(AbReport& report, const std::vector<AbVariant>& variants
     report.srm_chi2 = chi2;
     report.srm_df = cells - 1;
     report.srm_p_value = chi_square_upper_tail(chi2, cells - 1);
-    report.srm_mismatch = report.srm_p_value < options.srm_alpha;
+    report.srm_mismatch = report.srm_p_value < options.srm_significance;
 }
 
 }  // namespace
@@ -205,8 +205,8 @@ AbReport ab_compare(std::vector<AbVariant> variants, bool binary, const AbOption
              "compare the rows of every variant in one aggregate (a GROUP BY variant splits them)");
     AbReport report;
     report.binary = binary;
-    report.alpha = options.alpha;
-    report.srm_alpha = options.srm_alpha;
+    report.significance = options.significance;
+    report.srm_significance = options.srm_significance;
     report.skipped_rows = skipped_rows;
     report.control = options.control.empty() ? variants[0].name : options.control;
     std::size_t control = variants.size();
@@ -219,7 +219,7 @@ AbReport ab_compare(std::vector<AbVariant> variants, bool binary, const AbOption
                     "names variant " + report.control + ", which is not one of the variants (" + names + ")");
     }
 
-    const double z = normal_quantile(1 - options.alpha / 2);
+    const double z = normal_quantile(1 - options.significance / 2);
     report.variants.resize(variants.size());
     for (std::size_t i = 0; i < variants.size(); ++i) {
         AbVariantResult& r = report.variants[i];
@@ -228,10 +228,10 @@ AbReport ab_compare(std::vector<AbVariant> variants, bool binary, const AbOption
         r.n = m.n;
         r.control = i == control;
         if (binary) describe_rate(r, m, z, options.wilson);
-        else describe_mean(r, m, options.alpha);
+        else describe_mean(r, m, options.significance);
         if (r.control) continue;
         if (binary) test_rates(r, m, variants[control].moments, z);
-        else test_means(r, m, variants[control].moments, options.alpha);
+        else test_means(r, m, variants[control].moments, options.significance);
     }
     if (!options.weights.empty()) check_sample_ratio(report, variants, options);
     return report;

@@ -92,19 +92,19 @@ const OptionSchema& ab_option_schema();
 constexpr std::size_t kAbMaxVariants = 1000;
 
 struct AbOptions {
-    double alpha = 0.05;
+    double significance = 0.05;
     std::string control;  // empty: the first variant
     // Expected share of each variant by name; empty: no SRM check. Weights
     // given as an array name variants "0", "1", ... (by_number).
     std::vector<std::pair<std::string, double>> weights;
     bool weights_by_number = false;
     bool wilson = true;  // the interval of a rate: Wilson, or normal (Wald)
-    double srm_alpha = 0.001;
+    double srm_significance = 0.001;
 };
 
-// Parses ab_compare's options (JSON object text): alpha, control (a name or
+// Parses ab_compare's options (JSON object text): significance, control (a name or
 // a variant number), weights ([0.5, 0.3, 0.2] by variant number, or
-// {"name": weight}), ci ("wilson" | "normal"), srm_alpha.
+// {"name": weight}), ci ("wilson" | "normal"), srm_significance.
 AbOptions parse_ab_options(const std::string& json);
 // The same, from options the shared parser read with ab_option_schema().
 AbOptions ab_options(const Options& options);
@@ -130,13 +130,13 @@ struct AbVariantResult {
 
 struct AbReport {
     bool binary = false;
-    double alpha = 0.05;
+    double significance = 0.05;
     std::string control;
     std::vector<AbVariantResult> variants;  // numbered ones by number, named ones by name
     bool has_srm = false;
     double srm_chi2 = NAN, srm_df = NAN, srm_p_value = NAN;
     bool srm_mismatch = false;
-    double srm_alpha = 0.001;
+    double srm_significance = 0.001;
     std::uint64_t skipped_rows = 0;
 };
 

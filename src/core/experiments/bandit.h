@@ -7,9 +7,10 @@
 // [, options]) over an impression log (one row per impression, shown = 1, or
 // pre-aggregated counts per item; rows of one item add up). The prior is given
 // (prior_a, prior_b) or learned from the catalogue: its mean is the pooled CTR
-// and its strength prior_a + prior_b is given (prior_strength) or estimated
-// by the method of moments from the spread of the items' CTRs. An item with
-// fewer than min_shows shows, or one the model never saw, is "fresh".
+// and its strength prior_a + prior_b is given (prior_strength) or the one of
+// the highest beta-binomial likelihood of the items' counts, at most min_shows
+// (bandit_prior.cpp). An item with fewer than min_shows shows, or one the
+// model never saw, is "fresh".
 //
 // explore() samples one page from candidates: a share epsilon of its slots
 // goes to fresh candidates chosen by Thompson sampling (the highest draws of
@@ -53,13 +54,16 @@ ItemCounts count_items(const std::int64_t* items, const std::int64_t* shown, con
 
 struct BetaPrior {
     double a = 1, b = 1;
-    std::string source;  // "options", "catalogue mean, strength from options", "catalogue (method of moments)"
+    std::string source;  // "options", "catalogue mean, strength from options", "catalogue (marginal likelihood)", ...
 };
 
 // The prior learned from the catalogue: mean (clicks + 0.5) / (shows + 1)
 // pooled over the items; strength `strength` if positive, otherwise the
-// method-of-moments estimate from the items' spread, clamped to [2, 1e6].
-BetaPrior catalogue_prior(const ItemCounts& counts, double strength);
+// empirical-Bayes estimate: the strength of the highest beta-binomial
+// marginal likelihood of the items' counts in [2, cap] (cap: min_shows; see
+// bandit_prior.cpp for why), 2 where the counts cannot tell (no click, or
+// fewer than two items shown).
+BetaPrior catalogue_prior(const ItemCounts& counts, double strength, double cap);
 
 class BanditModel : public Model {
 public:
@@ -79,6 +83,13 @@ public:
     double beta(std::ptrdiff_t i) const;
     std::uint64_t shows(std::ptrdiff_t i) const { return i < 0 ? 0 : counts.shows[static_cast<std::size_t>(i)]; }
     bool fresh(std::ptrdiff_t i) const { return shows(i) < min_shows; }
+
+    // What makes this model useless for exploration, for a WARNING at fit
+    // time and model_info's statistics: no show at all, or, with a prior
+    // learned from the catalogue, no click or only clicks (every posterior
+    // near 0 or 1: Thompson draws that cannot rank). "" when there is none.
+    std::string data_warning() const;
+    static const char* data_warning_hint();
 
     std::size_t memory_bytes() const override { return sizeof(*this) + counts.items.size() * 24; }
     std::string metadata_json() const override;

@@ -12,7 +12,6 @@ namespace recsys {
 namespace {
 
 constexpr std::uint32_t kPayloadVersion = 1;
-constexpr double kMinStrength = 2, kMaxStrength = 1e6;
 constexpr double kMinShape = 1e-100, kMaxShape = 1e13;
 
 OptionSpec optional_number_option(std::string name, double min, double max, std::string help) {
@@ -54,6 +53,8 @@ std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, Tra
     resources.budget.reserve(counts.items.size() * (sizeof(std::int64_t) + 2 * sizeof(std::uint64_t)),
                              "bandit_fit model");
     auto model = std::make_unique<BanditModel>(fit_bandit(counts, options, collected_summary(rows)));
+    const std::string warning = model->data_warning();
+    if (!warning.empty() && ctx.warn) ctx.warn(warning, BanditModel::data_warning_hint());
     model->summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return model;
 }
@@ -118,45 +119,6 @@ ItemCounts count_items(const std::int64_t* items, const std::int64_t* shown, con
     return out;
 }
 
-BetaPrior catalogue_prior(const ItemCounts& counts, double strength) {
-    double shows = 0, clicks = 0;
-    for (std::size_t i = 0; i < counts.items.size(); ++i) {
-        shows += static_cast<double>(counts.shows[i]);
-        clicks += static_cast<double>(counts.clicks[i]);
-    }
-    const double mean = (clicks + 0.5) / (shows + 1);
-    BetaPrior prior;
-    if (strength > 0) {
-        prior.source = "catalogue mean, strength from options";
-    } else {
-        // Beta-binomial method of moments: with rho = 1 / (strength + 1),
-        // E[S] = m (1 - m) (k - 1 + rho (N - k + 1 - sum n_i^2 / N)) for
-        // S = sum n_i (p_i - m)^2 over the k items shown, N = sum n_i.
-        const double m = shows > 0 ? clicks / shows : 0;
-        double s = 0, k = 0, n2 = 0;
-        for (std::size_t i = 0; i < counts.items.size(); ++i) {
-            const double n = static_cast<double>(counts.shows[i]);
-            if (n == 0) continue;
-            const double d = static_cast<double>(counts.clicks[i]) / n - m;
-            s += n * d * d;
-            n2 += n * n;
-            k += 1;
-        }
-        const double denominator = shows - k + 1 - n2 / shows;
-        const double rho = m > 0 && m < 1 && k >= 2 && denominator > 0
-                               ? (s / (m * (1 - m)) - (k - 1)) / denominator
-                               : NAN;
-        // No spread beyond the binomial noise: as strong as allowed; no estimate: weak.
-        strength = std::isnan(rho) ? kMinStrength : rho <= 0 ? kMaxStrength : 1 / rho - 1;
-        strength = std::clamp(strength, kMinStrength, kMaxStrength);
-        prior.source = std::isnan(rho) ? "catalogue mean, too few items or clicks to estimate the strength"
-                                       : "catalogue (method of moments)";
-    }
-    prior.a = mean * strength;
-    prior.b = (1 - mean) * strength;
-    return prior;
-}
-
 BanditModel fit_bandit(const ItemCounts& counts, const Options& options, TrainingSummary summary) {
     BanditModel m;
     m.options = options;
@@ -167,7 +129,8 @@ BanditModel fit_bandit(const ItemCounts& counts, const Options& options, Trainin
         m.prior.b = options.number("prior_b");
         m.prior.source = "options";
     } else {
-        m.prior = catalogue_prior(counts, options.is_null("prior_strength") ? 0 : options.number("prior_strength"));
+        m.prior = catalogue_prior(counts, options.is_null("prior_strength") ? 0 : options.number("prior_strength"),
+                                  static_cast<double>(m.min_shows));
     }
     m.summary = std::move(summary);
     return m;
@@ -213,6 +176,11 @@ std::string BanditModel::metadata_json() const {
     }
     statistics.key("prior_source");
     statistics.string(prior.source);
+    const std::string warning = data_warning();
+    if (!warning.empty()) {
+        statistics.key("warning");
+        statistics.string(warning);
+    }
     statistics.end_object();
     return model_metadata_json(options.to_json(), dimensions.str(), training_summary_json(summary), statistics.str());
 }

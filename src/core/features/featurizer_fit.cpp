@@ -82,7 +82,7 @@ void learn_numeric(Fit& f, const FeatureStatsColumn& c, FeatureColumn& out) {
         default: out.fill = c.mean; break;  // mean, and knn / regression without donors
     }
     out.neighbors = set.neighbors;
-    out.alpha = set.alpha;
+    out.l2 = set.l2;
     out.indicator = wants_indicator(set.indicator, missing);
     out.scale = set.scale;
     switch (set.scale) {
@@ -358,7 +358,7 @@ void learn_predictors(Fit& f, const std::vector<std::uint32_t>& summary_of, Trai
         X.rowwise() -= x_mean;
         y.array() -= y_mean;
         Eigen::MatrixXd gram = X.transpose() * X;
-        gram.diagonal().array() += c.alpha;
+        gram.diagonal().array() += c.l2;
         gram(own, own) = 1;  // its own slot stays 0
         const Eigen::VectorXd b = gram.ldlt().solve(X.transpose() * y);
         c.ridge = b;

@@ -38,7 +38,7 @@ struct ColumnSettings {
     std::string fill_text;
     IndicatorRule indicator = IndicatorRule::Auto;
     int neighbors = 5;
-    double alpha = 1;
+    double l2 = 1;
     Encoder encode = Encoder::Auto;
     double smoothing = 10;
     int buckets = 32;
@@ -198,7 +198,7 @@ struct FeatureColumn {
     std::string fill_level;    // a categorical column's level
     bool indicator = false;
     int neighbors = 5;
-    double alpha = 1;                // regression: the ridge penalty
+    double l2 = 1;                   // regression: the ridge penalty
     std::int32_t numeric_slot = -1;  // its column in the numeric predictors (knn, regression)
     Eigen::VectorXd ridge;           // regression: one weight per numeric predictor (its own is 0)
     double ridge_intercept = 0;

@@ -310,8 +310,8 @@ std::string FeaturizerModel::metadata_json() const {
                 else w.string(c.fill_level);
             }
             if (c.impute == Imputer::Knn) w.key("neighbors"), w.integer(c.neighbors);
-            if (c.impute == Imputer::Regression) w.key("alpha"), w.number(c.alpha);
-            if (c.kind != ColumnKind::Categorical) w.key("indicator"), w.boolean(c.indicator);
+            if (c.impute == Imputer::Regression) w.key("l2"), w.number(c.l2);
+            if (c.kind != ColumnKind::Categorical) w.key("missing_indicator"), w.boolean(c.indicator);
         }
         if (c.kind == ColumnKind::Categorical) {
             w.key("levels"), w.integer(static_cast<long long>(c.levels.size()));
@@ -349,7 +349,7 @@ void FeaturizerModel::write_payload(ByteWriter& w) const {
         w.string(c.fill_level);
         w.pod<std::uint8_t>(c.indicator);
         w.pod<std::int32_t>(c.neighbors);
-        w.pod(c.alpha);
+        w.pod(c.l2);
         w.pod(c.numeric_slot);
         w.array(c.ridge.data(), static_cast<std::size_t>(c.ridge.size()));
         w.pod(c.ridge_intercept);
@@ -416,7 +416,7 @@ FeaturizerModel FeaturizerModel::read(const Envelope& envelope) {
         c.fill_level = r.string(kMax, "fill level");
         c.indicator = r.pod<std::uint8_t>("indicator") != 0;
         c.neighbors = r.pod<std::int32_t>("neighbors");
-        c.alpha = r.pod<double>("alpha");
+        c.l2 = r.pod<double>("l2");
         c.numeric_slot = r.pod<std::int32_t>("numeric slot");
         r.array<double>(c.ridge, kMax, "ridge");
         c.ridge_intercept = r.pod<double>("ridge intercept");

@@ -33,8 +33,10 @@ std::string listed(const std::vector<std::string>& choices) {
     return out;
 }
 
+// A column's settings: the global options of the same names, and type and fill_value.
 const char* const kColumnKeys =
-    "type, impute, fill_value, indicator, neighbors, alpha, encode, smoothing, buckets, max_levels, min_frequency, scale";
+    "type, impute, fill_value, missing_indicator, neighbors, l2, encode, smoothing, buckets, max_levels, min_frequency, "
+    "scale";
 
 [[noreturn]] void bad_setting(const std::string& column, const std::string& key, const std::string& problem) {
     fail(ErrorKind::InvalidParameter,
@@ -85,13 +87,12 @@ void read_column(const std::string& column, const json& object, ColumnSettings& 
             } else {
                 bad_setting(column, key, "must be a number, a string or a boolean");
             }
-        } else if (key == "indicator") {
-            if (!v.is_boolean()) bad_setting(column, key, "must be true or false");
-            s.indicator = v.get<bool>() ? IndicatorRule::Always : IndicatorRule::Never;
+        } else if (key == "missing_indicator") {
+            s.indicator = choice_of<IndicatorRule>(read_choice(column, key, v, kIndicators), kIndicators);
         } else if (key == "neighbors") {
             s.neighbors = static_cast<int>(read_number(column, key, v, 1, 1000, true));
-        } else if (key == "alpha") {
-            s.alpha = read_number(column, key, v, 0, 1e12, false);
+        } else if (key == "l2") {
+            s.l2 = read_number(column, key, v, 0, 1e12, false);
         } else if (key == "encode") {
             s.encode = choice_of<Encoder>(read_choice(column, key, v, kEncoders), kEncoders);
         } else if (key == "smoothing") {
@@ -112,6 +113,29 @@ void read_column(const std::string& column, const json& object, ColumnSettings& 
 
 void check_options(const Options& o) { read_settings(o); }
 
+// Per-column settings as models written before the renames stored them:
+// "indicator": true | false is "missing_indicator": "always" | "never",
+// "alpha" is "l2". Text that is not such an object is left for the checks.
+std::string upgrade_stored_columns(const std::string& text) {
+    json options = json::parse(text, nullptr, false);
+    auto columns = options.is_object() ? options.find("columns") : options.end();
+    if (columns == options.end() || !columns->is_object()) return text;
+    for (auto& [name, settings] : columns->items()) {
+        if (!settings.is_object()) continue;
+        auto indicator = settings.find("indicator");
+        if (indicator != settings.end() && indicator->is_boolean() && !settings.contains("missing_indicator")) {
+            settings["missing_indicator"] = indicator->get<bool>() ? "always" : "never";
+            settings.erase("indicator");
+        }
+        auto alpha = settings.find("alpha");
+        if (alpha != settings.end() && !settings.contains("l2")) {
+            settings["l2"] = *alpha;
+            settings.erase("alpha");
+        }
+    }
+    return options.dump();
+}
+
 }  // namespace
 
 const OptionSchema& featurizer_option_schema() {
@@ -130,7 +154,8 @@ const OptionSchema& featurizer_option_schema() {
                           "a 0/1 feature col=<missing> for numeric and boolean columns (auto: when the column had "
                           "missing values in training)"),
             integer_option("neighbors", 5, 1, 1000, "k of the knn imputer"),
-            number_option("alpha", 1, 0, 1e12, "ridge penalty of the regression imputer (standardized predictors)"),
+            renamed_from("alpha", number_option("l2", 1, 0, 1e12,
+                                                "ridge penalty of the regression imputer (standardized predictors)")),
             number_option("smoothing", 10, 0, 1e12,
                           "target encoding: (sum of targets + smoothing * mean) / (count + smoothing)"),
             integer_option("folds", 5, 2, 100, "target encoding of training rows: out-of-fold statistics"),
@@ -143,6 +168,8 @@ const OptionSchema& featurizer_option_schema() {
                            "rows kept (a uniform sample) for medians, quantiles and the knn and regression imputers"),
         },
         check_options,
+        nullptr,
+        upgrade_stored_columns,
     };
     return schema;
 }
@@ -155,7 +182,7 @@ FeaturizerSettings read_settings(const Options& o) {
     d.encode = choice_of<Encoder>(o.string("encode"), kEncoders);
     d.indicator = choice_of<IndicatorRule>(o.string("missing_indicator"), kIndicators);
     d.neighbors = static_cast<int>(o.integer("neighbors"));
-    d.alpha = o.number("alpha");
+    d.l2 = o.number("l2");
     d.smoothing = o.number("smoothing");
     d.buckets = static_cast<int>(o.integer("buckets"));
     d.max_levels = o.integer("max_levels");

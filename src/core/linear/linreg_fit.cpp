@@ -144,7 +144,7 @@ Vector fit_elastic_net(const Matrix& r, const Vector& target, double n, double l
     StopToken& stop = ctx.stop ? *ctx.stop : never;
     summary.solver = "coordinate_descent";
     summary.converged = false;
-    const int limit = static_cast<int>(o.integer("max_iterations"));
+    const int limit = static_cast<int>(o.integer("iterations"));
     for (summary.iterations = 1; summary.iterations <= limit; ++summary.iterations) {
         stop.check();
         for (Eigen::Index j = 0; j < p; ++j) {

@@ -50,7 +50,9 @@ const OptionSchema& linreg_option_schema() {
             boolean_option("fit_intercept", true, "fit an unpenalized intercept"),
             number_option("tol", 1e-10, 0, 1,
                           "elastic net: stop when the optimality conditions hold to this, relative to max |X'y| / n"),
-            integer_option("max_iterations", 100000, 1, 100000000, "elastic net: most coordinate descent sweeps"),
+            renamed_from("max_iterations", integer_option("iterations", 100000, 1, 100000000,
+                                                          "elastic net: most coordinate descent sweeps, fewer when tol "
+                                                          "is met (scikit-learn's max_iter)")),
             feature_names_option(),
         },
         nullptr,

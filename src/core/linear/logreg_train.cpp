@@ -311,7 +311,7 @@ LogregModel train_logreg(const LogregData& data, const Options& options, TrainCo
     summary.threads = ctx.threads < 1 ? 1 : ctx.threads;
     TrainContext run_ctx = ctx;
     run_ctx.threads = summary.threads;
-    Run run{pr, run_ctx, stop, started, summary, options.number("tol"), static_cast<int>(options.integer("max_iterations"))};
+    Run run{pr, run_ctx, stop, started, summary, options.number("tol"), static_cast<int>(options.integer("iterations"))};
 
     // Start from beta = 0 and the intercept of the base rate.
     Eigen::VectorXd theta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p + 1));

@@ -87,7 +87,7 @@ void write_options(ByteWriter& w, const Options& options) { w.string(options.to_
 Options read_options(ByteReader& r, const OptionSchema& schema) {
     std::string text = r.string(std::size_t(1) << 20, "options");
     try {
-        return parse_options(text, schema);
+        return parse_stored_options(text, schema);
     } catch (const Error& e) {
         fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + e.what());
     }
@@ -125,8 +125,8 @@ void fail_score_overflow(const char* kind) {
          "features far beyond the range of the training rows overflow the arithmetic: clip or rescale them");
 }
 
-void throw_wrong_kind(const std::string& actual, const std::string& expected) {
-    fail(ErrorKind::InvalidParameter, "model is of kind \"" + actual + "\", expected \"" + expected + "\"");
+void throw_wrong_kind(const std::string& actual, const std::string& expected, const std::string& subject) {
+    fail(ErrorKind::InvalidParameter, subject + " is of kind \"" + actual + "\", expected \"" + expected + "\"");
 }
 
 }  // namespace recsys

@@ -74,8 +74,8 @@ std::string training_summary_json(const TrainingSummary& summary,
                                   const std::function<void(JsonWriter&)>& extra = nullptr);
 
 // Payload pieces every kind may use: the options as JSON text (read back
-// through the schema's checks: a stored value they reject is corrupted), and
-// the common training summary.
+// under today's names, parse_stored_options, through the schema's checks: a
+// stored value they reject is corrupted), and the common training summary.
 void write_options(ByteWriter& w, const Options& options);
 Options read_options(ByteReader& r, const OptionSchema& schema);
 void write_training_summary(ByteWriter& w, const TrainingSummary& summary);
@@ -85,13 +85,16 @@ TrainingSummary read_training_summary(ByteReader& r);
 // newer than `newest` (a model from a newer recsys). `kind` names it ("logreg").
 std::uint32_t read_payload_version(ByteReader& r, const std::string& kind, std::uint32_t newest);
 
-[[noreturn]] void throw_wrong_kind(const std::string& actual, const std::string& expected);
+// `<subject> is of kind "<actual>", expected "<expected>"`: subject names the
+// model for the caller (`model "candidates" (version 12)`, `the model argument`).
+[[noreturn]] void throw_wrong_kind(const std::string& actual, const std::string& expected,
+                                   const std::string& subject = "model");
 
-// The typed model, or an InvalidParameter error naming both kinds.
+// The typed model, or an InvalidParameter error naming the model and both kinds.
 template <typename T>
-const T& model_as(const Model& m) {
+const T& model_as(const Model& m, const std::string& subject = "model") {
     auto* typed = dynamic_cast<const T*>(&m);
-    if (!typed) throw_wrong_kind(m.kind(), T::kKind);
+    if (!typed) throw_wrong_kind(m.kind(), T::kKind, subject);
     return *typed;
 }
 

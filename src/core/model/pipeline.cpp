@@ -73,11 +73,11 @@ double PipelineModel::predict(const RawValue* values, double* features) const {
     return estimator_->predict(features);
 }
 
-std::vector<CoefficientRow> PipelineModel::coefficient_table() const {
+std::vector<CoefficientRow> PipelineModel::coefficient_table(const std::string& subject) const {
     const auto* linear = dynamic_cast<const LinearModel*>(estimator_.get());
     if (!linear)
         fail(ErrorKind::InvalidParameter,
-             std::string("a pipeline whose estimator is of kind \"") + estimator_->kind() + "\" has no coefficients",
+             "the estimator of " + subject + " is of kind \"" + estimator_->kind() + "\", which has no coefficients",
              "recsys.coefficients lists the terms of linreg_fit and logreg_fit models, and of pipelines of them");
     std::vector<CoefficientRow> rows = linear->coefficient_table();
     const std::vector<std::string>& names = featurizer_->feature_names();
@@ -129,10 +129,10 @@ PipelineModel PipelineModel::read(const Envelope& envelope) {
     return PipelineModel(std::move(featurizer), std::move(estimator));
 }
 
-std::vector<CoefficientRow> model_coefficients(const Model& model) {
-    if (const auto* pipeline = dynamic_cast<const PipelineModel*>(&model)) return pipeline->coefficient_table();
+std::vector<CoefficientRow> model_coefficients(const Model& model, const std::string& subject) {
+    if (const auto* pipeline = dynamic_cast<const PipelineModel*>(&model)) return pipeline->coefficient_table(subject);
     if (const auto* linear = dynamic_cast<const LinearModel*>(&model)) return linear->coefficient_table();
-    fail(ErrorKind::InvalidParameter, std::string("a model of kind \"") + model.kind() + "\" has no coefficients",
+    fail(ErrorKind::InvalidParameter, subject + " is of kind \"" + model.kind() + "\", which has no coefficients",
          "recsys.coefficients lists the terms of linreg_fit and logreg_fit models, and of pipelines of them");
 }
 

@@ -45,8 +45,9 @@ public:
     double predict(const RawValue* values, double* features) const;
 
     // A linear estimator's terms, named by the featurizer's feature names
-    // (an InvalidParameter error for an estimator without coefficients).
-    std::vector<CoefficientRow> coefficient_table() const;
+    // (an InvalidParameter error for an estimator without coefficients,
+    // naming the pipeline as `subject`).
+    std::vector<CoefficientRow> coefficient_table(const std::string& subject = "the pipeline") const;
 
     std::size_t memory_bytes() const override;
     // {"dimensions": {"columns", "features"}, "featurizer": {"kind", "metadata"},
@@ -61,7 +62,8 @@ private:
 };
 
 // The terms of a linear model (coefficients.h), or of a pipeline whose
-// estimator is one; an InvalidParameter error for any other model.
-std::vector<CoefficientRow> model_coefficients(const Model& model);
+// estimator is one; an InvalidParameter error for any other model, naming it
+// as `subject` (`model "ranker" (version 12)`, `the model argument`).
+std::vector<CoefficientRow> model_coefficients(const Model& model, const std::string& subject = "the model");
 
 }  // namespace recsys

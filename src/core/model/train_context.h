@@ -15,6 +15,10 @@ namespace recsys {
 
 // Per-iteration progress: (iteration from 1, loss, seconds since start).
 using ProgressFn = std::function<void(int, double, double)>;
+// A problem of the training data that does not stop the fit but makes the
+// model useless as it stands (a bandit's log without a click): (message,
+// hint), raised by the host as a WARNING.
+using WarningFn = std::function<void(const std::string&, const std::string&)>;
 
 class Model;
 
@@ -30,6 +34,7 @@ struct TrainContext {
     MemoryBudget* budget = nullptr;  // null: unlimited
     StopToken* stop = nullptr;       // null: never stops
     ProgressFn progress;             // called on the calling thread only
+    WarningFn warn = {};             // likewise; null: none is reported
     // Lets an ALS half-step solve in the eigenbasis of its Gram matrix where
     // that is cheaper (same solves, rotated; see GramForm in als_gram.h).
     // Tests turn it off to compare.

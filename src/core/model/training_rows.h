@@ -186,5 +186,7 @@ struct AggregateKind {
 
 // The aggregate kind of a model or statistic named `name`; InvalidInput otherwise.
 const AggregateKind& aggregate_kind(const std::string& name);
+// Every aggregate kind: the model kinds (model_kinds()), then the statistics.
+std::vector<const AggregateKind*> aggregate_kinds();
 
 }  // namespace recsys

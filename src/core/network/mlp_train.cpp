@@ -138,8 +138,8 @@ MlpModel train_mlp(const MlpData& data, const Options& options, TrainContext& ct
     initialize(net, seed);
 
     Adam adam{options.number("learning_rate"),
-              options.number("beta1"),
-              options.number("beta2"),
+              options.number("beta_1"),
+              options.number("beta_2"),
               static_cast<float>(options.number("epsilon")),
               MlpVector<float>::Zero(net.params.size()),
               MlpVector<float>::Zero(net.params.size())};

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include "../base/error.h"
@@ -184,25 +186,53 @@ std::string report_of(const TrainingRows& r, const Options&) {
     return classification_report(r.column("predicted").bools(), r.column("label").bools(), r.count);
 }
 
+std::vector<CurvePoint> roc_of(const TrainingRows& r, const Options&) {
+    return roc_curve(r.column("score").float64s(), r.column("label").bools(), r.count);
+}
+std::vector<CurvePoint> precision_recall_of(const TrainingRows& r, const Options&) {
+    return precision_recall_curve(r.column("score").float64s(), r.column("label").bools(), r.count);
+}
+std::vector<CurvePoint> calibration_of(const TrainingRows& r, const Options& options) {
+    return calibration_curve(r.column("p").float64s(), r.column("label").bools(), r.count,
+                             static_cast<int>(options.integer("bins")));
+}
+
+// calibration_curve's one option. Rows are binned by sorting, so the work and
+// memory follow the rows, whatever the bins.
+const OptionSchema& calibration_option_schema() {
+    static const OptionSchema schema{
+        "calibration_curve",
+        {integer_option("bins", 10, 1, std::numeric_limits<std::int32_t>::max(),
+                        "equal-width bins of p in [0, 1]; a point per bin that holds a row")},
+        nullptr};
+    return schema;
+}
+
 }  // namespace
 
 const std::vector<const StatisticKind*>& statistic_kinds() {
-    static const StatisticKind auc_kind{
-        {"auc", "auc", nullptr, {column("score", ColumnType::Float64), column("label", ColumnType::Bool)}}, auc_of,
-        nullptr};
-    static const StatisticKind log_loss_kind{
-        {"logloss", "logloss", nullptr, {column("p", ColumnType::Float64, 0, 1), column("label", ColumnType::Bool)}},
-        log_loss_of, nullptr};
-    static const StatisticKind ranking_loss_kind{
-        {"ranking_loss", "ranking_loss", nullptr,
-         {column("score", ColumnType::Float64), column("label", ColumnType::Bool)}},
-        ranking_loss_of, nullptr};
+    const auto scored = [] { return std::vector<ColumnSpec>{column("score", ColumnType::Float64), column("label", ColumnType::Bool)}; };
+    const auto probability = [] {
+        return std::vector<ColumnSpec>{column("p", ColumnType::Float64, 0, 1), column("label", ColumnType::Bool)};
+    };
+    static const StatisticKind auc_kind{{"auc", "auc", nullptr, scored()}, auc_of, nullptr, nullptr};
+    static const StatisticKind log_loss_kind{{"logloss", "logloss", nullptr, probability()}, log_loss_of, nullptr,
+                                             nullptr};
+    static const StatisticKind ranking_loss_kind{{"ranking_loss", "ranking_loss", nullptr, scored()}, ranking_loss_of,
+                                                 nullptr, nullptr};
     static const StatisticKind report_kind{
         {"classification_report", "classification_report", nullptr,
          {column("predicted", ColumnType::Bool), column("label", ColumnType::Bool)}},
-        nullptr, report_of};
-    static const std::vector<const StatisticKind*> kinds = {&auc_kind, &log_loss_kind, &ranking_loss_kind,
-                                                            &report_kind, &ab_compare_kind()};
+        nullptr, report_of, nullptr};
+    static const StatisticKind roc_kind{{"roc_curve", "roc_curve", nullptr, scored()}, nullptr, nullptr, roc_of};
+    static const StatisticKind precision_recall_kind{
+        {"precision_recall_curve", "precision_recall_curve", nullptr, scored()}, nullptr, nullptr, precision_recall_of};
+    static const StatisticKind calibration_kind{
+        {"calibration_curve", "calibration_curve", &calibration_option_schema(), probability()}, nullptr, nullptr,
+        calibration_of};
+    static const std::vector<const StatisticKind*> kinds = {
+        &auc_kind, &log_loss_kind, &ranking_loss_kind, &report_kind, &roc_kind, &precision_recall_kind,
+        &calibration_kind, &ab_compare_kind()};
     return kinds;
 }
 
@@ -210,6 +240,13 @@ const StatisticKind& statistic_kind(const std::string& name) {
     for (const StatisticKind* kind : statistic_kinds())
         if (kind->aggregate.name == name) return *kind;
     fail(ErrorKind::InvalidInput, "unknown statistic \"" + name + "\"");
+}
+
+std::vector<const AggregateKind*> aggregate_kinds() {
+    std::vector<const AggregateKind*> kinds;
+    for (const ModelKind* kind : model_kinds()) kinds.push_back(&kind->aggregate);
+    for (const StatisticKind* kind : statistic_kinds()) kinds.push_back(&kind->aggregate);
+    return kinds;
 }
 
 const AggregateKind& aggregate_kind(const std::string& name) {

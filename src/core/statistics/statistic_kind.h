@@ -1,7 +1,7 @@
 // Statistics over rows, computed by aggregates that collect rows through the
 // same host code as training (training_rows.h): auc, logloss, ranking_loss,
-// classification_report, and ab_compare (experiments/ab_test.h). A statistic returns a number (NaN where it is
-// undefined: the host returns NULL) or a JSON object.
+// classification_report, the curves, and ab_compare (experiments/ab_test.h). A statistic returns a number
+// (NaN where it is undefined: the host returns NULL), a JSON object or a curve.
 #pragma once
 
 #include <string>
@@ -11,11 +11,18 @@
 
 namespace recsys {
 
+// Curves as points a BI tool plots: (threshold, x, y).
+struct CurvePoint {
+    double threshold, x, y;
+};
+
 // `options`: the aggregate's, parsed with its schema (empty without one).
+// Exactly one of the three results is set.
 struct StatisticKind {
     AggregateKind aggregate;
-    double (*number)(const TrainingRows& rows, const Options& options);     // set for a float8 statistic
-    std::string (*json)(const TrainingRows& rows, const Options& options);  // set for a jsonb statistic
+    double (*number)(const TrainingRows& rows, const Options& options);     // a float8 statistic
+    std::string (*json)(const TrainingRows& rows, const Options& options);  // a jsonb statistic
+    std::vector<CurvePoint> (*curve)(const TrainingRows& rows, const Options& options);  // a curve
 };
 
 const StatisticKind& statistic_kind(const std::string& name);
@@ -34,10 +41,7 @@ double ranking_loss(const double* scores, const bool* labels, std::size_t n);
 // predicted against actual labels, as a JSON object.
 std::string classification_report(const bool* predicted, const bool* labels, std::size_t n);
 
-// Curves as points a BI tool plots: (threshold, x, y).
-struct CurvePoint {
-    double threshold, x, y;
-};
+// The curves (roc_curve, precision_recall_curve, calibration_curve aggregates).
 // ROC: x = false positive rate, y = true positive rate, one point per
 // distinct score from the highest down, after a first (inf, 0, 0). Empty
 // without both classes.
