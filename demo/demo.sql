@@ -31,7 +31,7 @@ CREATE SCHEMA demo;
 CREATE TABLE demo.users (
     user_id   bigint PRIMARY KEY,
     country   text NOT NULL,
-    age       int NOT NULL,
+    age       int,            -- optional at signup: NULL for about 1 user in 6
     signup_at timestamptz NOT NULL
 );
 CREATE TABLE demo.videos (
@@ -95,6 +95,9 @@ SELECT user_id,
        13 + floor(power(random(), 1.6) * 62)::int,
        now() - interval '3 years' * random()
   FROM user_taste;
+-- Age is optional at signup; younger users leave it out more often (the README's featurizer example
+-- imputes it). Decided by the user id, so that no random() draw moves and the rest of the data stays.
+UPDATE demo.users SET age = NULL WHERE (user_id * 2654435761) % 100 < CASE WHEN age < 25 THEN 30 ELSE 10 END;
 
 -- Videos: one genre each; channels belong to one genre; popularity is a Zipf-like rank inside
 -- the genre; uploads skew recent.
@@ -296,6 +299,13 @@ SELECT user_id, jsonb_object_agg(category, round(share, 4)) AS category_share
 ALTER TABLE demo.user_features ADD PRIMARY KEY (user_id);
 CREATE TABLE demo.video_stats AS SELECT item_id, count(*) AS views FROM demo.train GROUP BY item_id ORDER BY item_id;
 ALTER TABLE demo.video_stats ADD PRIMARY KEY (item_id);
+-- One row per watch with what is known of its user and its video, raw (holes in age, ~960 channel
+-- ids): the README's featurizer and linear regression examples read it.
+CREATE VIEW demo.watch_facts AS
+SELECT w.user_id, w.item_id, u.age, u.country, v.category, v.channel_id, v.duration_s,
+       (uf.category_share ->> v.category)::float8 AS category_share, w.minutes_watched
+  FROM demo.watch_history w JOIN demo.users u USING (user_id) JOIN demo.videos v USING (item_id)
+  LEFT JOIN demo.user_features uf USING (user_id);
 
 -- One definition of the feature vector, for training and serving alike (no skew between them).
 -- A one-expression SQL function: the planner inlines it.
@@ -477,6 +487,9 @@ SELECT user_id, item_id,
          WHERE l.shown_at >= :'day2' AND l.shown_at < :'day3'
          ORDER BY l.user_id, l.position) w
  WHERE watches;
+-- Fresh statistics for the day's rows: label_impressions' plan depends on them (with the counts of
+-- before the inserts it joins by nested loops, minutes instead of a second).
+ANALYZE demo.recommendation_log, demo.watch_history;
 
 \echo
 \echo 'SELECT * FROM recsys.label_impressions(''demo.recommendation_log'', ''demo.watch_history'', ''10 minutes'', :day2, :day3);'
