@@ -7,7 +7,9 @@
 # Uses the server and database of PG* (PGHOST, PGPORT, PGDATABASE, ...), which must hold the
 # demo's data: run demo/demo.sql there first (scripts/test.sh does). Each ```sql block is run
 # by its own psql, top to bottom, as a newcomer pasting them one after the other would: what a
-# block saves or creates is there for the blocks after it. The fence's words say what to expect:
+# block saves or creates is there for the blocks after it. Run it once per server (scripts/test.sh
+# gives it a fresh one): the README creates roles and functions that a second run finds there.
+# The fence's words say what to expect:
 #
 #   ```sql            must run without an error
 #   ```sql error      must end in an ERROR (an example of one)

@@ -56,8 +56,8 @@ if [[ $r_bad -gt 0 && -f regression.diffs ]]; then head -200 regression.diffs; f
 count "$r_ok" "$r_bad"
 rm -f "$regress_log"
 
-echo "== README option table (scripts/check-options-table.sh)"
-if bash scripts/check-options-table.sh contrib_regression; then count 1 0; else count 0 1; fi
+echo "== README reference tables (scripts/check-reference-tables.sh)"
+if bash scripts/check-reference-tables.sh contrib_regression; then count 1 0; else count 0 1; fi
 
 echo "== progress NOTICEs"
 notices=$(psql -X -q -d contrib_regression 2>&1 <<'SQL' | grep -c 'als_fit iteration' || true
