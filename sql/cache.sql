@@ -45,3 +45,10 @@ SELECT (s->>'capacity_bytes')::bigint = 256 * 1024 * 1024 AS default_capacity,
        (s->>'bytes')::bigint = (SELECT coalesce(sum((e->>'bytes')::bigint), 0) FROM jsonb_array_elements(s->'entries') e)
        AS bytes_add_up
 FROM recsys.model_cache_stats() s;
+-- the same as rows: the totals agree with model_cache_stats, and an entry per model held
+SELECT count(*) FROM recsys.recommend('cached', 1, 3);
+SELECT c.capacity_bytes = (s->>'capacity_bytes')::bigint AS capacity, c.bytes = (s->>'bytes')::bigint AS bytes,
+       c.entries = jsonb_array_length(s->'entries') AS entries, c.hits = (s->>'hits')::bigint AS hits
+FROM recsys.model_cache_summary() c, recsys.model_cache_stats() s;
+SELECT name, bytes > 0 AS holds_bytes, model_id = recsys.serving_version(name) AS served_version
+FROM recsys.model_cache_entries() ORDER BY name;

@@ -64,6 +64,25 @@ COMMENT ON FUNCTION recsys.validate_model IS 'model_info of model bytes that loa
 CREATE FUNCTION recsys.model_cache_stats() RETURNS jsonb
     AS 'MODULE_PATHNAME', 'recsys_model_cache_stats' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION recsys.model_cache_stats IS 'This backend''s cache of decoded registry models: size, entries, hits, misses';
+-- The same as rows, for a BI tool that reads no JSON: the totals in one row,
+-- and one row per model the cache holds. SQL-standard bodies, bound now.
+CREATE FUNCTION recsys.model_cache_summary()
+    RETURNS TABLE(capacity_bytes bigint, bytes bigint, entries int, hits bigint, misses bigint, decodes bigint,
+                  evictions bigint)
+    LANGUAGE sql VOLATILE PARALLEL RESTRICTED
+BEGIN ATOMIC
+    SELECT (s ->> 'capacity_bytes')::bigint, (s ->> 'bytes')::bigint, pg_catalog.jsonb_array_length(s -> 'entries'),
+           (s ->> 'hits')::bigint, (s ->> 'misses')::bigint, (s ->> 'decodes')::bigint, (s ->> 'evictions')::bigint
+    FROM recsys.model_cache_stats() AS s;
+END;
+COMMENT ON FUNCTION recsys.model_cache_summary IS 'model_cache_stats as one row: capacity, bytes held, entries, hits, misses, decodes, evictions';
+CREATE FUNCTION recsys.model_cache_entries() RETURNS TABLE(model_id bigint, name text, bytes bigint)
+    LANGUAGE sql VOLATILE PARALLEL RESTRICTED
+BEGIN ATOMIC
+    SELECT (e ->> 'model_id')::bigint, e ->> 'name', (e ->> 'bytes')::bigint
+    FROM recsys.model_cache_stats() AS s, pg_catalog.jsonb_array_elements(s -> 'entries') AS e;
+END;
+COMMENT ON FUNCTION recsys.model_cache_entries IS 'The models this backend''s cache holds, one row each: model_id, name, bytes';
 
 -- Internal: a model name the registry accepts: not NULL or empty (22004), at
 -- most 200 characters, without control characters (22023). `caller` names
