@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "../base/bytes.h"
 #include "../base/json.h"
@@ -37,6 +38,20 @@ public:
     virtual std::size_t feature_count() const = 0;
     // x has feature_count() finite values.
     virtual double predict(const double* x) const = 0;
+};
+
+// A model that tells classes apart (LDA, k-NN, multi-class trees):
+// recsys.predict_class and recsys.predict_proba. A feature model too, whose
+// predict is the most probable class's value (or a probability, for the
+// binary classifiers that say so in their own documentation).
+class ClassModel {
+public:
+    virtual ~ClassModel() = default;
+    // The classes, in the order of class_probabilities; at least two.
+    virtual const std::vector<std::string>& class_names() const = 0;
+    // Writes class_names().size() probabilities of x (feature_count() finite
+    // values) into out; they sum to 1.
+    virtual void class_probabilities(const double* x, double* out) const = 0;
 };
 
 // A feature model's score that is not a number although the features are
