@@ -62,6 +62,46 @@ TEST(Logreg, NewtonReachesTheOptimum) {
     for (std::size_t k = 1; k < m.summary.loss.size(); ++k) EXPECT_LE(m.summary.loss[k], m.summary.loss[k - 1]);
 }
 
+// One-hot rows, as categorical columns become: 2 numeric columns and 3
+// categories of 10, 20 and 30 levels (65 features, 5 nonzeros a row), so the
+// solver takes its sparse path (under 30 % nonzeros).
+Data one_hot_rows(std::size_t n, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> normal(0, 1);
+    std::uniform_real_distribution<double> uniform(0, 1);
+    const std::size_t levels[] = {10, 20, 30};
+    Data d{{}, {}, n, 2 + 10 + 20 + 30};
+    for (std::size_t i = 0; i < n; ++i) {
+        std::vector<double> row(d.p, 0.0);
+        row[0] = normal(rng);
+        row[1] = normal(rng);
+        double z = -1 + 0.8 * row[0] - 0.5 * row[1];
+        std::size_t offset = 2;
+        for (std::size_t c = 0; c < 3; ++c) {
+            const std::size_t level = static_cast<std::size_t>(uniform(rng) * static_cast<double>(levels[c]));
+            row[offset + level] = 1;
+            z += 0.1 * static_cast<double>(level % 5) - 0.2;
+            offset += levels[c];
+        }
+        d.x.insert(d.x.end(), row.begin(), row.end());
+        d.y.push_back(uniform(rng) < 1 / (1 + std::exp(-z)));
+    }
+    return d;
+}
+
+TEST(Logreg, SparseRowsReachTheSameOptimumAsDenseSolvers) {
+    Data d = one_hot_rows(6000, 7);
+    LogregModel newton = train(d, {num("l2", 1e-3)});
+    LogregModel lbfgs = train(d, {num("l2", 1e-3), {"solver", "\"lbfgs\""}, num("tol", 1e-10)});
+    EXPECT_EQ(newton.summary.solver, "newton");
+    EXPECT_TRUE(newton.summary.converged);
+    EXPECT_LT(gradient(d, newton, 1e-3).cwiseAbs().maxCoeff(), 1e-8) << "the first-order conditions, checked densely";
+    EXPECT_LT((newton.coefficients - lbfgs.coefficients).cwiseAbs().maxCoeff(), 1e-5);
+    EXPECT_GT(newton.coefficients[0], 0.6) << "the planted +0.8";
+    LogregModel two = train(d, {num("l2", 1e-3)}, 1);
+    EXPECT_EQ(newton.coefficients, two.coefficients) << "threads do not change the sparse sums either";
+}
+
 TEST(Logreg, LbfgsAndNewtonFindTheSameOptimum) {
     Data d = logistic_rows(3000, 8, 5, 0.3, 2);
     LogregModel newton = train(d, {num("l2", 1e-2), {"solver", "\"newton\""}});

@@ -11,6 +11,7 @@
 
 #include "binary_labels.h"
 #include "logreg.h"
+#include "sparse_rows.h"
 #include "../base/parallel.h"
 
 namespace recsys {
@@ -31,9 +32,17 @@ std::size_t round_blocks(std::size_t p) {
     return std::clamp<std::size_t>((std::size_t(32) << 20) / hessian_bytes, 1, 64);
 }
 
-// The rows the solver sees: features (n x p), labels and weights.
+// Below this share of nonzero features, the sums run over each row's
+// nonzeros (sparse_rows.h): one-hot encoded categories. Per row, the dense
+// Hessian costs p^2 / 2 multiply-adds at full vector speed, the sparse one
+// nnz^2 / 2 scattered ones.
+constexpr double kSparseBelow = 0.3;
+
+// The rows the solver sees: features (n x p; also by nonzeros when sparse
+// is set), labels and weights.
 struct Problem {
     Eigen::Map<const RowMatrix> x;
+    const SparseRows* sparse;
     std::vector<double> y;  // 0 or 1
     std::vector<double> w;  // class weights (all 1 without)
     double total_weight;
@@ -50,38 +59,90 @@ struct Evaluation {
     Eigen::MatrixXd hessian;  // only when asked
 };
 
-// The unscaled sums of rows [blk * kBlockRows, ...) of one block.
-void evaluate_block(const Problem& pr, const Eigen::VectorXd& theta, std::size_t blk, bool with_hessian,
-                    Evaluation& e) {
-    const std::size_t p = pr.p(), n = pr.n();
-    const auto beta = theta.head(static_cast<Eigen::Index>(p));
-    const double b = pr.intercept ? theta[static_cast<Eigen::Index>(p)] : 0.0;
-    const Eigen::Index begin = static_cast<Eigen::Index>(blk * kBlockRows);
-    const Eigen::Index rows = static_cast<Eigen::Index>(std::min(kBlockRows, n - blk * kBlockRows));
-    const auto xb = pr.x.middleRows(begin, rows);
-    Eigen::VectorXd z = xb * beta;
-    Eigen::VectorXd r(rows), d(rows);
+// Per row of a block: the loss term, and the row's weights in the gradient
+// (r = w (s - y)) and in the Hessian (d = w s (1 - s)) at the score z.
+struct RowTerms {
     double loss = 0;
-    for (Eigen::Index i = 0; i < rows; ++i) {
+    Eigen::VectorXd r, d;
+};
+RowTerms row_terms(const Problem& pr, const Eigen::VectorXd& z, Eigen::Index begin, double b) {
+    RowTerms t;
+    t.r.resize(z.size());
+    t.d.resize(z.size());
+    for (Eigen::Index i = 0; i < z.size(); ++i) {
         const double zi = z[i] + b, yi = pr.y[static_cast<std::size_t>(begin + i)],
                      wi = pr.w[static_cast<std::size_t>(begin + i)], s = sigmoid(zi);
-        loss += wi * (softplus(zi) - yi * zi);
-        r[i] = wi * (s - yi);
-        d[i] = wi * s * (1 - s);
+        t.loss += wi * (softplus(zi) - yi * zi);
+        t.r[i] = wi * (s - yi);
+        t.d[i] = wi * s * (1 - s);
     }
-    e.loss = loss;
-    e.gradient.resize(static_cast<Eigen::Index>(p + 1));
-    e.gradient.head(static_cast<Eigen::Index>(p)).noalias() = xb.transpose() * r;
-    e.gradient[static_cast<Eigen::Index>(p)] = r.sum();
-    if (with_hessian) {
-        const Eigen::Index q = static_cast<Eigen::Index>(p);
-        e.hessian.resize(q + 1, q + 1);
-        RowMatrix weighted = d.asDiagonal() * xb;
-        e.hessian.topLeftCorner(q, q).noalias() = xb.transpose() * weighted;
-        e.hessian.col(q).head(q) = weighted.colwise().sum().transpose();
-        e.hessian.row(q).head(q) = e.hessian.col(q).head(q).transpose();
-        e.hessian(q, q) = d.sum();
+    return t;
+}
+
+// Dense rows: the Hessian's lower triangle as one symmetric rank update
+// (X' D X = (D^1/2 X)' (D^1/2 X): half the products of a full one).
+void dense_block(const Problem& pr, const Eigen::VectorXd& theta, Eigen::Index begin, Eigen::Index rows,
+                 bool with_hessian, Evaluation& e) {
+    const Eigen::Index q = static_cast<Eigen::Index>(pr.p());
+    const auto xb = pr.x.middleRows(begin, rows);
+    const Eigen::VectorXd z = xb * theta.head(q);
+    const RowTerms t = row_terms(pr, z, begin, pr.intercept ? theta[q] : 0.0);
+    e.loss = t.loss;
+    e.gradient.head(q).noalias() = xb.transpose() * t.r;
+    e.gradient[q] = t.r.sum();
+    if (!with_hessian) return;
+    const Eigen::VectorXd root = t.d.cwiseSqrt();
+    const RowMatrix weighted = root.asDiagonal() * xb;
+    e.hessian.setZero();
+    e.hessian.topLeftCorner(q, q).selfadjointView<Eigen::Lower>().rankUpdate(weighted.transpose());
+    e.hessian.row(q).head(q).noalias() = root.transpose() * weighted;
+    e.hessian(q, q) = t.d.sum();
+}
+
+// Sparse rows: each row adds the products of its nonzeros (ascending
+// columns, so that (a, b) with a >= b is the lower triangle).
+void sparse_block(const Problem& pr, const Eigen::VectorXd& theta, Eigen::Index begin, Eigen::Index rows,
+                  bool with_hessian, Evaluation& e) {
+    const Eigen::Index q = static_cast<Eigen::Index>(pr.p());
+    const SparseRows& s = *pr.sparse;
+    Eigen::VectorXd z(rows);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        double sum = 0;
+        for (std::size_t k = s.start[begin + i]; k < s.start[begin + i + 1]; ++k) sum += s.value[k] * theta[s.column[k]];
+        z[i] = sum;
     }
+    const RowTerms t = row_terms(pr, z, begin, pr.intercept ? theta[q] : 0.0);
+    e.loss = t.loss;
+    e.gradient.setZero();
+    if (with_hessian) e.hessian.setZero();
+    double* h = with_hessian ? e.hessian.data() : nullptr;
+    const std::size_t ld = static_cast<std::size_t>(q + 1);  // column-major: (a, b) at a + b * ld
+    for (Eigen::Index i = 0; i < rows; ++i) {
+        const std::size_t first = s.start[begin + i], last = s.start[begin + i + 1];
+        for (std::size_t k = first; k < last; ++k) e.gradient[s.column[k]] += t.r[i] * s.value[k];
+        if (!h) continue;
+        for (std::size_t k = first; k < last; ++k) {
+            const double dv = t.d[i] * s.value[k];
+            const std::size_t a = s.column[k];
+            for (std::size_t m = first; m <= k; ++m) h[a + s.column[m] * ld] += dv * s.value[m];
+            h[static_cast<std::size_t>(q) + a * ld] += dv;
+        }
+    }
+    e.gradient[q] = t.r.sum();
+    if (h) e.hessian(q, q) = t.d.sum();
+}
+
+// The unscaled sums of rows [blk * kBlockRows, ...) of one block; the
+// Hessian's lower triangle only.
+void evaluate_block(const Problem& pr, const Eigen::VectorXd& theta, std::size_t blk, bool with_hessian,
+                    Evaluation& e) {
+    const Eigen::Index q = static_cast<Eigen::Index>(pr.p());
+    const Eigen::Index begin = static_cast<Eigen::Index>(blk * kBlockRows);
+    const Eigen::Index rows = static_cast<Eigen::Index>(std::min(kBlockRows, pr.n() - blk * kBlockRows));
+    e.gradient.resize(q + 1);
+    if (with_hessian) e.hessian.resize(q + 1, q + 1);
+    if (pr.sparse) sparse_block(pr, theta, begin, rows, with_hessian, e);
+    else dense_block(pr, theta, begin, rows, with_hessian, e);
 }
 
 Evaluation evaluate(const Problem& pr, const Eigen::VectorXd& theta, bool with_hessian, int threads,
@@ -112,6 +173,7 @@ Evaluation evaluate(const Problem& pr, const Eigen::VectorXd& theta, bool with_h
     total.gradient *= inv;
     total.gradient.head(static_cast<Eigen::Index>(p)) += pr.l2 * beta;
     if (with_hessian) {
+        total.hessian.triangularView<Eigen::StrictlyUpper>() = total.hessian.transpose();
         total.hessian *= inv;
         total.hessian.diagonal().head(static_cast<Eigen::Index>(p)).array() += pr.l2;
     }
@@ -297,7 +359,11 @@ LogregModel train_logreg(const LogregData& data, const Options& options, TrainCo
     double total_weight = 0;
     for (double w : weights) total_weight += w;
 
+    SparseRows sparse;
+    const bool use_sparse = nonzero_fraction(x, n, p) < kSparseBelow;
+    if (use_sparse) sparse = sparse_rows(x, n, p, budget, "logreg_fit sparse rows");
     Problem pr{Eigen::Map<const RowMatrix>(x, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)),
+               use_sparse ? &sparse : nullptr,
                std::move(labels),
                std::move(weights),
                total_weight,
