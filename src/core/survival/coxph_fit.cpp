@@ -181,25 +181,29 @@ CoxModel train_coxph(const SurvivalRows& rows, const Options& options, TrainCont
 
     Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p));
     Objective o = objective(sorted, beta, l2, true, stop);
+    // Newton steps, halved until the objective decreases enough. Once the
+    // gradient is below tol, one last full step (quadratic convergence takes
+    // the coefficients to rounding) is kept if it does not raise the objective.
     for (int k = 1; k <= max_iterations; ++k) {
-        if (o.gradient.cwiseAbs().maxCoeff() <= tol) {
-            summary.converged = true;
-            break;
-        }
+        const bool last = o.gradient.cwiseAbs().maxCoeff() <= tol;
         const Eigen::VectorXd step = o.hessian.ldlt().solve(o.gradient);
         const double decrease = o.gradient.dot(step);
         double t = 1;
         Objective next;
         for (int halvings = 0; halvings < 50; ++halvings, t *= 0.5) {
             next = objective(sorted, beta - t * step, l2, true, stop);
-            if (next.value <= o.value - 1e-4 * t * decrease || halvings == 49) break;
+            if (last || next.value <= o.value - 1e-4 * t * decrease) break;
         }
-        beta -= t * step;
-        o = std::move(next);
-        summary.loss.push_back(o.value);
-        summary.iterations = k;
-        if (ctx.progress) ctx.progress(k, o.value, std::chrono::duration<double>(Clock::now() - started).count());
+        const bool better = next.value <= o.value;  // (false for NaN)
+        if (better) {
+            beta -= t * step;
+            o = std::move(next);
+            summary.loss.push_back(o.value);
+            summary.iterations = k;
+            if (ctx.progress) ctx.progress(k, o.value, std::chrono::duration<double>(Clock::now() - started).count());
+        }
         stop.check();
+        if (last || !better) break;  // converged, or no step lowers the objective any more
     }
     summary.gradient_max = o.gradient.cwiseAbs().maxCoeff();
     if (!summary.converged) summary.converged = summary.gradient_max <= tol;
