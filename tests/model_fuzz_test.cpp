@@ -152,7 +152,7 @@ void score(const Model& m) {
     else if (const auto* a = dynamic_cast<const AlsModel*>(&m)) score_als(*a);
     else if (const auto* b = dynamic_cast<const BanditModel*>(&m)) score_bandit(*b);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
-        score_feature_model(*e, dynamic_cast<const LinregModel*>(e) == nullptr);
+        score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const CoxModel*>(e));
     else ADD_FAILURE() << "no scoring for kind " << m.kind();
 }
 

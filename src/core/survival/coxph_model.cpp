@@ -61,9 +61,9 @@ const ModelKind& coxph_kind() {
 }
 
 double CoxModel::predict(const double* x) const {
-    const double eta = Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients);
-    if (std::isnan(eta)) fail_score_overflow(kKind);
-    return std::exp(eta);
+    const double hazard = std::exp(Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients));
+    if (!std::isfinite(hazard)) fail_score_overflow(kKind);
+    return hazard;
 }
 
 std::vector<CoefficientRow> CoxModel::coefficient_table() const {
