@@ -22,6 +22,7 @@
 #include "linear/logreg.h"
 #include "model/pipeline.h"
 #include "network/mlp.h"
+#include "survival/coxph.h"
 #include "raw_table.h"
 #include "test_support.h"
 
@@ -214,6 +215,26 @@ const Rows kAlsRows = {
 inline AlsModel golden_als() {
     AlsModel m = train(kAlsRows, als_options({num("factors", 3), num("iterations", 5), num("l2", 0.1),
                                               num("alpha", 2), num("seed", 7)}));
+    m.summary.seconds = 0;
+    return m;
+}
+
+// ---------------------------------------------------------------- Cox
+
+// 120 lifetimes in whole days (ties), 1 in 5 censored, of kGoldenFeatures features.
+inline CoxModel golden_coxph() {
+    std::vector<double> time, x;
+    std::unique_ptr<bool[]> event(new bool[120]);
+    for (int i = 1; i <= 120; ++i) {
+        const int a = 13 * i % 17, b = 29 * i % 11, c = i % 2;
+        x.insert(x.end(), {a / 17.0 - 0.5, b / 11.0, static_cast<double>(c)});
+        time.push_back(1 + 37 * i % 29 + 2 * b + 6 * c);
+        event[static_cast<std::size_t>(i - 1)] = 7 * i % 5 != 0;
+    }
+    TrainContext ctx = quiet_context();
+    CoxModel m = train_coxph({time.data(), event.get(), x.data(), 120, kGoldenFeatures},
+                             parse_options(R"({"feature_names": ["rating", "tenure", "night"]})", coxph_option_schema()),
+                             ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
 }

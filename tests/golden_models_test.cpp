@@ -262,5 +262,21 @@ TEST(GoldenModels, ForgedFeaturizerIsRefusedNamingTheColumn) {
                  "featurizer model has column \"member\" (boolean) imputed by regression, which needs a numeric column");
 }
 
+TEST(GoldenModels, Coxph) {
+    const Bytes b = golden("coxph_v1.model", golden_coxph);
+    expect_info(b, "coxph", "{\"features\":3,\"event_times\":42}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<CoxModel>(*kept_m);
+    expect_recorded("coxph predictions", predictions(m), {1, 0.41245890375428979, 3.963544164710174e-07}, 1e-12);
+    std::vector<double> survival;
+    for (const SurvivalPoint& p : m.survival_curve(kFeatureRows[1].data())) survival.push_back(p.survival);
+    expect_recorded("coxph survival", {survival.front(), survival[survival.size() / 2], survival.back()},
+                    {0.98458280549744737, 0.115574240650355, 9.9127156490105997e-31}, 1e-12);
+    const auto terms = m.coefficient_table();
+    ASSERT_EQ(terms.size(), 3u);
+    EXPECT_EQ(terms[2].name, "night");
+    EXPECT_FALSE(std::isnan(terms[2].std_error));
+}
+
 }  // namespace
 }  // namespace recsys

@@ -152,7 +152,7 @@ void score(const Model& m) {
     else if (const auto* a = dynamic_cast<const AlsModel*>(&m)) score_als(*a);
     else if (const auto* b = dynamic_cast<const BanditModel*>(&m)) score_bandit(*b);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
-        score_feature_model(*e, dynamic_cast<const LinregModel*>(e) == nullptr);
+        score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const CoxModel*>(e));
     else ADD_FAILURE() << "no scoring for kind " << m.kind();
 }
 
@@ -220,6 +220,7 @@ TEST(ModelFuzz, Featurizer) { fuzz_fixture("featurizer", "featurizer_v1.model");
 TEST(ModelFuzz, Bandit) { fuzz_fixture("bandit", "bandit_v1.model"); }
 TEST(ModelFuzz, AlsVersion1) { fuzz_fixture("als v1", "als_v1.model"); }
 TEST(ModelFuzz, Als) { fuzz_fixture("als", "als_v3.model"); }
+TEST(ModelFuzz, Coxph) { fuzz_fixture("coxph", "coxph_v1.model"); }
 
 // A pipeline nests two whole models, each with its own checksum: a third of
 // the mutations edit the pipeline's own payload, the others one of its
@@ -270,7 +271,7 @@ TEST(ModelFuzz, Pipeline) {
 // A payload under another kind's name: each reader must refuse the others'.
 TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
-                                    "bandit_v1.model", "als_v3.model",    "pipeline_v1.model"};
+                                    "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {

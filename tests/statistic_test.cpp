@@ -164,9 +164,11 @@ TEST(Curves, TheCurveKindsGiveTheCurvesOfTheirRows) {
     EXPECT_THROW(parse_options("{\"bins\": 0}", schema), Error);
 }
 
+// (kaplan_meier has none: its glue's final builds its rows, survival/kaplan_meier.h.)
 TEST(StatisticKinds, EachHasExactlyOneResult) {
     for (const StatisticKind* kind : statistic_kinds())
-        EXPECT_EQ((kind->number != nullptr) + (kind->json != nullptr) + (kind->curve != nullptr), 1)
+        EXPECT_EQ((kind->number != nullptr) + (kind->json != nullptr) + (kind->curve != nullptr),
+                  kind->aggregate.name == "kaplan_meier" ? 0 : 1)
             << kind->aggregate.name;
 }
 

@@ -79,5 +79,8 @@ FROM (VALUES
      'Trains a linear regression (OLS, ridge, lasso, elastic net) on (y, features) rows; returns the model'),
     -- the fully connected ranker
     ('mlp_fit',    'label bool, features float8[] [, options jsonb]', 'mlp_collect', 'recsys_mlp_collect', 67108864,
-     'Trains a fully connected network classifier on (label, features) rows; returns the model')
+     'Trains a fully connected network classifier on (label, features) rows; returns the model'),
+    -- Cox proportional hazards (survival, 64_survival.sql)
+    ('coxph_fit',  '"time" float8, event bool, features float8[] [, options jsonb]', 'coxph_collect', 'recsys_coxph_collect', 67108864,
+     'Trains a Cox proportional hazards model (Breslow ties) on (time, event, features) rows; returns the model')
 ) AS a(aggregate, arguments, sfunc, symbol, sspace, description);

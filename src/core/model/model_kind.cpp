@@ -6,6 +6,7 @@
 #include "../linear/linreg.h"
 #include "../linear/logreg.h"
 #include "../network/mlp.h"
+#include "../survival/coxph.h"
 #include "pipeline.h"
 #include "../base/error.h"
 
@@ -21,6 +22,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &featurizer_kind(),
         &pipeline_kind(),
         &bandit_kind(),
+        &coxph_kind(),
     };
     return kinds;
 }

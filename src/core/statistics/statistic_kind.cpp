@@ -10,6 +10,7 @@
 #include "../base/json.h"
 #include "../experiments/ab_test.h"
 #include "../model/model_kind.h"
+#include "../survival/kaplan_meier.h"
 
 namespace recsys {
 
@@ -232,7 +233,7 @@ const std::vector<const StatisticKind*>& statistic_kinds() {
         calibration_of};
     static const std::vector<const StatisticKind*> kinds = {
         &auc_kind, &log_loss_kind, &ranking_loss_kind, &report_kind, &roc_kind, &precision_recall_kind,
-        &calibration_kind, &ab_compare_kind()};
+        &calibration_kind, &ab_compare_kind(), &kaplan_meier_kind()};
     return kinds;
 }
 

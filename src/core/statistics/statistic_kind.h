@@ -17,7 +17,8 @@ struct CurvePoint {
 };
 
 // `options`: the aggregate's, parsed with its schema (empty without one).
-// Exactly one of the three results is set.
+// One of the three results is set, or none for a statistic whose glue has a
+// final of its own (kaplan_meier: survival/kaplan_meier.h).
 struct StatisticKind {
     AggregateKind aggregate;
     double (*number)(const TrainingRows& rows, const Options& options);     // a float8 statistic
