@@ -3,7 +3,8 @@
 # side with scikit-learn's cross_val_score of LogisticRegression on the same folds: UCI Bank
 # Marketing (bank-additional.csv, 4,119 rows, 62 features, prepared as bench/logreg_sklearn.py
 # prepares it), l2 = 1 / n (C = 1 on a fold's training rows). recsys deals the folds
-# (stratified_kfold, as cross_validate does); scikit-learn gets them as a PredefinedSplit. Prints
+# (stratified_kfold over the row id, as cross_validate does with key => 'id'); scikit-learn gets
+# them as a PredefinedSplit. Prints
 # both folds' AUCs, their largest difference, and the time of each (best of 3): the whole SQL
 # statement, against cross_val_score with lbfgs (its default) and newton-cholesky.
 #
@@ -32,8 +33,8 @@ CREATE TABLE bench_cv_bank (id int, split text, label bool, features float8[]);
 ANALYZE bench_cv_bank;
 SQL
 l2=$(bench_psql -Atc "SELECT 1.0 / (count(*) * 4 / 5.0) FROM bench_cv_bank")
-# the folds cross_validate deals (its default key: the target and the features as one array)
-bench_psql -q -c "\\copy (SELECT id, recsys.stratified_kfold(array_prepend(label::int::float8, features), 5, 42) OVER (PARTITION BY label) FROM bench_cv_bank) TO '$folds' WITH (FORMAT csv)"
+# the folds cross_validate deals with key => 'id' (stratified_kfold by class)
+bench_psql -q -c "\\copy (SELECT id, recsys.stratified_kfold(id, 5, 42) OVER (PARTITION BY label) FROM bench_cv_bank) TO '$folds' WITH (FORMAT csv)"
 # shellcheck disable=SC2086  # $peer is the command prefix `env -u ... OPENBLAS_CORETYPE=...`
 sk=$(cd /tmp && $peer /usr/bin/python3 "$BENCH_ROOT/bench/cross_validate_sklearn.py" score bank "$RECSYS_DATA" "$folds" "$l2")
 field() { bench_json_field "$sk" "$1"; }
@@ -46,7 +47,7 @@ BEGIN
   FOR run IN 1..3 LOOP
     started := clock_timestamp();
     SELECT array_agg(value ORDER BY fold) INTO a
-    FROM recsys.cross_validate('logreg', 'bench_cv_bank', 'label', 'features', '{"l2": $l2}', 5, 'auc');
+    FROM recsys.cross_validate('logreg', 'bench_cv_bank', 'label', 'features', '{"l2": $l2}', 5, 'auc', key => 'id');
     INSERT INTO runs VALUES (1000 * extract(epoch FROM clock_timestamp() - started), a);
   END LOOP;
 END \$\$;

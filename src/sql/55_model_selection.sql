@@ -167,7 +167,9 @@ DECLARE
                              WHEN 'mae' THEN format('avg(abs(s.p - %s))', y)
                              WHEN 'r2' THEN format('1 - sum((s.p - %1$s) ^ 2) / nullif(regr_syy(%1$s, s.p), 0)', y)
                          END, plan.source);
-    training text := 'd.fold <> $2 AND d.position < $3';
+    -- (all the training rows: no position, which the planner then leaves uncomputed)
+    training text := CASE WHEN fraction >= 1 THEN 'd.fold <> $2 AND $3 IS NOT NULL'
+                          ELSE 'd.fold <> $2 AND d.position < $3' END;
     model bytea;
 BEGIN
     EXECUTE format('SELECT recsys.%I(d.y, d.x, $1), count(*) FROM (%s) d WHERE %s', plan.fit, plan.source, training)
