@@ -25,13 +25,7 @@ bench_header "cross_validate: recsys.cross_validate('logreg', ..., 5, 'auc') vs 
     "bash bench/cross_validate.sh (scikit-learn: $peer /usr/bin/python3 bench/cross_validate_sklearn.py score bank DATA FOLDS L2)"
 (cd /tmp && /usr/bin/python3 "$BENCH_ROOT/bench/cross_validate_sklearn.py" prepare bank "$RECSYS_DATA" "$prepared")
 bench_server_start >/dev/null
-bench_psql -q <<SQL
-SET client_min_messages = warning;
-DROP TABLE IF EXISTS bench_cv_bank;
-CREATE TABLE bench_cv_bank (id int, split text, label bool, features float8[]);
-\copy bench_cv_bank FROM '$prepared' WITH (FORMAT csv)
-ANALYZE bench_cv_bank;
-SQL
+bench_load_prepared bench_cv_bank "$prepared"
 l2=$(bench_psql -Atc "SELECT 1.0 / (count(*) * 4 / 5.0) FROM bench_cv_bank")
 # the folds cross_validate deals with key => 'id' (stratified_kfold by class)
 bench_psql -q -c "\\copy (SELECT id, recsys.stratified_kfold(id, 5, 42) OVER (PARTITION BY label) FROM bench_cv_bank) TO '$folds' WITH (FORMAT csv)"
