@@ -105,6 +105,8 @@ SELECT * FROM recsys.cross_validate('als', 'cv_rows', 'label', 'features', '{}',
 SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'lable', 'features', '{}', 5, 'auc');
 SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'label', 'features; DROP TABLE cv_rows', '{}', 5, 'auc');
 SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'label', 'x1, note', '{}', 5, 'auc');
+SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'label', 'x1,', '{}', 5, 'auc');
+SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'label', '', '{}', 5, 'auc');
 SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'label', 'features', '{}', 5, 'auc', key => 'nokey');
 SELECT * FROM recsys.cross_validate('logreg', 'cv_rows', 'label', 'features', '{}', 5, 'f1');
 SELECT * FROM recsys.cross_validate('linreg', 'cv_rows', 'y', 'features', '{}', 5, 'auc');

@@ -89,6 +89,10 @@ BEGIN
             HINT = 'use rmse, mae or r2';
     END IF;
     PERFORM recsys_internal.cv_column(relation, target, 'target');
+    IF cardinality(names) = 0 OR EXISTS (SELECT FROM unnest(names) c WHERE trim(c) = '') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('features %L has an empty column name', features),
+            HINT = 'features is one float8[] column or a comma list of numeric columns, names as stored';
+    END IF;
     y := format('%I::%s', target, target_type);
     IF cardinality(names) = 1
        AND recsys_internal.cv_column(relation, trim(names[1]), 'feature') = 'float8[]'::regtype THEN
