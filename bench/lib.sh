@@ -14,6 +14,7 @@
 #                           as ../shared/ANCHORS.md advises for a fair peer
 #   bench_peer_check MOD..  fails, saying what to install, unless /usr/bin/python3 imports MOD..
 #   bench_json_field J KEY  prints member KEY of the JSON object text J (a string as it is, else as JSON)
+#   bench_load_prepared T CSV  (re)creates table T(id, split, label, features) from a peer's prepared CSV
 #   bench_timed_fits N FIT  prints SQL that runs the query FIT (`SELECT recsys.<kind>_fit(...) FROM
 #                           ...`, one model) N times, keeping each run's whole statement time, the
 #                           training's own time (model_info) and the model in a temporary table
@@ -145,4 +146,16 @@ bench_ml_load() {
         n=$(bench_psql -Atc 'SELECT count(*) FROM ml')
     fi
     [[ "$n" == 100000 ]] || { echo "bench: table ml has $n rows after loading $f, expected 100000" >&2; return 1; }
+}
+
+# bench_load_prepared TABLE CSV: (re)creates TABLE(id, split, label, features) from the CSV a peer
+# script's write_prepared wrote (bench/logreg_sklearn.py), and analyzes it.
+bench_load_prepared() {
+    bench_psql -q <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS $1;
+CREATE TABLE $1 (id int, split text, label bool, features float8[]);
+\copy $1 FROM '$2' WITH (FORMAT csv)
+ANALYZE $1;
+SQL
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/json.h"
 #include "base/options.h"
 #include "statistics/statistic_kind.h"
 
@@ -70,7 +71,33 @@ TEST(ClassificationReport, CountsAndRatios) {
     Labels predicted{{0, 0, 1, 1, 0}}, actual{{0, 1, 0, 1, 1}};
     EXPECT_EQ(classification_report(predicted.data(), actual.data(), 5),
               R"({"precision":0.5,"recall":0.3333333333333333,"f1":0.4,"accuracy":0.4,)"
+              R"("balanced_accuracy":0.41666666666666663,"majority_class":"positive","majority_accuracy":0.6,)"
               R"("support":{"positive":3,"negative":2},"confusion_matrix":[[1,1],[2,1]],"tp":1,"fp":1,"tn":1,"fn":2})");
+}
+
+// 95 negatives, 5 positives: a model right on 90 rows (2 of the positives)
+// is below the baseline of predicting the majority, and its balanced accuracy
+// says so too.
+TEST(ClassificationReport, AccuracyBelowTheMajorityBaseline) {
+    std::vector<char> predicted(100, 0), actual(100, 0);
+    for (int i = 0; i < 5; ++i) actual[i] = 1;
+    predicted[0] = predicted[1] = 1;                     // 2 positives found, 3 missed
+    for (int i = 5; i < 12; ++i) predicted[i] = 1;       // 7 false alarms
+    const std::string r = classification_report(reinterpret_cast<const bool*>(predicted.data()),
+                                                reinterpret_cast<const bool*>(actual.data()), 100);
+    EXPECT_NE(r.find(R"("accuracy":0.9,)"), std::string::npos) << r;
+    EXPECT_NE(r.find(R"("majority_class":"negative","majority_accuracy":0.95,)"), std::string::npos) << r;
+    const double balanced = (2.0 / 5 + 88.0 / 95) / 2;
+    EXPECT_NE(r.find("\"balanced_accuracy\":" + json_number(balanced) + ","), std::string::npos) << r;
+}
+
+// One class only: balanced accuracy is that class's recall (scikit-learn's
+// mean over the classes present), the baseline its share, 1.
+TEST(ClassificationReport, OneClassOnly) {
+    Labels predicted{{1, 0, 1}}, actual{{1, 1, 1}};
+    const std::string r = classification_report(predicted.data(), actual.data(), 3);
+    EXPECT_NE(r.find("\"balanced_accuracy\":" + json_number(2.0 / 3) + ","), std::string::npos) << r;
+    EXPECT_NE(r.find(R"("majority_class":"positive","majority_accuracy":1,)"), std::string::npos) << r;
 }
 
 TEST(ClassificationReport, NoPredictedPositivesGiveZeroPrecision) {

@@ -23,6 +23,8 @@
 -- with its caller's privileges (it reads the source as its caller may) and
 -- checks the name as the writers do, so a trainer may execute
 -- recsys_internal.check_model_name, a check of a string and nothing else.
+-- Likewise cross-validation (cross_validate, cross_validate_grid,
+-- learning_curve) runs as its caller: a reader may execute its helpers.
 DO $$
 DECLARE
     writer regprocedure;
@@ -45,6 +47,15 @@ BEGIN
     REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA recsys_internal FROM PUBLIC;
     GRANT USAGE ON SCHEMA recsys_internal TO recsys_trainer;
     GRANT EXECUTE ON FUNCTION recsys_internal.check_model_name(text, text) TO recsys_trainer;
+    -- cross_validate, its grid and learning_curve run with their caller's privileges and call
+    -- helpers that take checked names, never SQL text (55_model_selection.sql)
+    GRANT USAGE ON SCHEMA recsys_internal TO recsys_reader;
+    GRANT EXECUTE ON FUNCTION recsys_internal.cv_source(text, regclass, text, text, text, int, int, text),
+                              recsys_internal.cv_kinds(),
+                              recsys_internal.cv_column(regclass, text, text, boolean),
+                              recsys_internal.cv_fold(text, regclass, text, text, text, int, int, text, jsonb, int,
+                                                      float8, boolean),
+                              recsys_internal.cv_mean_std(float8[]) TO recsys_reader;
     -- the writers: a trainer's
     FOREACH writer IN ARRAY ARRAY['recsys.save_model(text, bytea, jsonb)',
                                   'recsys.deploy(text, bigint)', 'recsys.undeploy(text)', 'recsys.rollback(text)',

@@ -63,6 +63,18 @@ std::string classification_report(const bool* predicted, const bool* labels, std
     w.number(ratio(2 * precision * recall, precision + recall));
     w.key("accuracy");
     w.number(ratio(tp + tn, static_cast<double>(n)));
+    // The mean of the recalls of the classes present (scikit-learn's
+    // balanced_accuracy_score), and the accuracy of always predicting the most
+    // frequent class (DummyClassifier's most_frequent; negative on a tie): an
+    // accuracy below it is worse than predicting the majority.
+    const double positives = static_cast<double>(tp + fn), negatives = static_cast<double>(tn + fp);
+    w.key("balanced_accuracy");
+    w.number(ratio((positives > 0 ? recall : 0) + (negatives > 0 ? ratio(tn, negatives) : 0),
+                   (positives > 0) + (negatives > 0)));
+    w.key("majority_class");
+    w.string(positives > negatives ? "positive" : "negative");
+    w.key("majority_accuracy");
+    w.number(ratio(std::max(positives, negatives), static_cast<double>(n)));
     w.key("support");
     w.begin_object();
     w.key("positive");
