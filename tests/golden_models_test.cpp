@@ -207,6 +207,43 @@ TEST(GoldenModels, Als) {
                      2, 102, 2, 103, 0.57700330018997192, 101, 0.47273904085159302}, 1e-5);
 }
 
+TEST(GoldenModels, Knn) {
+    const Bytes b = golden("knn_v1.model", golden_knn);
+    expect_info(b, "knn", "{\"rows\":40,\"features\":3,\"classes\":3,\"row_ids\":\"id\"}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<KnnModel>(*kept_m);
+    expect_recorded("knn predictions", predictions(m), {0, 0, 0}, 1e-12);
+    std::vector<double> got;  // each row's class probabilities, then its nearest ids and distances
+    for (const auto& x : kFeatureRows) {
+        std::vector<double> p(m.class_names().size());
+        m.class_probabilities(x.data(), p.data());
+        got.insert(got.end(), p.begin(), p.end());
+        for (const Neighbour& n : m.nearest(x.data(), 3)) {
+            got.push_back(static_cast<double>(m.ids[n.position]));
+            got.push_back(n.distance);
+        }
+    }
+    expect_recorded("knn probabilities and neighbours", got, {}, 1e-12);
+    if (!writing()) EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1", "5"}));
+}
+
+TEST(GoldenModels, Lda) {
+    const Bytes b = golden("lda_v1.model", golden_lda);
+    expect_info(b, "lda", "{\"features\":3,\"classes\":3,\"components\":2}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<LdaModel>(*kept_m);
+    std::vector<double> got;  // each row's class probabilities, then its transform
+    for (const auto& x : kFeatureRows) {
+        std::vector<double> p(m.class_names().size()), t(m.components());
+        m.class_probabilities(x.data(), p.data());
+        m.transform(x.data(), t.data());
+        got.insert(got.end(), p.begin(), p.end());
+        got.insert(got.end(), t.begin(), t.end());
+    }
+    expect_recorded("lda probabilities and transforms", got, {}, 1e-12);
+    if (!writing()) EXPECT_EQ(m.class_names(), (std::vector<std::string>{"east", "north", "south"}));
+}
+
 // Fixtures written before options were renamed (ALS's regularization,
 // logreg's and linreg's max_iterations, the MLP's beta1 and beta2, the
 // featurizer's alpha) read their stored values under today's names.

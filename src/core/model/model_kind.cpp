@@ -6,6 +6,9 @@
 #include "../linear/linreg.h"
 #include "../linear/logreg.h"
 #include "../network/mlp.h"
+#include "../neighbours/knn.h"
+#include "../discriminant/lda.h"
+#include "../linear/svm.h"
 #include "pipeline.h"
 #include "../base/error.h"
 
@@ -21,6 +24,9 @@ const std::vector<const ModelKind*>& model_kinds() {
         &featurizer_kind(),
         &pipeline_kind(),
         &bandit_kind(),
+        &knn_kind(),
+        &lda_kind(),
+        &svm_kind(),
     };
     return kinds;
 }
