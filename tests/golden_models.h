@@ -24,6 +24,7 @@
 #include "network/mlp.h"
 #include "neighbours/knn.h"
 #include "discriminant/lda.h"
+#include "linear/svm.h"
 #include "raw_table.h"
 #include "test_support.h"
 
@@ -277,6 +278,21 @@ inline LdaModel golden_lda() {
     auto& lda = static_cast<LdaModel&>(*m);
     lda.summary.seconds = 0;
     return lda;
+}
+
+// ---------------------------------------------------------------- linear SVM
+
+// The squared hinge loss on the logistic rows of logreg's golden model, named features.
+inline SvmModel golden_svm() {
+    const LabeledData d = logistic_rows(300, kGoldenFeatures, 3, -0.5, 11);
+    TrainContext ctx = quiet_context();
+    SvmModel m = train_svm(
+        d.view(),
+        parse_options(R"({"C": 0.5, "feature_names": ["age", "visits", "minutes"]})",
+                      svm_option_schema()),
+        ctx, TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
 }
 
 }  // namespace test

@@ -195,7 +195,8 @@ void score(const Model& m) {
     else if (const auto* k = dynamic_cast<const KnnModel*>(&m)) score_knn(*k);
     else if (const auto* l = dynamic_cast<const LdaModel*>(&m)) score_lda(*l);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
-        score_feature_model(*e, dynamic_cast<const LinregModel*>(e) == nullptr);
+        // (a probability but for a regression and an SVM's decision value)
+        score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const SvmModel*>(e));
     else ADD_FAILURE() << "no scoring for kind " << m.kind();
 }
 
@@ -265,6 +266,7 @@ TEST(ModelFuzz, AlsVersion1) { fuzz_fixture("als v1", "als_v1.model"); }
 TEST(ModelFuzz, Als) { fuzz_fixture("als", "als_v3.model"); }
 TEST(ModelFuzz, Knn) { fuzz_fixture("knn", "knn_v1.model"); }
 TEST(ModelFuzz, Lda) { fuzz_fixture("lda", "lda_v1.model"); }
+TEST(ModelFuzz, Svm) { fuzz_fixture("svm", "svm_v1.model"); }
 
 // A pipeline nests two whole models, each with its own checksum: a third of
 // the mutations edit the pipeline's own payload, the others one of its
@@ -316,7 +318,7 @@ TEST(ModelFuzz, Pipeline) {
 TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
                                     "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "knn_v1.model",
-                                    "lda_v1.model"};
+                                    "lda_v1.model",    "svm_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {
