@@ -30,7 +30,7 @@ SELECT has_schema_privilege('recsys_reader', 'recsys_internal', 'USAGE') AS read
 SELECT count(*) AS internal_functions,
        count(*) FILTER (WHERE EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = 0)) AS public_may,
        count(*) FILTER (WHERE has_function_privilege('recsys_reader', p.oid, 'EXECUTE')) AS reader_may,
-       string_agg(p.oid::regprocedure::text, ', ') FILTER (WHERE has_function_privilege('recsys_trainer', p.oid, 'EXECUTE'))
+       string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::regprocedure::text) FILTER (WHERE has_function_privilege('recsys_trainer', p.oid, 'EXECUTE'))
            AS trainer_may
 FROM pg_proc p WHERE p.pronamespace = 'recsys_internal'::regnamespace;
 -- every aggregate's support functions are internal, and owned by the aggregates' owner

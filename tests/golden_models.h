@@ -23,6 +23,9 @@
 #include "model/pipeline.h"
 #include "network/mlp.h"
 #include "survival/coxph.h"
+#include "neighbours/knn.h"
+#include "discriminant/lda.h"
+#include "linear/svm.h"
 #include "raw_table.h"
 #include "test_support.h"
 
@@ -235,6 +238,80 @@ inline CoxModel golden_coxph() {
     CoxModel m = train_coxph({time.data(), event.get(), x.data(), 120, kGoldenFeatures},
                              parse_options(R"({"feature_names": ["rating", "tenure", "night"]})", coxph_option_schema()),
                              ctx, TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
+}
+
+// ---------------------------------------------------------------- k-NN
+
+// A distance-weighted 3-NN classifier of 40 rows of kGoldenFeatures, by id.
+inline KnnModel golden_knn() {
+    std::mt19937 rng(18);
+    std::normal_distribution<double> normal(0, 1);
+    std::vector<double> y, x;
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 40; ++i) {
+        const int c = i % 3;
+        for (std::size_t j = 0; j < kGoldenFeatures; ++j) x.push_back(normal(rng) + (j == static_cast<std::size_t>(c) ? 2 : 0));
+        y.push_back(c == 2 ? 5 : c);
+        ids.push_back(1000 - 7 * i);
+    }
+    TrainingRows rows;
+    rows.count = y.size();
+    rows.columns = {{"target", ColumnType::Float64, y.data(), 1},
+                    {"features", ColumnType::Float64Array, x.data(), kGoldenFeatures},
+                    {"id", ColumnType::Int64, ids.data(), 1}};
+    TrainContext ctx = quiet_context();
+    std::unique_ptr<Model> m =
+        knn_kind().fit(rows, parse_options(R"({"neighbors": 3, "weights": "distance"})", knn_option_schema()), ctx);
+    auto& knn = static_cast<KnnModel&>(*m);
+    knn.summary.seconds = 0;
+    return knn;
+}
+
+// ---------------------------------------------------------------- LDA
+
+// Three text classes of 60 rows of kGoldenFeatures, the svd solver.
+inline LdaModel golden_lda() {
+    std::mt19937 rng(19);
+    std::normal_distribution<double> normal(0, 1);
+    const char* const names[] = {"north", "south", "east"};
+    std::vector<std::string_view> classes;
+    std::vector<double> x;
+    for (int i = 0; i < 60; ++i) {
+        for (std::size_t j = 0; j < kGoldenFeatures; ++j) x.push_back(normal(rng) + (j == static_cast<std::size_t>(i % 3) ? 1.5 : 0));
+        classes.push_back(names[i % 3]);
+    }
+    TrainingRows rows;
+    rows.count = classes.size();
+    rows.columns = {{"class", ColumnType::Text, classes.data(), 1},
+                    {"features", ColumnType::Float64Array, x.data(), kGoldenFeatures}};
+    const Options options = parse_options("{}", lda_option_schema());
+    MemoryBudget unlimited;
+    TrainingRows shape = rows;
+    shape.count = 0;
+    const std::unique_ptr<RowSummary> summary = lda_summary().create(shape, options, unlimited);
+    summary->add(rows, unlimited);
+    shape.summary = summary.get();
+    shape.summarized = rows.count;
+    TrainContext ctx = quiet_context();
+    std::unique_ptr<Model> m = lda_kind().fit(shape, options, ctx);
+    auto& lda = static_cast<LdaModel&>(*m);
+    lda.summary.seconds = 0;
+    return lda;
+}
+
+// ---------------------------------------------------------------- linear SVM
+
+// The squared hinge loss on the logistic rows of logreg's golden model, named features.
+inline SvmModel golden_svm() {
+    const LabeledData d = logistic_rows(300, kGoldenFeatures, 3, -0.5, 11);
+    TrainContext ctx = quiet_context();
+    SvmModel m = train_svm(
+        d.view(),
+        parse_options(R"({"C": 0.5, "feature_names": ["age", "visits", "minutes"]})",
+                      svm_option_schema()),
+        ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
 }

@@ -207,6 +207,66 @@ TEST(GoldenModels, Als) {
                      2, 102, 2, 103, 0.57700330018997192, 101, 0.47273904085159302}, 1e-5);
 }
 
+TEST(GoldenModels, Knn) {
+    const Bytes b = golden("knn_v1.model", golden_knn);
+    expect_info(b, "knn", "{\"rows\":40,\"features\":3,\"classes\":3,\"row_ids\":\"id\"}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<KnnModel>(*kept_m);
+    expect_recorded("knn predictions", predictions(m), {1, 5, 1}, 1e-12);
+    std::vector<double> got;  // each row's class probabilities, then its nearest ids and distances
+    for (const auto& x : kFeatureRows) {
+        std::vector<double> p(m.class_names().size());
+        m.class_probabilities(x.data(), p.data());
+        got.insert(got.end(), p.begin(), p.end());
+        for (const Neighbour& n : m.nearest(x.data(), 3)) {
+            got.push_back(static_cast<double>(m.ids[n.position]));
+            got.push_back(n.distance);
+        }
+    }
+    expect_recorded("knn probabilities and neighbours", got,
+                    {0, 0.6208030289072215, 0.37919697109277845, 902, 1.132171711484103, 909, 1.306183716213305, 972,
+                     1.4696398900813312, 0.28507054325561015, 0, 0.7149294567443899, 923, 0.79511636462666069, 734,
+                     1.0759344949755465, 916, 1.1466787875879134, 0, 1, 0, 825, 1.6654091793229475, 741,
+                     3.0492590293119211, 846, 3.1810811578805076},
+                    1e-12);
+    if (!writing()) EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1", "5"}));
+}
+
+TEST(GoldenModels, Lda) {
+    const Bytes b = golden("lda_v1.model", golden_lda);
+    expect_info(b, "lda", "{\"features\":3,\"classes\":3,\"components\":2}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<LdaModel>(*kept_m);
+    std::vector<double> got;  // each row's class probabilities, then its transform
+    for (const auto& x : kFeatureRows) {
+        std::vector<double> p(m.class_names().size()), t(m.components());
+        m.class_probabilities(x.data(), p.data());
+        m.transform(x.data(), t.data());
+        got.insert(got.end(), p.begin(), p.end());
+        got.insert(got.end(), t.begin(), t.end());
+    }
+    // (an eigen-decomposition's last bits may follow the SIMD width)
+    expect_recorded("lda probabilities and transforms", got,
+                    {0.40443587922133595, 0.22903014578753117, 0.36653397499113283, -0.38828909737814443,
+                     0.14204543565667452, 0.78328475212707105, 0.18902844985214159, 0.027686798020787436,
+                     -1.2098516040788212, -1.6050469880465208, 0.032683159329773469, 0.00031049961705722682,
+                     0.96700634105316929, -0.89292913016911324, 5.0509040472395021},
+                    1e-9);
+    if (!writing()) EXPECT_EQ(m.class_names(), (std::vector<std::string>{"east", "north", "south"}));
+}
+
+TEST(GoldenModels, Svm) {
+    const Bytes b = golden("svm_v1.model", golden_svm);
+    expect_info(b, "svm", "{\"features\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<SvmModel>(*kept_m);
+    expect_recorded("svm decision values", predictions(m), {-0.19508024760116241, 2.2010015108162584, -3.4018562388106721},
+                    1e-12);
+    const auto terms = m.coefficient_table();
+    ASSERT_EQ(terms.size(), 4u);
+    EXPECT_EQ(terms[3].name, "minutes");
+}
+
 // Fixtures written before options were renamed (ALS's regularization,
 // logreg's and linreg's max_iterations, the MLP's beta1 and beta2, the
 // featurizer's alpha) read their stored values under today's names.

@@ -146,13 +146,58 @@ void score_bandit(const BanditModel& m) {
     }
 }
 
+// A k-NN model: its prediction (a class's value or a mean: any finite
+// number), its class probabilities (summing to 1) and its neighbours.
+void score_knn(const KnnModel& m) {
+    score_feature_model(m, false);
+    if (m.feature_count() > 100000) return;
+    for (const auto& x : feature_inputs(m.feature_count())) {
+        try {
+            for (const Neighbour& n : m.nearest(x.data(), 3)) {
+                EXPECT_LT(n.position, m.row_count());
+                EXPECT_TRUE(n.distance >= 0) << n.distance;
+            }
+            if (!m.classifies()) continue;
+            std::vector<double> p(m.class_names().size());
+            m.class_probabilities(x.data(), p.data());
+            double total = 0;
+            for (double v : p) total += v;
+            EXPECT_NEAR(total, 1, 1e-9);
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+        }
+    }
+}
+
+// An LDA: its class probabilities (summing to 1) and its transform (finite);
+// predict is refused (a class is text).
+void score_lda(const LdaModel& m) {
+    for (const auto& x : feature_inputs(m.feature_count())) {
+        try {
+            std::vector<double> p(m.class_names().size()), t(m.components());
+            m.class_probabilities(x.data(), p.data());
+            double total = 0;
+            for (double v : p) total += v;
+            EXPECT_NEAR(total, 1, 1e-9);
+            m.transform(x.data(), t.data());
+            for (double v : t) EXPECT_TRUE(std::isfinite(v)) << v;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+        }
+    }
+}
+
 void score(const Model& m) {
     if (const auto* p = dynamic_cast<const PipelineModel*>(&m)) score_pipeline(*p);
     else if (const auto* f = dynamic_cast<const FeaturizerModel*>(&m)) score_featurizer(*f);
     else if (const auto* a = dynamic_cast<const AlsModel*>(&m)) score_als(*a);
     else if (const auto* b = dynamic_cast<const BanditModel*>(&m)) score_bandit(*b);
+    else if (const auto* k = dynamic_cast<const KnnModel*>(&m)) score_knn(*k);
+    else if (const auto* l = dynamic_cast<const LdaModel*>(&m)) score_lda(*l);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
-        score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const CoxModel*>(e));
+        // (a probability but for a regression, a relative hazard and an SVM's decision value)
+        score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const CoxModel*>(e) &&
+                                    !dynamic_cast<const SvmModel*>(e));
     else ADD_FAILURE() << "no scoring for kind " << m.kind();
 }
 
@@ -221,6 +266,9 @@ TEST(ModelFuzz, Bandit) { fuzz_fixture("bandit", "bandit_v1.model"); }
 TEST(ModelFuzz, AlsVersion1) { fuzz_fixture("als v1", "als_v1.model"); }
 TEST(ModelFuzz, Als) { fuzz_fixture("als", "als_v3.model"); }
 TEST(ModelFuzz, Coxph) { fuzz_fixture("coxph", "coxph_v1.model"); }
+TEST(ModelFuzz, Knn) { fuzz_fixture("knn", "knn_v1.model"); }
+TEST(ModelFuzz, Lda) { fuzz_fixture("lda", "lda_v1.model"); }
+TEST(ModelFuzz, Svm) { fuzz_fixture("svm", "svm_v1.model"); }
 
 // A pipeline nests two whole models, each with its own checksum: a third of
 // the mutations edit the pipeline's own payload, the others one of its
@@ -271,7 +319,8 @@ TEST(ModelFuzz, Pipeline) {
 // A payload under another kind's name: each reader must refuse the others'.
 TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
-                                    "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model"};
+                                    "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model",
+                                    "knn_v1.model",    "lda_v1.model",    "svm_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {

@@ -82,5 +82,18 @@ FROM (VALUES
      'Trains a fully connected network classifier on (label, features) rows; returns the model'),
     -- Cox proportional hazards (survival, 64_survival.sql)
     ('coxph_fit',  '"time" float8, event bool, features float8[] [, options jsonb]', 'coxph_collect', 'recsys_coxph_collect', 67108864,
-     'Trains a Cox proportional hazards model (Breslow ties) on (time, event, features) rows; returns the model')
+     'Trains a Cox proportional hazards model (Breslow ties) on (time, event, features) rows; returns the model'),
+    -- k-nearest neighbours (the model keeps its rows; an id names them in knn_neighbors)
+    ('knn_fit',    'target float8, features float8[] [, options jsonb]', 'knn_collect', 'recsys_knn_collect', 67108864,
+     'Keeps (target, features) rows as a k-nearest-neighbours classifier or regression; returns the model'),
+    ('knn_fit',    'target float8, features float8[], id bigint [, options jsonb]', 'knn_collect', 'recsys_knn_collect', 67108864,
+     'Keeps (target, features, id) rows as a k-nearest-neighbours model whose neighbours are named by id; returns the model'),
+    ('knn_fit',    'target float8, features float8[], options text', 'knn_collect', 'recsys_knn_collect', 67108864,
+     'knn_fit with its options as text (the form an untyped literal takes, the id form being bigint)'),
+    -- linear discriminant analysis (per-class moments, not the rows)
+    ('lda_fit',    '"class" text, features float8[] [, options jsonb]', 'lda_collect', 'recsys_lda_collect', 1048576,
+     'Trains a linear discriminant analysis on (class, features) rows; returns the model'),
+    -- linear support vector machine
+    ('svm_fit',    'label bool, features float8[] [, options jsonb]', 'svm_collect', 'recsys_svm_collect', 67108864,
+     'Trains a linear support vector machine (LinearSVC) on (label, features) rows; returns the model')
 ) AS a(aggregate, arguments, sfunc, symbol, sspace, description);

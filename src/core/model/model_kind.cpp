@@ -7,6 +7,9 @@
 #include "../linear/logreg.h"
 #include "../network/mlp.h"
 #include "../survival/coxph.h"
+#include "../neighbours/knn.h"
+#include "../discriminant/lda.h"
+#include "../linear/svm.h"
 #include "pipeline.h"
 #include "../base/error.h"
 
@@ -23,6 +26,9 @@ const std::vector<const ModelKind*>& model_kinds() {
         &pipeline_kind(),
         &bandit_kind(),
         &coxph_kind(),
+        &knn_kind(),
+        &lda_kind(),
+        &svm_kind(),
     };
     return kinds;
 }

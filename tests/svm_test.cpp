@@ -1,0 +1,136 @@
+// The linear SVM (src/core/linear/svm*): against scikit-learn's LinearSVC at
+// its optimum (tests/fixtures/svm_reference.json, made by
+// make_classics_fixtures.py): the primal objective, the coefficients and
+// the decision values; the optimality conditions; errors and round trip.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "expect_failure.h"
+#include "linear/svm.h"
+#include "test_support.h"
+
+namespace recsys {
+namespace {
+
+using namespace recsys::test;
+using nlohmann::json;
+
+struct SvmRows {
+    std::vector<char> y;  // bool storage
+    std::vector<double> x;
+    std::size_t p = 0;
+    LabeledRows view() const { return {reinterpret_cast<const bool*>(y.data()), x.data(), y.size(), p}; }
+    TrainingRows rows() const {
+        TrainingRows r;
+        r.count = y.size();
+        r.columns.push_back({"label", ColumnType::Bool, y.data(), 1});
+        r.columns.push_back({"features", ColumnType::Float64Array, x.data(), p});
+        return r;
+    }
+};
+
+SvmRows rows_of(const json& c) {
+    SvmRows r;
+    r.p = c["x"][0].size();
+    for (std::size_t i = 0; i < c["x"].size(); ++i) {
+        for (const json& v : c["x"][i]) r.x.push_back(v.get<double>());
+        r.y.push_back(c["y"][i].get<bool>());
+    }
+    return r;
+}
+
+SvmModel fit(const SvmRows& r, const std::string& options) {
+    static StopToken never;
+    TrainContext ctx{1, nullptr, &never, nullptr};
+    std::unique_ptr<Model> m = svm_kind().fit(r.rows(), parse_options(options, svm_option_schema()), ctx);
+    return static_cast<SvmModel&>(*m);
+}
+
+TEST(Svm, EqualsLinearSvcAtTheOptimum) {
+    std::ifstream in(std::string(RECSYS_FIXTURES) + "/svm_reference.json");
+    ASSERT_TRUE(in.good()) << "tests/fixtures/svm_reference.json is missing";
+    const json doc = json::parse(in);
+    ASSERT_EQ(doc["cases"].size(), 4u);
+    for (const json& c : doc["cases"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        json options = c["options"];
+        options["tol"] = 1e-10;
+        options["iterations"] = 100000;
+        const SvmRows r = rows_of(c);
+        const SvmModel m = fit(r, options.dump());
+        EXPECT_TRUE(m.summary.converged);
+        const double theirs = c["objective"].get<double>();
+        // Ours is the optimum to 1e-10; theirs is liblinear's at its tol.
+        EXPECT_LE(m.summary.objective, theirs * (1 + 1e-9));
+        EXPECT_NEAR(m.summary.objective, theirs, 1e-7 * theirs);
+        EXPECT_NEAR(m.summary.objective, svm_objective(r.view(), m.options, m.coefficients, m.intercept), 1e-12 * theirs);
+        for (std::size_t j = 0; j < r.p; ++j)
+            EXPECT_NEAR(m.coefficients[static_cast<Eigen::Index>(j)], c["coefficients"][j].get<double>(), 1e-5) << j;
+        EXPECT_NEAR(m.intercept, c["intercept"].get<double>(), 1e-5);
+        for (std::size_t q = 0; q < c["queries"].size(); ++q) {
+            std::vector<double> x;
+            for (const json& v : c["queries"][q]) x.push_back(v.get<double>());
+            EXPECT_NEAR(m.predict(x.data()), c["decision"][q].get<double>(), 1e-5) << q;
+        }
+    }
+}
+
+// The default tol (1e-4, scikit-learn's) is close to the optimum already, and
+// the fit does not depend on the row order beyond that tolerance.
+TEST(Svm, DefaultToleranceAndRowOrder) {
+    std::ifstream in(std::string(RECSYS_FIXTURES) + "/svm_reference.json");
+    const json doc = json::parse(in);
+    const json& c = doc["cases"][0];
+    SvmRows r = rows_of(c), reversed = r;
+    const std::size_t n = r.y.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        reversed.y[i] = r.y[n - 1 - i];
+        std::copy(r.x.begin() + static_cast<std::ptrdiff_t>((n - 1 - i) * r.p),
+                  r.x.begin() + static_cast<std::ptrdiff_t>((n - i) * r.p),
+                  reversed.x.begin() + static_cast<std::ptrdiff_t>(i * r.p));
+    }
+    const SvmModel a = fit(r, "{}"), b = fit(reversed, "{}");
+    EXPECT_NEAR(a.summary.objective, c["objective"].get<double>(), 1e-4 * c["objective"].get<double>());
+    EXPECT_NEAR(a.summary.objective, b.summary.objective, 1e-4 * a.summary.objective);
+    EXPECT_EQ(a.coefficient_table().size(), r.p + 1);
+}
+
+TEST(Svm, Errors) {
+    SvmRows r;
+    r.p = 1;
+    r.x = {1, 2, 3};
+    r.y = {1, 1, 1};
+    expect_failure(ErrorKind::InvalidParameter, "both labels", [&] { fit(r, "{}"); });
+    expect_failure(ErrorKind::InvalidParameter, "loss", [&] { parse_options(R"({"loss": "log"})", svm_option_schema()); });
+    expect_failure(ErrorKind::InvalidParameter, "C", [&] { parse_options(R"({"C": 0})", svm_option_schema()); });
+    r.y = {1, 0, 1};
+    const SvmModel m = fit(r, R"({"iterations": 1})");
+    EXPECT_FALSE(m.summary.converged);
+    const double far[1] = {1e308};
+    const SvmModel big = fit(r, R"({"C": 1000000})");
+    try {
+        big.predict(far);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::DataException);
+    }
+}
+
+TEST(Svm, RoundTrip) {
+    SvmRows r;
+    r.p = 2;
+    r.x = {0, 1, 1, 0, 2, 2, -1, -2};
+    r.y = {1, 0, 1, 0};
+    const SvmModel m = fit(r, R"({"loss": "hinge", "feature_names": ["a", "b"]})");
+    const auto bytes = to_bytes(m);
+    const auto again = load_model(bytes.data(), bytes.size());
+    EXPECT_EQ(to_bytes(*again), bytes);
+    const auto& back = model_as<SvmModel>(*again);
+    EXPECT_EQ(back.coefficient_table()[2].name, "b");
+}
+
+}  // namespace
+}  // namespace recsys
