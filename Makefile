@@ -18,7 +18,8 @@ CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/opti
               src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
               src/core/features/featurizer_check.o src/core/features/featurizer_fit.o src/core/features/featurizer_kind.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
               src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o src/core/experiments/bandit_prior.o \
-              src/core/statistics/metrics.o src/core/statistics/statistic_kind.o
+              src/core/statistics/metrics.o src/core/statistics/statistic_kind.o \
+              src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \
@@ -27,15 +28,16 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/linreg_glue.o src/pg/logreg_glue.o src/pg/mlp_glue.o \
               src/pg/memory_claim.o src/pg/metric_functions.o src/pg/option_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
               src/pg/pipeline_functions.o src/pg/rows.o src/pg/module.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
-              src/pg/training_aggregate.o src/pg/training_parallel.o
+              src/pg/training_aggregate.o src/pg/training_parallel.o \
+              src/pg/trees_glue.o src/pg/explain_functions.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows
+REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows trees
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG
 PG_CXXFLAGS = -std=c++17 -O3 -fopenmp-simd -Wno-register -pthread
-SHLIB_LINK += -llbfgs -lz -lstdc++ -pthread
+SHLIB_LINK += -llbfgs -lz -lxgboost -lstdc++ -pthread
 
 ifeq ($(NATIVE),1)
 PG_CXXFLAGS += -march=native

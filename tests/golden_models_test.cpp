@@ -210,6 +210,33 @@ TEST(GoldenModels, Als) {
 // Fixtures written before options were renamed (ALS's regularization,
 // logreg's and linreg's max_iterations, the MLP's beta1 and beta2, the
 // featurizer's alpha) read their stored values under today's names.
+TEST(GoldenModels, Gbt) {
+    const Bytes b = golden("gbt_v1.model", golden_gbt);
+    expect_info(b, "gbt", "{\"features\":3,\"trees\":8,\"nodes\":");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = dynamic_cast<const TreeModel&>(*kept_m);
+    std::vector<double> got = predictions(m);
+    const double missing[] = {std::nan(""), 1, std::nan("")};
+    got.push_back(m.predict(missing));
+    expect_recorded("gbt predictions", got, {}, 1e-6);
+    EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1"}));
+}
+
+TEST(GoldenModels, Forest) {
+    const Bytes b = golden("forest_v1.model", golden_forest);
+    expect_info(b, "forest", "{\"features\":3,\"trees\":12,\"nodes\":");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = dynamic_cast<const TreeModel&>(*kept_m);
+    std::vector<double> got = predictions(m);
+    for (const auto& x : kFeatureRows) {
+        double p[3];
+        m.class_probabilities(x.data(), p);
+        got.insert(got.end(), p, p + 3);
+    }
+    expect_recorded("forest predictions and probabilities", got, {}, 1e-6);
+    EXPECT_EQ(m.class_names(), (std::vector<std::string>{"2", "4", "8"}));
+}
+
 TEST(GoldenModels, StoredOptionsReadUnderTodaysNames) {
     if (writing()) return;
     struct Case {

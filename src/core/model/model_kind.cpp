@@ -7,6 +7,7 @@
 #include "../linear/logreg.h"
 #include "../network/mlp.h"
 #include "pipeline.h"
+#include "../trees/tree_model.h"
 #include "../base/error.h"
 
 namespace recsys {
@@ -21,6 +22,8 @@ const std::vector<const ModelKind*>& model_kinds() {
         &featurizer_kind(),
         &pipeline_kind(),
         &bandit_kind(),
+        &gbt_kind(),
+        &forest_kind(),
     };
     return kinds;
 }
