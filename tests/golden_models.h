@@ -123,30 +123,26 @@ inline std::vector<double> golden_tree_rows(std::size_t n, int classes, std::vec
     return x;
 }
 
-// Binary gradient-boosted trees with missing values.
-inline TreeModel golden_gbt() {
+// A tree model trained on golden_tree_rows(300, classes).
+inline TreeModel golden_tree_model(int classes, const char* options, bool forest) {
     std::vector<double> y;
-    const std::vector<double> x = golden_tree_rows(300, 2, y);
+    const std::vector<double> x = golden_tree_rows(300, classes, y);
     TrainContext ctx = quiet_context();
     TreeModel m = train_trees(y.data(), x.data(), nullptr, y.size(), kGoldenFeatures,
-                              parse_options(R"({"objective": "binary:logistic", "trees": 8, "max_depth": 3})",
-                                            gbt_option_schema()),
-                              false, ctx, TrainingSummary{});
+                              parse_options(options, forest ? forest_option_schema() : gbt_option_schema()), forest,
+                              ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
 }
 
+// Binary gradient-boosted trees with missing values.
+inline TreeModel golden_gbt() {
+    return golden_tree_model(2, R"({"objective": "binary:logistic", "trees": 8, "max_depth": 3})", false);
+}
+
 // A multi-class forest (classes 2, 4, 8).
 inline TreeModel golden_forest() {
-    std::vector<double> y;
-    const std::vector<double> x = golden_tree_rows(300, 3, y);
-    TrainContext ctx = quiet_context();
-    TreeModel m = train_trees(y.data(), x.data(), nullptr, y.size(), kGoldenFeatures,
-                              parse_options(R"({"objective": "multi:softprob", "trees": 4, "max_depth": 3, "seed": 2})",
-                                            forest_option_schema()),
-                              true, ctx, TrainingSummary{});
-    m.summary.seconds = 0;
-    return m;
+    return golden_tree_model(3, R"({"objective": "multi:softprob", "trees": 4, "max_depth": 3, "seed": 2})", true);
 }
 
 // ---------------------------------------------------------------- featurizer

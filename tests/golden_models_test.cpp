@@ -218,7 +218,8 @@ TEST(GoldenModels, Gbt) {
     std::vector<double> got = predictions(m);
     const double missing[] = {std::nan(""), 1, std::nan("")};
     got.push_back(m.predict(missing));
-    expect_recorded("gbt predictions", got, {}, 1e-6);
+    expect_recorded("gbt predictions", got,
+                    {0.82839888334274292, 0.90034908056259155, 0.63013821840286255, 0.94005107879638672}, 1e-6);
     EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1"}));
 }
 
@@ -233,7 +234,11 @@ TEST(GoldenModels, Forest) {
         m.class_probabilities(x.data(), p);
         got.insert(got.end(), p, p + 3);
     }
-    expect_recorded("forest predictions and probabilities", got, {}, 1e-6);
+    expect_recorded("forest predictions and probabilities", got,
+                    {4, 8, 8, 0.20553824305534363, 0.47251409292221069, 0.3219476044178009, 0.086281768977642059,
+                     0.14282327890396118, 0.77089494466781616, 0.21267898380756378, 0.17965134978294373,
+                     0.6076696515083313},
+                    1e-6);
     EXPECT_EQ(m.class_names(), (std::vector<std::string>{"2", "4", "8"}));
 }
 

@@ -73,7 +73,7 @@ const FeatureModel& feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) 
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%s is of kind \"%s\", which does not predict from a feature vector", model_label(fcinfo),
                                model.kind()),
-                        errhint("recsys.predict takes the models of logreg_fit, linreg_fit, mlp_fit, gbt_fit and forest_fit, and pipelines")));
+                        errhint("recsys.predict takes the models of logreg_fit, linreg_fit and mlp_fit, and pipelines")));
     return *scoring;
 }
 

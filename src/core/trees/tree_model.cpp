@@ -188,7 +188,10 @@ const std::vector<std::string>& TreeModel::class_names() const {
 void TreeModel::class_probabilities(const double* x, double* out) const {
     class_names();
     const std::vector<double> p = finite_predictions(x);
-    if (is_multiclass()) return std::copy(p.begin(), p.end(), out), void();
+    if (is_multiclass()) {
+        std::copy(p.begin(), p.end(), out);
+        return;
+    }
     out[1] = p[0];
     out[0] = 1 - p[0];
 }
