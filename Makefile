@@ -21,7 +21,8 @@ CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/opti
               src/core/statistics/metrics.o src/core/statistics/statistic_kind.o src/core/survival/kaplan_meier.o src/core/survival/coxph_fit.o src/core/survival/coxph_model.o src/core/statistics/folds.o \
               src/core/neighbours/knn_model.o src/core/neighbours/knn_search.o \
               src/core/discriminant/lda_fit.o src/core/discriminant/lda_model.o src/core/discriminant/lda_summary.o \
-              src/core/linear/svm_model.o src/core/linear/svm_train.o
+              src/core/linear/svm_model.o src/core/linear/svm_train.o \
+              src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \
@@ -31,15 +32,16 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/memory_claim.o src/pg/metric_functions.o src/pg/option_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
               src/pg/pipeline_functions.o src/pg/rows.o src/pg/module.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
               src/pg/training_aggregate.o src/pg/training_parallel.o src/pg/survival_glue.o src/pg/survival_functions.o src/pg/kfold_functions.o \
-              src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o
+              src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o \
+              src/pg/trees_glue.o src/pg/explain_functions.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm
+REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG
 PG_CXXFLAGS = -std=c++17 -O3 -fopenmp-simd -Wno-register -pthread
-SHLIB_LINK += -llbfgs -lz -lstdc++ -pthread
+SHLIB_LINK += -llbfgs -lz -lxgboost -lstdc++ -pthread
 
 ifeq ($(NATIVE),1)
 PG_CXXFLAGS += -march=native

@@ -24,6 +24,7 @@ deps=(
   "zlib1g-dev:/usr/include/zlib.h"
   "libgtest-dev:/usr/include/gtest/gtest.h"
   "libpq-dev:/usr/include/postgresql/libpq-fe.h"
+  "libxgboost-dev:/usr/include/xgboost/c_api.h"
 )
 
 installed() {  # installed PACKAGE FILE

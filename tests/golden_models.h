@@ -26,6 +26,8 @@
 #include "neighbours/knn.h"
 #include "discriminant/lda.h"
 #include "linear/svm.h"
+#include "trees/contributions.h"
+#include "trees/tree_model.h"
 #include "raw_table.h"
 #include "test_support.h"
 
@@ -102,6 +104,49 @@ inline MlpModel golden_mlp() {
         ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
+}
+
+// ---------------------------------------------------------------- trees
+
+// Rows of kGoldenFeatures features, every 7th value missing (NaN), and a
+// target of `classes` values (0: a number).
+inline std::vector<double> golden_tree_rows(std::size_t n, int classes, std::vector<double>& y) {
+    std::mt19937 rng(21);
+    std::normal_distribution<double> g(0, 1);
+    std::vector<double> x;
+    for (std::size_t i = 0; i < n; ++i) {
+        double s = 0;
+        for (std::size_t j = 0; j < kGoldenFeatures; ++j) {
+            const double v = g(rng);
+            x.push_back((i * kGoldenFeatures + j) % 7 == 3 ? std::nan("") : v);
+            s += v * (1.0 + j);
+        }
+        s += g(rng);
+        y.push_back(classes == 0 ? s : classes == 2 ? (s > 0) : (s < -1 ? 2 : s < 1 ? 4 : 8));
+    }
+    return x;
+}
+
+// A tree model trained on golden_tree_rows(300, classes).
+inline TreeModel golden_tree_model(int classes, const char* options, bool forest) {
+    std::vector<double> y;
+    const std::vector<double> x = golden_tree_rows(300, classes, y);
+    TrainContext ctx = quiet_context();
+    TreeModel m = train_trees(y.data(), x.data(), nullptr, y.size(), kGoldenFeatures,
+                              parse_options(options, forest ? forest_option_schema() : gbt_option_schema()), forest,
+                              ctx, TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
+}
+
+// Binary gradient-boosted trees with missing values.
+inline TreeModel golden_gbt() {
+    return golden_tree_model(2, R"({"objective": "binary:logistic", "trees": 8, "max_depth": 3})", false);
+}
+
+// A multi-class forest (classes 2, 4, 8).
+inline TreeModel golden_forest() {
+    return golden_tree_model(3, R"({"objective": "multi:softprob", "trees": 4, "max_depth": 3, "seed": 2})", true);
 }
 
 // ---------------------------------------------------------------- featurizer

@@ -270,6 +270,38 @@ TEST(GoldenModels, Svm) {
 // Fixtures written before options were renamed (ALS's regularization,
 // logreg's and linreg's max_iterations, the MLP's beta1 and beta2, the
 // featurizer's alpha) read their stored values under today's names.
+TEST(GoldenModels, Gbt) {
+    const Bytes b = golden("gbt_v1.model", golden_gbt);
+    expect_info(b, "gbt", "{\"features\":3,\"trees\":8,\"nodes\":");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = dynamic_cast<const TreeModel&>(*kept_m);
+    std::vector<double> got = predictions(m);
+    const double missing[] = {std::nan(""), 1, std::nan("")};
+    got.push_back(m.predict(missing));
+    expect_recorded("gbt predictions", got,
+                    {0.82839888334274292, 0.90034908056259155, 0.63013821840286255, 0.94005107879638672}, 1e-6);
+    EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1"}));
+}
+
+TEST(GoldenModels, Forest) {
+    const Bytes b = golden("forest_v1.model", golden_forest);
+    expect_info(b, "forest", "{\"features\":3,\"trees\":12,\"nodes\":");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = dynamic_cast<const TreeModel&>(*kept_m);
+    std::vector<double> got = predictions(m);
+    for (const auto& x : kFeatureRows) {
+        double p[3];
+        m.class_probabilities(x.data(), p);
+        got.insert(got.end(), p, p + 3);
+    }
+    expect_recorded("forest predictions and probabilities", got,
+                    {4, 8, 8, 0.20553824305534363, 0.47251409292221069, 0.3219476044178009, 0.086281768977642059,
+                     0.14282327890396118, 0.77089494466781616, 0.21267898380756378, 0.17965134978294373,
+                     0.6076696515083313},
+                    1e-6);
+    EXPECT_EQ(m.class_names(), (std::vector<std::string>{"2", "4", "8"}));
+}
+
 TEST(GoldenModels, StoredOptionsReadUnderTodaysNames) {
     if (writing()) return;
     struct Case {

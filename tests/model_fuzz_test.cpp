@@ -57,6 +57,31 @@ void score_feature_model(const FeatureModel& m, bool probability) {
     if (const auto* linear = dynamic_cast<const LinearModel*>(&m)) linear->coefficient_table();
 }
 
+// Trees: feature vectors with missing values too, and the class probabilities.
+void score_trees(const TreeModel& m) {
+    if (m.feature_count() > 100000) return;
+    auto rows = feature_inputs(m.feature_count());
+    rows.emplace_back(m.feature_count(), std::nan(""));
+    const bool probability = m.trees.objective == TreeObjective::Logistic;
+    for (const auto& x : rows) {
+        try {
+            const double y = m.predict(x.data());
+            EXPECT_TRUE(std::isfinite(y)) << m.kind() << " predicted " << y;
+            if (probability) EXPECT_TRUE(y >= 0 && y <= 1) << m.kind() << " predicted " << y;
+            if (m.trees.objective == TreeObjective::Logistic || m.is_multiclass()) {
+                std::vector<double> p(m.class_names().size());
+                m.class_probabilities(x.data(), p.data());
+                for (double v : p) EXPECT_TRUE(v >= 0 && v <= 1) << v;
+            }
+            for (const Contribution& c : model_contributions(m, x.data(), "model"))
+                EXPECT_TRUE(std::isfinite(c.value)) << c.value;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();  // forged leaves whose sum overflows
+        }
+    }
+    model_importance(m, "model");
+}
+
 // Raw rows for a featurizer: the golden queries, a row of wrong types and
 // one of extreme numbers.
 std::vector<std::vector<RawValue>> raw_inputs(const FeaturizerModel& f) {
@@ -194,6 +219,7 @@ void score(const Model& m) {
     else if (const auto* b = dynamic_cast<const BanditModel*>(&m)) score_bandit(*b);
     else if (const auto* k = dynamic_cast<const KnnModel*>(&m)) score_knn(*k);
     else if (const auto* l = dynamic_cast<const LdaModel*>(&m)) score_lda(*l);
+    else if (const auto* t = dynamic_cast<const TreeModel*>(&m)) score_trees(*t);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
         // (a probability but for a regression, a relative hazard and an SVM's decision value)
         score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const CoxModel*>(e) &&
@@ -269,6 +295,8 @@ TEST(ModelFuzz, Coxph) { fuzz_fixture("coxph", "coxph_v1.model"); }
 TEST(ModelFuzz, Knn) { fuzz_fixture("knn", "knn_v1.model"); }
 TEST(ModelFuzz, Lda) { fuzz_fixture("lda", "lda_v1.model"); }
 TEST(ModelFuzz, Svm) { fuzz_fixture("svm", "svm_v1.model"); }
+TEST(ModelFuzz, Gbt) { fuzz_fixture("gbt", "gbt_v1.model"); }
+TEST(ModelFuzz, Forest) { fuzz_fixture("forest", "forest_v1.model"); }
 
 // A pipeline nests two whole models, each with its own checksum: a third of
 // the mutations edit the pipeline's own payload, the others one of its
@@ -321,6 +349,8 @@ TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
                                     "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model",
                                     "knn_v1.model",    "lda_v1.model",    "svm_v1.model"};
+                                    "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "gbt_v1.model",
+                                    "forest_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {

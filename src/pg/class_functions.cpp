@@ -49,7 +49,8 @@ std::size_t most_probable(const ClassModel& m, const double* x, std::vector<doub
 Datum predict_class(FunctionCallInfo fcinfo, ModelArgument form) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
     const Classifier c = classifier(fcinfo, model_argument(fcinfo, 0, form));
-    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), c.features->feature_count());
+    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), c.features->feature_count(),
+                                      c.features->takes_missing());
     // The name belongs to the model, which outlives the call.
     const std::string* name = guarded([&] {
         std::vector<double> probabilities;
@@ -61,7 +62,8 @@ Datum predict_class(FunctionCallInfo fcinfo, ModelArgument form) {
 Datum predict_proba(FunctionCallInfo fcinfo, ModelArgument form) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();
     const Classifier c = classifier(fcinfo, model_argument(fcinfo, 0, form));
-    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), c.features->feature_count());
+    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), c.features->feature_count(),
+                                      c.features->takes_missing());
     return jsonb_from([&] {
         std::vector<double> probabilities;
         most_probable(*c.classes, x, probabilities);

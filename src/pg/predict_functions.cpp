@@ -13,10 +13,10 @@
 #include "model_source.h"
 #include "pg_headers.h"
 
-namespace {
-
 using namespace recsys;
 using namespace recsys::pg;
+
+namespace {
 
 const FeatureModel& feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) {
     const Model& model = ***handle;
@@ -31,14 +31,14 @@ const FeatureModel& feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) 
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%s is of kind \"%s\", which does not predict from a feature vector", model_label(fcinfo),
                                model.kind()),
-                        errhint("recsys.predict takes the models of logreg_fit, linreg_fit and mlp_fit, and pipelines")));
+                        errhint("recsys.predict takes the models of logreg_fit, linreg_fit, mlp_fit, gbt_fit, forest_fit, knn_fit, svm_fit and coxph_fit, and pipelines")));
     return *scoring;
 }
 
 Datum predict(FunctionCallInfo fcinfo, ModelArgument form) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();  // no features, no prediction
     const FeatureModel& model = feature_model(fcinfo, model_argument(fcinfo, 0, form));
-    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), model.feature_count());
+    const double* x = checked_features(fcinfo, PG_GETARG_ARRAYTYPE_P(1), model.feature_count(), model.takes_missing());
     PG_RETURN_FLOAT8(guarded([&] { return model.predict(x); }));
 }
 

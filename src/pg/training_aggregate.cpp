@@ -7,6 +7,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "aggregate_options.h"
 #include "arguments.h"
 #include "bridge.h"
+#include "feature_arguments.h"
 #include "jsonb_rows.h"
 #include "memory_claim.h"
 #include "owned.h"
@@ -248,7 +250,7 @@ Value read_array(const TrainingState* s, int c, FunctionCallInfo fcinfo) {
     if (length == 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("%s %s must not be empty%s", fn, spec.name, of_row(s, fcinfo))));
-    if (array_contains_nulls(array)) {
+    if (array_contains_nulls(array) && !spec.missing_allowed) {
         bits8* bitmap = ARR_NULLBITMAP(array);
         int first = 0;
         while (first < length && (bitmap[first / 8] & (1 << (first % 8)))) ++first;
@@ -261,9 +263,11 @@ Value read_array(const TrainingState* s, int c, FunctionCallInfo fcinfo) {
                         errmsg("%s %s has %d elements%s, where the rows before had %u", fn, spec.name, length,
                                of_row(s, fcinfo), column.width),
                         errhint("every row's %s must have the same length", spec.name)));
-    const auto* elements = reinterpret_cast<const double*>(ARR_DATA_PTR(array));
+    const double* elements = spec.missing_allowed ? elements_with_missing(array, length)
+                                                  : reinterpret_cast<const double*>(ARR_DATA_PTR(array));
     for (int i = 0; i < length; ++i)
-        if (!(std::isfinite(elements[i]) && elements[i] >= spec.min && elements[i] <= spec.max))
+        if (!(std::isfinite(elements[i]) && elements[i] >= spec.min && elements[i] <= spec.max) &&
+            !(spec.missing_allowed && std::isnan(elements[i])))
             check_number(s, c, elements[i], psprintf("[%d]", i + 1), fcinfo);
     Value v{};
     v.elements = elements;

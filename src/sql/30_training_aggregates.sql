@@ -95,5 +95,13 @@ FROM (VALUES
      'Trains a linear discriminant analysis on (class, features) rows; returns the model'),
     -- linear support vector machine
     ('svm_fit',    'label bool, features float8[] [, options jsonb]', 'svm_collect', 'recsys_svm_collect', 67108864,
-     'Trains a linear support vector machine (LinearSVC) on (label, features) rows; returns the model')
+     'Trains a linear support vector machine (LinearSVC) on (label, features) rows; returns the model'),
+    -- boosted trees (XGBoost), and learning to rank over query groups
+    ('gbt_fit',    'target float8, features float8[] [, options jsonb]', 'gbt_collect', 'recsys_gbt_collect', 67108864,
+     'Trains gradient-boosted trees (XGBoost) on (target, features) rows: regression, binary or multi-class; returns the model'),
+    ('gbt_fit',    'target float8, features float8[], query bigint, options jsonb', 'gbt_collect', 'recsys_gbt_collect', 67108864,
+     'Trains gradient-boosted trees (XGBoost) to rank the rows of each query (rank:pairwise, rank:ndcg); returns the model'),
+    -- random forests (XGBoost)
+    ('forest_fit', 'target float8, features float8[] [, options jsonb]', 'forest_collect', 'recsys_forest_collect', 67108864,
+     'Trains a random forest (XGBoost) on (target, features) rows: regression, binary or multi-class; returns the model')
 ) AS a(aggregate, arguments, sfunc, symbol, sspace, description);

@@ -18,22 +18,15 @@
 
 namespace recsys {
 
+SignalsBlocked::SignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old_);
+}
+
+SignalsBlocked::~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
 namespace {
-
-// Blocks every signal in the calling thread for its lifetime, so threads
-// created meanwhile inherit a full mask; restores the old mask afterwards.
-class SignalsBlocked {
-public:
-    SignalsBlocked() {
-        sigset_t all;
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &old_);
-    }
-    ~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-
-private:
-    sigset_t old_;
-};
 
 // A whole decimal number with optional surrounding blanks; false otherwise.
 bool parse_integer(const std::string& text, long long& value) {

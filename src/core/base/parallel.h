@@ -6,6 +6,8 @@
 // the StopToken every few milliseconds so a cancel stops the loop promptly.
 #pragma once
 
+#include <signal.h>
+
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -13,6 +15,20 @@
 #include "stop.h"
 
 namespace recsys {
+
+// Blocks every signal in the calling thread for its lifetime, so threads
+// created meanwhile (ours, or a library's OpenMP workers) inherit a full
+// mask; restores the old mask afterwards.
+class SignalsBlocked {
+public:
+    SignalsBlocked();
+    ~SignalsBlocked();
+    SignalsBlocked(const SignalsBlocked&) = delete;
+    SignalsBlocked& operator=(const SignalsBlocked&) = delete;
+
+private:
+    sigset_t old_;
+};
 
 // Calls body(begin, end, worker) over [0, n) in chunks of `chunk` indices,
 // spread over `threads` workers (worker in [0, threads)). Throws Cancelled if

@@ -36,8 +36,12 @@ public:
 class FeatureModel : public Model {
 public:
     virtual std::size_t feature_count() const = 0;
-    // x has feature_count() finite values.
+    // x has feature_count() finite values (or NaN for missing ones, where
+    // takes_missing()).
     virtual double predict(const double* x) const = 0;
+    // Whether the model learned where missing values go (trees): then a
+    // NULL or NaN feature is passed to predict as NaN instead of refused.
+    virtual bool takes_missing() const { return false; }
 };
 
 // A model that tells classes apart (LDA, k-NN, multi-class trees):

@@ -11,6 +11,7 @@
 #include "../discriminant/lda.h"
 #include "../linear/svm.h"
 #include "pipeline.h"
+#include "../trees/tree_model.h"
 #include "../base/error.h"
 
 namespace recsys {
@@ -29,6 +30,8 @@ const std::vector<const ModelKind*>& model_kinds() {
         &knn_kind(),
         &lda_kind(),
         &svm_kind(),
+        &gbt_kind(),
+        &forest_kind(),
     };
     return kinds;
 }

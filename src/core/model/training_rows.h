@@ -65,6 +65,10 @@ struct ColumnSpec {
     // Absent from some forms of the aggregate: optional columns come last,
     // and only in forms that take options (before them).
     bool optional = false;
+    // An array column whose NULL and NaN elements mean "missing" (kept as
+    // NaN, for a kind that learns where missing values go: trees); other
+    // columns refuse them.
+    bool missing_allowed = false;
 };
 
 // The features float8[] column of every feature model (logreg, linreg, mlp):
