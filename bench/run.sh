@@ -20,6 +20,15 @@
 #   quality  MovieLens 100K P@10, R@10, NDCG@10, MAP@10 (bench/movielens.sh)
 #   logreg   logreg_fit against scikit-learn's LogisticRegression(C=1) on UCI Bank Marketing and
 #            UCI Adult: test log loss and fit time of both (bench/logreg_sklearn.sh bank|adult)
+#   trees    gbt_fit against xgboost.train (same library, same parameters) and forest_fit against
+#            scikit-learn's RandomForest* on House Prices, Bank Marketing and Adult: test metric and
+#            time of both (bench/trees_xgboost.sh house|bank|adult)
+#   classics knn_fit, lda_fit and svm_fit against scikit-learn's KNeighbors*, LinearDiscriminantAnalysis
+#            and LinearSVC on Bank Marketing and Adult (bench/classics_sklearn.sh bank|adult)
+#   survival coxph_fit against statsmodels PHReg and kaplan_meier against SurvfuncRight on 100,000
+#            generated lifetimes x 10 features (bench/survival_statsmodels.sh)
+#   cv       5-fold cross_validate of logreg against scikit-learn's cross_val_score on Bank
+#            Marketing (bench/cross_validate.sh)
 #   predict  recsys.predict over 1M rows x 50 features next to reading the rows, and logreg_fit's and linreg_fit's
 #            throughput on them (bench/predict_speed.sql)
 #   ols      linreg_fit against statsmodels OLS on Kaggle House Prices: coefficients, standard
@@ -76,14 +85,14 @@ parts=()
 featurize_parts=(featurize_house featurize_bank featurize_speed featurize_zillow)
 for a in "$@"; do
     case "$a" in
-        all) parts+=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}") ;;
+        all) parts+=(peak latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}") ;;
         featurize) parts+=("${featurize_parts[@]}") ;;
-        peak | latency | twostage | speed | quality | cancel | logreg | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | one_query | soak) parts+=("$a") ;;
+        peak | latency | twostage | speed | quality | cancel | logreg | trees | classics | survival | cv | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | one_query | soak) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, predict, ols, mlp, featurize, ${featurize_parts[*]}, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, trees, classics, survival, cv, predict, ols, mlp, featurize, ${featurize_parts[*]}, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start one_query)
+((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}" explore warm_start one_query)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -372,7 +381,7 @@ want peak && targets+=(gemm_peak_bench)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
 needs_server=0
-for p in latency twostage speed quality cancel logreg predict ols mlp "${featurize_parts[@]}" explore warm_start one_query soak; do want "$p" && needs_server=1; done
+for p in latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}" explore warm_start one_query soak; do want "$p" && needs_server=1; done
 if ((needs_server)); then
     ensure_extension
     say "server"
@@ -386,6 +395,10 @@ want speed && part_speed
 want quality && part_quality
 want cancel && part_cancel
 want logreg && part_logreg
+want trees && for d in house bank adult; do part_peer TREES bench/trees_xgboost.sh "$d"; done
+want classics && for d in bank adult; do part_peer CLASSICS bench/classics_sklearn.sh "$d"; done
+want survival && part_peer SURVIVAL bench/survival_statsmodels.sh
+want cv && part_peer CROSS_VALIDATE bench/cross_validate.sh
 want predict && part_predict
 want ols && part_peer OLS bench/ols_statsmodels.sh
 want mlp && part_peer MLP bench/mlp_sklearn.sh
