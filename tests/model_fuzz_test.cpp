@@ -348,8 +348,7 @@ TEST(ModelFuzz, Pipeline) {
 TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
                                     "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model",
-                                    "knn_v1.model",    "lda_v1.model",    "svm_v1.model"};
-                                    "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "gbt_v1.model",
+                                    "knn_v1.model",    "lda_v1.model",    "svm_v1.model",      "gbt_v1.model",
                                     "forest_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
