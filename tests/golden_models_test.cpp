@@ -229,7 +229,9 @@ TEST(GoldenModels, Knn) {
                      1.0759344949755465, 916, 1.1466787875879134, 0, 1, 0, 825, 1.6654091793229475, 741,
                      3.0492590293119211, 846, 3.1810811578805076},
                     1e-12);
-    if (!writing()) EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1", "5"}));
+    if (!writing()) {
+        EXPECT_EQ(m.class_names(), (std::vector<std::string>{"0", "1", "5"}));
+    }
 }
 
 TEST(GoldenModels, Lda) {
@@ -252,7 +254,9 @@ TEST(GoldenModels, Lda) {
                      -1.2098516040788212, -1.6050469880465208, 0.032683159329773469, 0.00031049961705722682,
                      0.96700634105316929, -0.89292913016911324, 5.0509040472395021},
                     1e-9);
-    if (!writing()) EXPECT_EQ(m.class_names(), (std::vector<std::string>{"east", "north", "south"}));
+    if (!writing()) {
+        EXPECT_EQ(m.class_names(), (std::vector<std::string>{"east", "north", "south"}));
+    }
 }
 
 TEST(GoldenModels, Svm) {

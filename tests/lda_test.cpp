@@ -177,7 +177,7 @@ TEST(Lda, ClosedFormOnTwoGaussians) {
         const double b = -0.5 * w.dot(m0 + m1) + std::log(n1 / n0);
         const LdaModel m = fit(r, std::string(R"({"solver": ")") + solver + "\"}");
         // classes sorted: "one", "zero"; the log-odds of "one" is w.x + b
-        for (const Eigen::Vector2d x : {Eigen::Vector2d(0, 0), Eigen::Vector2d(1.5, -2), Eigen::Vector2d(-3, 1)}) {
+        for (const Eigen::Vector2d& x : {Eigen::Vector2d(0, 0), Eigen::Vector2d(1.5, -2), Eigen::Vector2d(-3, 1)}) {
             double p[2];
             m.class_probabilities(x.data(), p);
             EXPECT_NEAR(std::log(p[0] / p[1]), w.dot(x) + b, 1e-9);

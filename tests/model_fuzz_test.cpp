@@ -67,7 +67,9 @@ void score_trees(const TreeModel& m) {
         try {
             const double y = m.predict(x.data());
             EXPECT_TRUE(std::isfinite(y)) << m.kind() << " predicted " << y;
-            if (probability) EXPECT_TRUE(y >= 0 && y <= 1) << m.kind() << " predicted " << y;
+            if (probability) {
+                EXPECT_TRUE(y >= 0 && y <= 1) << m.kind() << " predicted " << y;
+            }
             if (m.trees.objective == TreeObjective::Logistic || m.is_multiclass()) {
                 std::vector<double> p(m.class_names().size());
                 m.class_probabilities(x.data(), p.data());
