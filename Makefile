@@ -19,7 +19,7 @@ CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/opti
               src/core/features/featurizer_check.o src/core/features/featurizer_fit.o src/core/features/featurizer_kind.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
               src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o src/core/experiments/bandit_prior.o \
               src/core/statistics/metrics.o src/core/statistics/statistic_kind.o src/core/survival/kaplan_meier.o src/core/survival/coxph_fit.o src/core/survival/coxph_model.o src/core/statistics/folds.o \
-              src/core/neighbours/knn_model.o src/core/neighbours/knn_search.o \
+              src/core/neighbours/knn_kernel.o src/core/neighbours/knn_kernel_avx2.o src/core/neighbours/knn_model.o src/core/neighbours/knn_search.o \
               src/core/discriminant/lda_fit.o src/core/discriminant/lda_model.o src/core/discriminant/lda_summary.o \
               src/core/linear/svm_model.o src/core/linear/svm_train.o \
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o
@@ -32,7 +32,7 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/memory_claim.o src/pg/metric_functions.o src/pg/option_functions.o src/pg/predict_functions.o src/pg/model_info_functions.o src/pg/model_source.o \
               src/pg/pipeline_functions.o src/pg/rows.o src/pg/module.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
               src/pg/training_aggregate.o src/pg/training_parallel.o src/pg/survival_glue.o src/pg/survival_functions.o src/pg/kfold_functions.o \
-              src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o \
+              src/pg/batch_predict.o src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o \
               src/pg/trees_glue.o src/pg/explain_functions.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 

@@ -117,4 +117,66 @@ SELECT substring(p.model from 1 for 16) = substring(v.model from 1 for 16) AS sa
        (SELECT array_agg(n) FROM recsys.knn_neighbors(pa.model, ARRAY[2, 0], 50) n) =
        (SELECT array_agg(n) FROM recsys.knn_neighbors(a.model, ARRAY[2, 0], 50) n) AS same_positions
 FROM parallel_voter p, voter v, parallel_averager pa, averager a;
-DROP TABLE points, voter, averager, grid;
+-- batch_predict: a whole table scored at once, each answer exactly predict's
+-- (the same kernel and heap), NULL features NULL
+CREATE TABLE probes AS
+SELECT g AS id, CASE WHEN g % 50 = 0 THEN NULL ELSE ARRAY[random() * 12 - 2, random() * 8 - 5] END AS features
+FROM generate_series(1, 700) g;
+INSERT INTO probes SELECT 1000 + id, features FROM points WHERE id <= 100;  -- at distance 0 from a training row
+CREATE TABLE probe_models AS
+SELECT 'voter' AS name, model FROM voter UNION ALL
+SELECT 'averager', model FROM averager UNION ALL
+SELECT 'cosine', recsys.knn_fit(amount, features, '{"neighbors": 3, "metric": "cosine", "task": "regression"}') FROM points UNION ALL
+SELECT 'logreg', recsys.logreg_fit(class > 0, features) FROM points UNION ALL
+SELECT 'gbt', recsys.gbt_fit(amount, features, '{"trees": 20, "max_depth": 3}') FROM points;
+SELECT m.name, count(*) AS rows, count(s.batch) AS scored,
+       count(*) FILTER (WHERE s.batch IS DISTINCT FROM recsys.predict(m.model, s.features)) AS differ_from_predict
+FROM probe_models m,
+     LATERAL (SELECT p.features, recsys.batch_predict(m.model, p.features) OVER () AS batch FROM probes p) s
+GROUP BY m.name ORDER BY m.name;
+-- several models in one query: a partition each; by name
+SELECT m.name, count(*) FILTER (WHERE s.batch IS DISTINCT FROM recsys.predict(m.model, s.features)) AS differ
+FROM (SELECT m.name, p.features, recsys.batch_predict(m.model, p.features) OVER (PARTITION BY m.name) AS batch
+      FROM probe_models m, probes p) s JOIN probe_models m USING (name)
+GROUP BY m.name ORDER BY m.name;
+SELECT count(*) FILTER (WHERE batch IS DISTINCT FROM recsys.predict('voter', features)) AS differ_by_name
+FROM (SELECT features, recsys.batch_predict('voter', features) OVER (ORDER BY id) AS batch FROM probes) s;
+-- the tied integer rows: the same neighbours kept as row by row
+SELECT f, recsys.batch_predict(m, f) OVER () AS batch, recsys.predict(m, f) AS single
+FROM (SELECT recsys.knn_fit(target, features, '{"neighbors": 2, "task": "regression"}') AS m FROM grid) s,
+     (VALUES (ARRAY[0, 0]::float8[]), (ARRAY[1, 1]), (ARRAY[0.5, 0]), (ARRAY[2, 2])) v(f);
+-- errors: two models in a partition; a NULL model; features of the wrong size or NULL elements, as predict's
+SELECT error_of($$SELECT recsys.batch_predict(model, ARRAY[1.0, 2.0]) OVER () FROM probe_models$$) AS two_models;
+SELECT error_of($$SELECT recsys.batch_predict(NULL::bytea, ARRAY[1.0, 2.0]) OVER ()$$) AS null_model;
+SELECT error_of($$SELECT recsys.batch_predict(model, ARRAY[1.0]) OVER () FROM voter$$) AS wrong_size,
+       error_of($$SELECT recsys.batch_predict(model, ARRAY[1.0]) OVER () FROM voter$$) =
+       error_of($$SELECT recsys.predict(model, ARRAY[1.0]) FROM voter$$) AS as_predict;
+SELECT error_of($$SELECT recsys.batch_predict(model, ARRAY[1.0, NULL]) OVER () FROM voter$$) =
+       error_of($$SELECT recsys.predict(model, ARRAY[1.0, NULL]) FROM voter$$) AS null_element_as_predict,
+       error_of($$SELECT recsys.batch_predict(model, ARRAY[1e300, -1e300]) OVER () FROM voter$$) =
+       error_of($$SELECT recsys.predict(model, ARRAY[1e300, -1e300]) FROM voter$$) AS overflow_as_predict;
+SELECT error_of($$SELECT recsys.batch_predict(recsys.als_fit(1, 2, 1.0), ARRAY[1.0]) OVER ()$$) AS not_a_feature_model;
+-- its answers are claimed under recsys.max_memory
+SET recsys.max_memory = '1MB';
+SELECT count(b) FROM (SELECT recsys.batch_predict(v.model, p.features) OVER () AS b
+                      FROM voter v, (SELECT features FROM points, generate_series(1, 40)) p) s;
+RESET recsys.max_memory;
+-- statement_timeout stops it between blocks of rows, not after the whole
+-- batch (which takes seconds here)
+CREATE TABLE knn_big AS
+SELECT g AS id, (g % 2)::float8 AS class, ARRAY(SELECT random() FROM generate_series(1, 16) WHERE g > 0) AS features
+FROM generate_series(1, 50000) g;
+CREATE TABLE knn_big_model AS SELECT recsys.knn_fit(class, features, id) AS model FROM knn_big;
+SET statement_timeout = '300ms';
+DO $$
+DECLARE started timestamptz := clock_timestamp();
+BEGIN
+    PERFORM count(p) FROM (SELECT recsys.batch_predict(m.model, b.features) OVER () AS p
+                           FROM knn_big b, knn_big_model m) s;
+    RAISE NOTICE 'batch_predict was not stopped';
+EXCEPTION WHEN query_canceled THEN
+    RAISE NOTICE 'stopped promptly: %', clock_timestamp() - started < interval '1.5s';
+END $$;
+SELECT count(p) FROM (SELECT recsys.batch_predict(m.model, b.features) OVER () AS p FROM knn_big b, knn_big_model m) s;
+RESET statement_timeout;
+DROP TABLE points, voter, averager, grid, probes, probe_models, knn_big, knn_big_model;

@@ -123,22 +123,29 @@ CallSiteModel* call_site(FunctionCallInfo fcinfo) {
 // Whether argument `argno` of the call is a constant in the query's plan
 // (a literal, a custom plan's parameter value).
 bool constant_argument(FmgrInfo* flinfo, int argno) {
-    if (!flinfo->fn_expr || !IsA(flinfo->fn_expr, FuncExpr)) return false;
-    List* args = reinterpret_cast<FuncExpr*>(flinfo->fn_expr)->args;
+    if (!flinfo->fn_expr) return false;
+    List* args;
+    if (IsA(flinfo->fn_expr, FuncExpr)) args = reinterpret_cast<FuncExpr*>(flinfo->fn_expr)->args;
+    else if (IsA(flinfo->fn_expr, WindowFunc)) args = reinterpret_cast<WindowFunc*>(flinfo->fn_expr)->args;
+    else return false;
     return argno < list_length(args) && IsA(list_nth(args, argno), Const);
 }
 
 }  // namespace
 
 ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form) {
-    if (PG_ARGISNULL(argno))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("model must not be NULL")));
+    return model_argument_value(fcinfo, argno, PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), form);
+}
+
+ModelHandle* model_argument_value(FunctionCallInfo fcinfo, int argno, Datum value_datum, bool isnull,
+                                  ModelArgument form) {
+    if (isnull) ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("model must not be NULL")));
     // The key is the argument as it came: a model stored out of line (a
     // table's model column) is known by its TOAST pointer, which stands for
     // the same value for the whole query, so that a join of many rows with a
     // model column neither fetches nor decompresses the model again per row.
     // A pointer into memory (indirect, expanded) says nothing: detoasted.
-    auto* raw = reinterpret_cast<struct varlena*>(PG_GETARG_POINTER(argno));
+    auto* raw = reinterpret_cast<struct varlena*>(DatumGetPointer(value_datum));
     struct varlena* arg =
         VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw) ? pg_detoast_datum_packed(raw) : raw;
     const auto* bytes = reinterpret_cast<const unsigned char*>(arg);

@@ -22,6 +22,9 @@ enum class ModelArgument { Bytes, Name };
 
 // Never NULL; raises 22004 for a NULL argument and 42704 for an unknown name.
 ModelHandle* model_argument(FunctionCallInfo fcinfo, int argno, ModelArgument form);
+// The same for a value the caller read itself (a window function's argument
+// in another row of its partition: WinGetFuncArgInPartition).
+ModelHandle* model_argument_value(FunctionCallInfo fcinfo, int argno, Datum value, bool isnull, ModelArgument form);
 
 // What a function keeps at its call site for the model of its last call
 // (buffers sized for it, pointers into it): null at first, set by the

@@ -12,13 +12,12 @@
 #include "feature_arguments.h"
 #include "model_source.h"
 #include "pg_headers.h"
+#include "predict_functions.h"
 
 using namespace recsys;
 using namespace recsys::pg;
 
-namespace {
-
-const FeatureModel& feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) {
+const FeatureModel& recsys::pg::feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) {
     const Model& model = ***handle;
     const auto* scoring = dynamic_cast<const FeatureModel*>(&model);
     if (dynamic_cast<const PipelineModel*>(&model))
@@ -34,6 +33,8 @@ const FeatureModel& feature_model(FunctionCallInfo fcinfo, ModelHandle* handle) 
                         errhint("recsys.predict takes the models of logreg_fit, linreg_fit, mlp_fit, gbt_fit, forest_fit, knn_fit, svm_fit and coxph_fit, and pipelines")));
     return *scoring;
 }
+
+namespace {
 
 Datum predict(FunctionCallInfo fcinfo, ModelArgument form) {
     if (PG_ARGISNULL(1)) PG_RETURN_NULL();  // no features, no prediction

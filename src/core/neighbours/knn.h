@@ -48,6 +48,11 @@ struct Neighbour {
     double distance;
 };
 
+// The options a query needs, decided once when the model is built or read
+// (derive()); the options themselves stay for the metadata and the payload.
+enum class KnnMetric { Euclidean, Cosine };
+enum class KnnWeights { Uniform, Distance };
+
 class KnnModel : public FeatureModel, public ClassModel {
 public:
     static constexpr const char* kKind = "knn";
@@ -61,8 +66,13 @@ public:
     bool with_ids = false;          // whether ids came from an id column
     TrainingSummary summary;
 
-    // Derived when built or read (never stored): the rows' squared norms
-    // (euclidean), the classes (sorted distinct targets) and each row's class.
+    // Derived when built or read (never stored): the options as enums, the
+    // rows' squared norms (euclidean), the classes (sorted distinct targets)
+    // and each row's class.
+    KnnMetric metric = KnnMetric::Euclidean;
+    KnnWeights weighting = KnnWeights::Uniform;
+    bool classification = true;
+    std::size_t neighbour_count = 5;  // "neighbors"
     Eigen::VectorXd squared_norms;
     std::vector<double> class_values;
     std::vector<std::string> names;
@@ -71,8 +81,8 @@ public:
     const char* kind() const override { return kKind; }
     std::size_t feature_count() const override { return static_cast<std::size_t>(rows.cols()); }
     std::size_t row_count() const { return static_cast<std::size_t>(rows.rows()); }
-    bool classifies() const { return options.string("task") == "classification"; }
-    std::size_t neighbours() const { return static_cast<std::size_t>(options.integer("neighbors")); }
+    bool classifies() const { return classification; }
+    std::size_t neighbours() const { return neighbour_count; }
 
     // The k nearest rows of x (feature_count() finite values), nearest first
     // (equal distances: earlier position first); k is capped at row_count().
@@ -80,6 +90,13 @@ public:
 
     // Classification: the voted class's value; regression: the (weighted) mean.
     double predict(const double* x) const override;
+    // predict of n queries (row-major, n x feature_count()) into out[0..n),
+    // on `threads` workers: blocks of queries against blocks of rows, each
+    // answer bit for bit what predict gives that query (the same dot-product
+    // kernel, the same heap). Its buffers are reserved in `budget` first;
+    // `stop` is polled on the calling thread and checked between blocks.
+    void predict_many(const double* x, std::size_t n, double* out, int threads, MemoryBudget& budget,
+                      StopToken& stop) const;
     // Classification only (an InvalidParameter error for a regression).
     const std::vector<std::string>& class_names() const override;
     void class_probabilities(const double* x, double* out) const override;
@@ -93,9 +110,10 @@ public:
     // what it derives: an error of `kind` for bad values).
     void derive(ErrorKind kind);
 
-private:
-    // The neighbours' weights (uniform, or 1 / d with the zero-distance rule).
-    std::vector<double> weights(const std::vector<Neighbour>& found) const;
+    // The answers from a query's `count` nearest rows (nearest(), or a
+    // batch's): predict's value; the class probabilities into out (classes).
+    double predict_from(const Neighbour* found, std::size_t count, double* probabilities) const;
+    void probabilities_from(const Neighbour* found, std::size_t count, double* out) const;
 };
 
 // The most classes a classification keeps (distinct target values).

@@ -91,7 +91,7 @@ std::unique_ptr<Model> fit(const TrainingRows& collected, const Options& options
         model->ids[i] = ids ? ids[from] : static_cast<std::int64_t>(i + 1);
         if (i % 65536 == 0) resources.stop.check();
     }
-    if (options.string("metric") == "cosine") {
+    if (options.string("metric") == "cosine") {  // before derive(): the rows are stored unit
         const Eigen::VectorXd norms = model->rows.rowwise().norm();
         for (Eigen::Index i = 0; i < norms.size(); ++i)
             if (norms[i] > 0) model->rows.row(i) /= norms[i];
@@ -141,6 +141,10 @@ void KnnModel::derive(ErrorKind kind) {
         fail(kind, kind == ErrorKind::Corrupted ? "model is inconsistent: a row's norm overflows"
                                                 : "knn_fit features are too large: a row's squared norm overflows",
              "rescale the features");
+    metric = options.string("metric") == "cosine" ? KnnMetric::Cosine : KnnMetric::Euclidean;
+    weighting = options.string("weights") == "distance" ? KnnWeights::Distance : KnnWeights::Uniform;
+    classification = options.string("task") == "classification";
+    neighbour_count = static_cast<std::size_t>(options.integer("neighbors"));
     class_values.clear();
     names.clear();
     row_class.clear();
