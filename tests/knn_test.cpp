@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <random>
 
 #include "expect_failure.h"
 #include "neighbours/knn.h"
+#include "neighbours/knn_kernel.h"
 #include "test_support.h"
 
 namespace recsys {
@@ -229,6 +231,133 @@ TEST(Knn, RoundTrip) {
     for (const json& v : c["queries"][3]) x.push_back(v.get<double>());
     EXPECT_EQ(back.predict(x.data()), m->predict(x.data()));
     EXPECT_TRUE(contains(model_info_json(bytes.data(), bytes.size()), "\"row_ids\":\"id\""));
+}
+
+// ---------------------------------------------------------------- batches
+
+// predict_many of the queries (row-major) on `threads` workers.
+std::vector<double> batch(const KnnModel& m, const std::vector<double>& queries, int threads = 2) {
+    MemoryBudget unlimited;
+    StopToken never;
+    std::vector<double> out(queries.size() / m.feature_count());
+    m.predict_many(queries.data(), out.size(), out.data(), threads, unlimited, never);
+    return out;
+}
+
+// Every query's batch answer is predict's, to the bit, with either kernel.
+void expect_batch_equals_single(const KnnModel& m, const std::vector<double>& queries, const std::string& what) {
+    for (bool baseline : {false, true}) {
+        knn_kernel::use_baseline(baseline);
+        const std::vector<double> many = batch(m, queries);
+        std::size_t differ = 0;
+        for (std::size_t q = 0; q < many.size(); ++q) {
+            const double one = m.predict(queries.data() + q * m.feature_count());
+            if (std::memcmp(&one, &many[q], sizeof one) != 0) ++differ;
+        }
+        EXPECT_EQ(differ, 0u) << what << (baseline ? " (baseline kernel)" : " (best kernel)") << ": of "
+                              << many.size();
+    }
+    knn_kernel::use_baseline(false);
+}
+
+TEST(KnnBatch, EqualsSingleOnTheScikitLearnFixtures) {
+    const json doc = load_reference();
+    for (const json& c : doc["cases"]) {
+        const auto model = fit_knn(rows_of(c), c["options"].dump());
+        std::vector<double> queries;
+        for (const json& q : c["queries"])
+            for (const json& v : q) queries.push_back(v.get<double>());
+        expect_batch_equals_single(*model, queries, c["name"].get<std::string>());
+        // and scikit-learn's predictions still, now from the batch
+        const std::vector<double> many = batch(*model, queries);
+        for (std::size_t q = 0; q < many.size(); ++q)
+            expect_near(many[q], c["predict"][q].get<double>(), c["name"].get<std::string>() + " batch");
+    }
+}
+
+// Random rows and queries whose counts are no multiple of a block or a
+// kernel tile; small integers (ties at the k-th distance everywhere) and
+// real numbers; every metric, task and weighting.
+TEST(KnnBatch, EqualsSingleOnRandomRows) {
+    std::mt19937 rng(18);
+    std::normal_distribution<double> normal;
+    std::uniform_int_distribution<int> small(-2, 2);
+    for (bool integers : {true, false}) {
+        KnnRows r;
+        r.p = 13;
+        for (int i = 0; i < 1531; ++i) {
+            for (std::size_t j = 0; j < r.p; ++j) r.x.push_back(integers ? small(rng) : normal(rng));
+            r.y.push_back(i % 4);
+        }
+        std::vector<double> queries;
+        for (int i = 0; i < 203 * 13; ++i) queries.push_back(integers ? small(rng) : normal(rng));
+        queries.insert(queries.end(), r.x.begin(), r.x.begin() + 13 * 5);  // training rows: distance 0
+        for (const char* options :
+             {R"({"neighbors": 7})", R"({"neighbors": 7, "weights": "distance"})",
+              R"({"neighbors": 4, "task": "regression", "weights": "distance"})",
+              R"({"neighbors": 9, "metric": "cosine"})", R"({"neighbors": 1, "task": "regression", "metric": "cosine"})",
+              R"({"neighbors": 1531, "task": "regression"})"}) {
+            const auto m = fit_knn(r, options);
+            expect_batch_equals_single(*m, queries, std::string(integers ? "integers " : "reals ") + options);
+        }
+    }
+}
+
+TEST(KnnBatch, ReservesItsBuffersAndStops) {
+    KnnRows r;
+    r.p = 4;
+    for (int i = 0; i < 5000; ++i) {
+        for (int j = 0; j < 4; ++j) r.x.push_back((i * 7 + j) % 11);
+        r.y.push_back(i % 2);
+    }
+    const auto m = fit_knn(r, R"({"neighbors": 3000})");
+    const std::vector<double> queries(4 * 100, 0.5);
+    std::vector<double> out(100);
+    StopToken never;
+    MemoryBudget small(64 * 1024);  // a block's heaps alone: 48 x 3000 x 16 bytes
+    expect_failure(ErrorKind::OutOfMemory, "k-NN's buffers",
+                   [&] { m->predict_many(queries.data(), 100, out.data(), 2, small, never); });
+    MemoryBudget unlimited;
+    StopToken stopped([] { return true; });
+    EXPECT_THROW(m->predict_many(queries.data(), 100, out.data(), 2, unlimited, stopped), Cancelled);
+}
+
+// The kernel's promise: each product is the chain acc = acc + x[k] q[k]
+// over k in order (fused where it fuses), whatever the query count.
+TEST(KnnKernel, OneRoundingOrderPerPair) {
+    std::mt19937 rng(3);
+    std::normal_distribution<double> normal;
+    const std::size_t p = 37, rows = 301;
+    std::vector<double> x(rows * p);
+    for (double& v : x) v = normal(rng);
+    for (bool baseline : {false, true}) {
+        knn_kernel::use_baseline(baseline);
+        for (std::size_t count : {1, 2, 3, 5, 12, 13, 48}) {
+            std::vector<double> q(count * p);
+            for (double& v : q) v = normal(rng);
+            std::vector<double> packed(knn_kernel::packed_size(count, p));
+            knn_kernel::pack_queries(q.data(), count, p, packed.data());
+            const std::size_t lanes = knn_kernel::lanes(), groups = (count + lanes - 1) / lanes;
+            std::vector<double> dots(rows * groups * lanes);
+            knn_kernel::dot_products(packed.data(), groups, x.data(), rows, p, dots.data());
+            const bool fused = lanes == 4;  // the AVX2 + FMA kernel
+            std::size_t differ = 0;
+            for (std::size_t i = 0; i < count; ++i)
+                for (std::size_t r = 0; r < rows; ++r) {
+                    volatile double acc = 0;  // one rounding per step, as the baseline kernel
+                    for (std::size_t k = 0; k < p; ++k) {
+                        if (fused) acc = std::fma(x[r * p + k], q[i * p + k], acc);
+                        else {
+                            volatile double product = x[r * p + k] * q[i * p + k];
+                            acc = acc + product;
+                        }
+                    }
+                    if (acc != dots[r * groups * lanes + i]) ++differ;
+                }
+            EXPECT_EQ(differ, 0u) << count << " queries, " << lanes << " lanes";
+        }
+    }
+    knn_kernel::use_baseline(false);
 }
 
 }  // namespace
