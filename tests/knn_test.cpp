@@ -338,7 +338,7 @@ TEST(KnnKernel, OneRoundingOrderPerPair) {
             std::vector<double> packed(knn_kernel::packed_size(count, p));
             knn_kernel::pack_queries(q.data(), count, p, packed.data());
             const std::size_t lanes = knn_kernel::lanes(), groups = (count + lanes - 1) / lanes;
-            std::vector<double> dots(rows * groups * lanes);
+            std::vector<double> dots(groups * lanes * rows);
             knn_kernel::dot_products(packed.data(), groups, x.data(), rows, p, dots.data());
             const bool fused = lanes == 4;  // the AVX2 + FMA kernel
             std::size_t differ = 0;
@@ -352,7 +352,7 @@ TEST(KnnKernel, OneRoundingOrderPerPair) {
                             acc = acc + product;
                         }
                     }
-                    if (acc != dots[r * groups * lanes + i]) ++differ;
+                    if (acc != dots[i * rows + r]) ++differ;
                 }
             EXPECT_EQ(differ, 0u) << count << " queries, " << lanes << " lanes";
         }

@@ -1,8 +1,10 @@
 // k-nearest neighbours: recsys.knn_fit(target float8, features float8[]
 // [, id bigint] [, options]). The model keeps its training rows; a query is
 // answered by exact brute force, the distances to every row computed in
-// blocks of rows as one matrix product each, then a partial selection of the
-// k nearest. It answers as scikit-learn's KNeighborsClassifier /
+// blocks of rows (knn_kernel.h: many queries per pass over the rows for a
+// batch, predict_many; a single query is a batch of one, so both give the
+// same bits), then a partial selection of the k nearest. It answers as
+// scikit-learn's KNeighborsClassifier /
 // KNeighborsRegressor (algorithm="brute") on the same rows in the same order:
 //
 //   euclidean  d(x, y)^2 = max(0, |x|^2 - 2 x.y + |y|^2), as scikit-learn

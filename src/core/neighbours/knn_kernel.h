@@ -23,9 +23,9 @@ std::size_t packed_size(std::size_t count, std::size_t p);
 // Packs `count` row-major queries of p features (zeros fill the last group).
 void pack_queries(const double* queries, std::size_t count, std::size_t p, double* packed);
 
-// dots[r * stride + q] = rows[r] . query q, for r < row_count and q <
-// groups * lanes(), where stride = groups * lanes(): the `groups` packed
-// groups against row_count row-major rows of p features.
+// dots[q * row_count + r] = rows[r] . query q, for r < row_count and q <
+// groups * lanes() (query-major: a query's products in row order): the
+// `groups` packed groups against row_count row-major rows of p features.
 void dot_products(const double* packed, std::size_t groups, const double* rows, std::size_t row_count,
                   std::size_t p, double* dots);
 

@@ -18,7 +18,7 @@ namespace recsys {
 namespace {
 
 // Rows per block: the dot products of a block of queries with them (at most
-// 256 x 48 doubles, 96 KB) and the rows themselves (216 KB at 108 features)
+// 48 x 256 doubles, 96 KB) and the rows themselves (216 KB at 108 features)
 // stay in the core's L2 cache while the heaps read them.
 constexpr std::size_t kBlockRows = 256;
 // Queries per block, a worker's unit of work: each pass over the rows (from
@@ -114,26 +114,32 @@ void search(const KnnModel& m, std::size_t count, std::size_t k, Workspace& ws, 
     const std::size_t n = m.row_count(), p = m.feature_count();
     ws.heaps.assign(count * k, Neighbour{0, std::numeric_limits<double>::max()});
     if (k == 0) return;
-    const std::size_t lanes = knn_kernel::lanes(), groups = (count + lanes - 1) / lanes, stride = groups * lanes;
+    const std::size_t lanes = knn_kernel::lanes(), groups = (count + lanes - 1) / lanes;
     ws.packed.resize(knn_kernel::packed_size(count, p));
     knn_kernel::pack_queries(ws.queries.data(), count, p, ws.packed.data());
-    ws.dots.resize(std::min(kBlockRows, n) * stride);
+    ws.dots.resize(std::min(kBlockRows, n) * groups * lanes);
     const bool cosine = m.metric == KnnMetric::Cosine;
+    const double* row_norms = m.squared_norms.data();
     for (std::size_t begin = 0; begin < n; begin += kBlockRows) {
         if (stop) stop->check_stopped();
         const std::size_t block = std::min(kBlockRows, n - begin);
         knn_kernel::dot_products(ws.packed.data(), groups, m.rows.data() + begin * p, block, p, ws.dots.data());
         for (std::size_t q = 0; q < count; ++q) {
-            Neighbour* heap = ws.heaps.data() + q * k;
+            // The block's distances in place of its products (a loop the
+            // compiler vectorizes), then the heap fed in row order; nearly
+            // every row is refused by its first comparison.
+            double* d = ws.dots.data() + q * block;
             const double query_norm = ws.norms[q];
+            bool finite = true;
             for (std::size_t i = 0; i < block; ++i) {
-                const double dot = ws.dots[i * stride + q];
-                double d;
-                if (cosine) d = std::clamp(1 - dot, 0.0, 2.0);
-                else d = std::max(0.0, query_norm + -2.0 * dot + m.squared_norms[static_cast<Eigen::Index>(begin + i)]);
-                if (!(d < std::numeric_limits<double>::max())) fail_score_overflow(KnnModel::kKind);
-                heap_push(heap, k, d, begin + i);
+                if (cosine) d[i] = std::clamp(1 - d[i], 0.0, 2.0);
+                else d[i] = std::max(0.0, query_norm + -2.0 * d[i] + row_norms[begin + i]);
+                finite &= d[i] < std::numeric_limits<double>::max();
             }
+            if (!finite) fail_score_overflow(KnnModel::kKind);
+            Neighbour* heap = ws.heaps.data() + q * k;
+            for (std::size_t i = 0; i < block; ++i)
+                if (d[i] < heap[0].distance) heap_push(heap, k, d[i], begin + i);
         }
     }
     for (std::size_t q = 0; q < count; ++q) {
