@@ -1,8 +1,9 @@
-// recsys.baseline_hazard(model) -> table(time, cumulative_hazard): the
+// recsys.baseline_hazard(model bytea) -> table(time, cumulative_hazard): the
 // Breslow baseline cumulative hazard H0(t) at features 0 that a coxph model
 // keeps, one row per event time of its training rows. recsys.survival_curve
 // (64_survival.sql) projects new features with it: S(t | x) = exp(-H0(t) *
-// recsys.predict(model, x)).
+// recsys.predict(model, x)). The name forms of both are SQL over the bytes
+// of the version the name serves (64_survival.sql).
 #include <vector>
 
 #include "../core/survival/coxph.h"
@@ -16,8 +17,8 @@ namespace {
 using namespace recsys;
 using namespace recsys::pg;
 
-Datum baseline_hazard(FunctionCallInfo fcinfo, ModelArgument form) {
-    const CoxModel& model = typed_model<CoxModel>(fcinfo, model_argument(fcinfo, 0, form));
+Datum baseline_hazard(FunctionCallInfo fcinfo) {
+    const CoxModel& model = typed_model<CoxModel>(fcinfo, model_argument(fcinfo, 0, ModelArgument::Bytes));
     RowWriter rows(fcinfo);
     for (std::size_t k = 0; k < model.baseline_time.size(); ++k) {
         bool nulls[2] = {false, false};
@@ -30,5 +31,5 @@ Datum baseline_hazard(FunctionCallInfo fcinfo, ModelArgument form) {
 }  // namespace
 
 extern "C" {
-RECSYS_MODEL_FUNCTION(recsys_baseline_hazard, baseline_hazard)
+RECSYS_FUNCTION(recsys_baseline_hazard) { return baseline_hazard(fcinfo); }
 }
