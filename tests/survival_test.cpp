@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -147,11 +148,10 @@ TEST(KaplanMeier, MatchesStatsmodels) {
     EXPECT_EQ(k, km["time"].size());
 }
 
-// The aggregate's summary (kaplan_meier_kind): rows appended in the host's
-// batches, counted in bulk, parallel parts merged (one handed over as bytes
-// with rows still uncounted) give the curve of every row at once, on times
-// with many distinct values (over the bulk count's threshold) and ties, -0
-// counted as 0.
+// The aggregate's summary (kaplan_meier_kind): rows added in the host's
+// batches, parallel parts merged (one handed over as bytes) give the curve of
+// every row at once, on times with many distinct values (the hash table grows
+// many times) and ties, -0 counted as 0.
 struct KmRows {
     std::vector<double> time;
     std::unique_ptr<bool[]> event;
@@ -218,7 +218,7 @@ TEST(KaplanMeier, SummaryCountsEveryRowOnce) {
     expect_same_curve(km_curve(*whole, n), expected);
     EXPECT_EQ(km_curve(*whole, n).size(), expected.size());  // counting twice changes nothing
 
-    // Three parallel parts: the second handed over as bytes, rows uncounted.
+    // Three parallel parts, the second handed over as bytes.
     const SummaryKind& kind = *kaplan_meier_kind().aggregate.summary;
     auto a = km_summarize(r, 0, n / 3, unlimited);
     auto b = km_summarize(r, n / 3, n / 3 + 1500, unlimited);
@@ -234,15 +234,18 @@ TEST(KaplanMeier, SummaryCountsEveryRowOnce) {
     a->merge(*c, unlimited);
     expect_same_curve(km_curve(*a, n), expected);
 
-    // Bytes that are not a summary. b's 1,500 rows are all uncounted: no
-    // counts (8 bytes), their number (8), then each row's time (8) and event (1).
-    ASSERT_EQ(bytes.size(), 16 + 1500 * 9u);
-    for (const std::size_t at : {std::size_t(16 + 7), std::size_t(16 + 8)}) {  // a negative time; an event of 0x80
-        std::vector<unsigned char> bad = bytes;
-        bad[at] ^= 0x80;
+    // Bytes that are not a summary: their number of times (8 bytes), then
+    // each time (8) with its events (8) and censorings (8).
+    ASSERT_GT(bytes.size(), 8 + 2 * 24u);
+    ASSERT_EQ((bytes.size() - 8) % 24, 0u);
+    std::vector<unsigned char> negative = bytes, repeated = bytes;
+    const double minus_one = -1;
+    std::memcpy(negative.data() + 8, &minus_one, sizeof minus_one);  // the first time
+    std::copy_n(bytes.begin() + 8, 8, repeated.begin() + 8 + 24);  // the second time is the first
+    for (const auto& [bad, message] : {std::make_pair(negative, "kaplan_meier state has a bad time or count"),
+                                       std::make_pair(repeated, "kaplan_meier state repeats a time")}) {
         ByteReader in(bad.data(), bad.size());
-        expect_failure(ErrorKind::Corrupted, "kaplan_meier state has a bad row",
-                       [&] { kind.read(in, km_view(r, 0, 0), Options(), unlimited); });
+        expect_failure(ErrorKind::Corrupted, message, [&] { kind.read(in, km_view(r, 0, 0), Options(), unlimited); });
     }
 }
 

@@ -54,84 +54,80 @@ std::vector<KaplanMeierPoint> kaplan_meier(const double* time, const bool* event
 namespace {
 
 constexpr const char* kWhat = "kaplan_meier's distinct times";
-// Rows held uncounted before they are sorted and counted at once: at least
-// this many, and at least half the distinct times so far (so that each row
-// is merged into the counts a bounded number of times on average).
-constexpr std::size_t kMinPending = 1 << 16;
 
-// A time as a key that sorts like it: the bits of a double >= 0 do (+0 for -0).
+// A time as a key that orders like it: the bits of a double >= 0 do (+0
+// for -0), plus 1, so that 0 marks an empty slot.
 std::uint64_t time_key(double time) {
     const double t = time == 0 ? 0.0 : time;
-    std::uint64_t key;
-    std::memcpy(&key, &t, sizeof key);
-    return key;
+    std::uint64_t bits;
+    std::memcpy(&bits, &t, sizeof bits);
+    return bits + 1;
 }
 
 double key_time(std::uint64_t key) {
+    const std::uint64_t bits = key - 1;
     double t;
-    std::memcpy(&t, &key, sizeof t);
+    std::memcpy(&t, &bits, sizeof t);
     return t;
 }
 
-// The counts per distinct time, sorted by time, and the rows added since
-// they were last counted. A row costs an append (a tree or a hash table of
-// times costs a cache miss or more per row); its rows are counted by a radix
-// sort when they are many, on merge, and before the curve.
+// The counts per distinct time, in an open-addressing hash table (linear
+// probing, at most half full): a row costs a hash and mostly one probe into
+// a table that the few distinct times of lifetimes (days, weeks) keep in
+// cache, where a search tree costs a walk of dependent loads per row. The
+// curve sorts the distinct times once (count()).
 class KaplanMeierSummary : public RowSummary {
 public:
     void add(const TrainingRows& rows, MemoryBudget& budget) override {
         const double* time = rows.column("time").float64s();
         const bool* event = rows.column("event").bools();
-        make_room(rows.count, budget);
-        for (std::size_t i = 0; i < rows.count; ++i) pending_.push_back({time_key(time[i]), event[i] ? 1u : 0u});
-        if (pending_.size() >= std::max(kMinPending, counts_.size() / 2)) count(budget);
+        for (std::size_t i = 0; i < rows.count; ++i) {
+            Slot& s = at(time_key(time[i]), budget);
+            (event[i] ? s.events : s.censored) += 1;
+        }
+        sorted_ = false;
     }
     void merge(RowSummary& other, MemoryBudget& budget) override {
-        auto& from = dynamic_cast<KaplanMeierSummary&>(other);
-        from.count(budget);
-        count(budget);
-        absorb(from.counts_, budget);
+        for (const Slot& from : dynamic_cast<const KaplanMeierSummary&>(other).slots_) {
+            if (from.key == 0) continue;
+            Slot& s = at(from.key, budget);
+            s.events += from.events;
+            s.censored += from.censored;
+        }
+        sorted_ = false;
     }
     void write(ByteWriter& w) const override {
-        w.pod<std::uint64_t>(counts_.size());
-        for (const TimeCounts& c : counts_) {
-            w.pod(c.time);
-            w.pod(c.events);
-            w.pod(c.censored);
-        }
-        w.pod<std::uint64_t>(pending_.size());
-        for (const KeyRow& row : pending_) {
-            w.pod(key_time(row.key));
-            w.pod(static_cast<std::uint8_t>(row.row));
+        w.pod<std::uint64_t>(size_);
+        for (const Slot& s : slots_) {
+            if (s.key == 0) continue;
+            w.pod(key_time(s.key));
+            w.pod(s.events);
+            w.pod(s.censored);
         }
     }
     std::size_t memory_bytes() const override {
-        return sizeof(*this) + counts_.capacity() * sizeof(TimeCounts) + pending_.capacity() * sizeof(KeyRow);
+        return sizeof(*this) + slots_.capacity() * sizeof(Slot) + counts_.capacity() * sizeof(TimeCounts);
     }
 
-    // Counts the rows added since the last count into the counts per time.
+    // The counts sorted by time, for the curve (a radix sort of the keys).
     void count(MemoryBudget& budget) {
-        if (pending_.empty()) return;
-        budget.reserve(pending_.size() * sizeof(KeyRow), "kaplan_meier's sort of its rows");
-        radix_sort(pending_, StopToken());
-        std::size_t distinct = 1;
-        for (std::size_t i = 1; i < pending_.size(); ++i) distinct += pending_[i].key != pending_[i - 1].key;
-        budget.reserve(distinct * sizeof(TimeCounts), kWhat);
-        std::vector<TimeCounts> fresh;
-        fresh.reserve(distinct);
-        for (std::size_t i = 0; i < pending_.size(); ++i) {
-            if (i == 0 || pending_[i].key != pending_[i - 1].key) fresh.push_back({key_time(pending_[i].key), 0, 0});
-            (pending_[i].row ? fresh.back().events : fresh.back().censored) += 1;
-        }
-        pending_.clear();
-        absorb(fresh, budget);
+        if (sorted_) return;
+        budget.reserve(size_ * (2 * sizeof(KeyRow) + sizeof(TimeCounts)), "kaplan_meier's sort of its times");
+        std::vector<KeyRow> keys;
+        keys.reserve(size_);
+        for (std::size_t i = 0; i < slots_.size(); ++i)
+            if (slots_[i].key) keys.push_back({slots_[i].key, i});
+        radix_sort(keys, StopToken());
+        counts_.clear();
+        counts_.reserve(size_);
+        for (const KeyRow& k : keys) counts_.push_back({key_time(k.key), slots_[k.row].events, slots_[k.row].censored});
+        sorted_ = true;
     }
-
-    std::size_t times() const { return counted().size(); }
     const std::vector<TimeCounts>& counted() const {
-        if (!pending_.empty()) fail(ErrorKind::Internal, "kaplan_meier's rows were not counted before its curve");
+        if (!sorted_) fail(ErrorKind::Internal, "kaplan_meier's times were not sorted before its curve");
         return counts_;
     }
+    std::size_t times() const { return size_; }
 
     static std::unique_ptr<RowSummary> create(const TrainingRows&, const Options&, MemoryBudget& budget) {
         budget.reserve(sizeof(KaplanMeierSummary), kWhat);
@@ -143,72 +139,75 @@ public:
         auto& s = static_cast<KaplanMeierSummary&>(*summary);
         const auto count = r.pod<std::uint64_t>(kWhat);
         if (count > r.remaining() / (3 * sizeof(std::uint64_t))) fail(ErrorKind::Corrupted, "kaplan_meier state is truncated");
-        budget.reserve(count * sizeof(TimeCounts), kWhat);
-        s.counts_.reserve(count);
-        double previous = -1;
         for (std::uint64_t i = 0; i < count; ++i) {
-            TimeCounts c;
-            c.time = r.pod<double>("kaplan_meier time");
-            c.events = r.pod<std::uint64_t>("kaplan_meier events");
-            c.censored = r.pod<std::uint64_t>("kaplan_meier censorings");
-            if (!(valid_time(c.time) && c.time > previous) || c.events + c.censored == 0)
-                fail(ErrorKind::Corrupted, "kaplan_meier state has a bad time or count");
-            previous = c.time;
-            s.counts_.push_back(c);
-        }
-        const auto pending = r.pod<std::uint64_t>("kaplan_meier rows");
-        if (pending > r.remaining() / (sizeof(double) + 1)) fail(ErrorKind::Corrupted, "kaplan_meier state is truncated");
-        s.make_room(pending, budget);
-        for (std::uint64_t i = 0; i < pending; ++i) {
             const auto time = r.pod<double>("kaplan_meier time");
-            const auto event = r.pod<std::uint8_t>("kaplan_meier event");
-            if (!valid_time(time) || event > 1) fail(ErrorKind::Corrupted, "kaplan_meier state has a bad row");
-            s.pending_.push_back({time_key(time), event});
+            const auto events = r.pod<std::uint64_t>("kaplan_meier events");
+            const auto censored = r.pod<std::uint64_t>("kaplan_meier censorings");
+            if (!(std::isfinite(time) && time >= 0) || events + censored == 0)
+                fail(ErrorKind::Corrupted, "kaplan_meier state has a bad time or count");
+            Slot& slot = s.at(time_key(time), budget);
+            if (slot.events + slot.censored) fail(ErrorKind::Corrupted, "kaplan_meier state repeats a time");
+            slot.events = events;
+            slot.censored = censored;
         }
+        s.sorted_ = false;
         return summary;
     }
 
 private:
-    static bool valid_time(double time) { return std::isfinite(time) && time >= 0; }
+    struct Slot {
+        std::uint64_t key;  // time_key(time); 0: empty
+        std::uint64_t events, censored;
+    };
 
-    // Room for n more uncounted rows (the capacity doubles), claimed first.
-    void make_room(std::size_t n, MemoryBudget& budget) {
-        const std::size_t needed = pending_.size() + n;
-        if (needed <= pending_.capacity()) return;
-        const std::size_t capacity = std::max(needed, std::max<std::size_t>(1024, 2 * pending_.capacity()));
-        budget.reserve((capacity - pending_.capacity()) * sizeof(KeyRow), "kaplan_meier's rows");
-        pending_.reserve(capacity);
+    std::size_t slot_of(std::uint64_t key) const {
+        // The high bits of a double's key vary most: fold them down before the multiply spreads them up.
+        return static_cast<std::size_t>(((key ^ (key >> 32)) * 0x9e3779b97f4a7c15ULL) >> shift_);
     }
 
-    // Adds counts sorted by distinct time: a merge of two sorted runs into a
-    // new vector (claimed first), equal times summed.
-    void absorb(const std::vector<TimeCounts>& more, MemoryBudget& budget) {
-        if (more.empty()) return;
-        if (counts_.empty()) {
-            budget.reserve(more.size() * sizeof(TimeCounts), kWhat);
-            counts_ = more;
-            return;
-        }
-        budget.reserve((counts_.size() + more.size()) * sizeof(TimeCounts), kWhat);
-        std::vector<TimeCounts> merged;
-        merged.reserve(counts_.size() + more.size());
-        std::size_t a = 0, b = 0;
-        while (a < counts_.size() || b < more.size()) {
-            if (b == more.size() || (a < counts_.size() && counts_[a].time < more[b].time)) {
-                merged.push_back(counts_[a++]);
-            } else if (a == counts_.size() || more[b].time < counts_[a].time) {
-                merged.push_back(more[b++]);
-            } else {
-                merged.push_back({counts_[a].time, counts_[a].events + more[b].events,
-                                  counts_[a].censored + more[b].censored});
-                ++a, ++b;
+    // The slot of `key`, made (the table doubled, claimed first) when new.
+    Slot& at(std::uint64_t key, MemoryBudget& budget) {
+        const std::size_t mask = slots_.size() - 1;
+        if (!slots_.empty()) {
+            std::size_t i = slot_of(key);
+            while (slots_[i].key != 0) {
+                if (slots_[i].key == key) return slots_[i];
+                i = (i + 1) & mask;
+            }
+            if (2 * (size_ + 1) <= slots_.size()) {
+                ++size_;
+                slots_[i].key = key;
+                return slots_[i];
             }
         }
-        counts_.swap(merged);
+        grow(budget);
+        std::size_t i = slot_of(key);
+        while (slots_[i].key != 0) i = (i + 1) & (slots_.size() - 1);
+        ++size_;
+        slots_[i].key = key;
+        return slots_[i];
     }
 
-    std::vector<TimeCounts> counts_;  // sorted by time, distinct
-    std::vector<KeyRow> pending_;     // key: time_key(time); row: 1 for an event, 0 for a censoring
+    void grow(MemoryBudget& budget) {
+        const std::size_t capacity = slots_.empty() ? 256 : 2 * slots_.size();
+        budget.reserve(capacity * sizeof(Slot), kWhat);
+        std::vector<Slot> old(capacity, Slot{0, 0, 0});
+        old.swap(slots_);
+        shift_ = 64;
+        for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+        for (const Slot& s : old) {
+            if (s.key == 0) continue;
+            std::size_t i = slot_of(s.key);
+            while (slots_[i].key != 0) i = (i + 1) & (capacity - 1);
+            slots_[i] = s;
+        }
+    }
+
+    std::vector<Slot> slots_;  // a power of two of them, or none
+    std::size_t size_ = 0;     // slots in use: the distinct times
+    int shift_ = 64;           // 64 - log2(slots)
+    std::vector<TimeCounts> counts_;  // by time, once count() has run
+    bool sorted_ = true;
 };
 
 const SummaryKind& summary_kind() {
@@ -250,7 +249,7 @@ void kaplan_meier_count(RowSummary& summary, MemoryBudget& budget) {
 }
 
 std::size_t kaplan_meier_times(const TrainingRows& rows) {
-    return rows.summary_as<KaplanMeierSummary>().times();
+    return rows.summary_as<KaplanMeierSummary>().counted().size();
 }
 
 }  // namespace recsys
