@@ -18,7 +18,7 @@ CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/opti
               src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
               src/core/features/featurizer_check.o src/core/features/featurizer_fit.o src/core/features/featurizer_kind.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
               src/core/experiments/ab_assign.o src/core/experiments/ab_kind.o src/core/experiments/ab_report.o src/core/experiments/ab_stats.o src/core/experiments/bandit_explore.o src/core/experiments/bandit_model.o src/core/experiments/bandit_prior.o \
-              src/core/statistics/metrics.o src/core/statistics/statistic_kind.o src/core/survival/kaplan_meier.o src/core/survival/coxph_fit.o src/core/survival/coxph_model.o src/core/statistics/folds.o \
+              src/core/statistics/metrics.o src/core/statistics/statistic_kind.o src/core/survival/kaplan_meier.o src/core/model/row_order.o src/core/survival/coxph_fit.o src/core/survival/coxph_model.o src/core/statistics/folds.o \
               src/core/neighbours/knn_kernel.o src/core/neighbours/knn_kernel_avx2.o src/core/neighbours/knn_model.o src/core/neighbours/knn_search.o \
               src/core/discriminant/lda_fit.o src/core/discriminant/lda_model.o src/core/discriminant/lda_summary.o \
               src/core/linear/svm_model.o src/core/linear/svm_train.o \

@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "model/model_format.h"
 #include "survival/coxph.h"
 #include "survival/kaplan_meier.h"
@@ -144,6 +146,121 @@ TEST(KaplanMeier, MatchesStatsmodels) {
         ++k;
     }
     EXPECT_EQ(k, km["time"].size());
+}
+
+// The aggregate's summary (kaplan_meier_kind): rows added in the host's
+// batches, parallel parts merged (one handed over as bytes) give the curve of
+// every row at once, on times with many distinct values (the hash table grows
+// many times) and ties, -0 counted as 0.
+struct KmRows {
+    std::vector<double> time;
+    std::unique_ptr<bool[]> event;
+    std::size_t n;
+};
+
+KmRows km_rows(std::size_t n) {
+    KmRows r{{}, std::unique_ptr<bool[]>(new bool[n]), n};
+    SplitMix rng(7);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t u = rng.next();
+        // a third of the rows on 50 whole days (ties), the rest continuous; a few at -0 and 0
+        r.time.push_back(i % 3 == 0 ? static_cast<double>(u % 50) : (u >> 11) * 0x1.0p-53 * 1000);
+        if (i % 1000 == 1) r.time.back() = (i % 2000 == 1) ? -0.0 : 0.0;
+        r.event[i] = (u >> 7) % 3 != 0;
+    }
+    return r;
+}
+
+TrainingRows km_view(const KmRows& r, std::size_t begin, std::size_t end) {
+    TrainingRows rows;
+    rows.count = end - begin;
+    rows.columns.push_back({"time", ColumnType::Float64, r.time.data() + begin, 1});
+    rows.columns.push_back({"event", ColumnType::Bool, r.event.get() + begin, 1});
+    return rows;
+}
+
+std::unique_ptr<RowSummary> km_summarize(const KmRows& r, std::size_t begin, std::size_t end, MemoryBudget& budget) {
+    const SummaryKind& kind = *kaplan_meier_kind().aggregate.summary;
+    auto s = kind.create(km_view(r, begin, begin), Options(), budget);
+    for (std::size_t b = begin; b < end; b += kind.batch_rows)
+        s->add(km_view(r, b, std::min(end, b + kind.batch_rows)), budget);
+    return s;
+}
+
+std::vector<KaplanMeierPoint> km_curve(RowSummary& summary, std::size_t n) {
+    MemoryBudget unlimited;
+    kaplan_meier_count(summary, unlimited);
+    TrainingRows rows;
+    rows.summary = &summary;
+    rows.summarized = n;
+    return kaplan_meier_of(rows, parse_options("{}", *kaplan_meier_kind().aggregate.options));
+}
+
+void expect_same_curve(const std::vector<KaplanMeierPoint>& a, const std::vector<KaplanMeierPoint>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        EXPECT_EQ(a[k].time, b[k].time) << k;
+        EXPECT_EQ(a[k].at_risk, b[k].at_risk) << k;
+        EXPECT_EQ(a[k].events, b[k].events) << k;
+        EXPECT_EQ(a[k].censored, b[k].censored) << k;
+        EXPECT_EQ(a[k].survival, b[k].survival) << k;
+    }
+}
+
+TEST(KaplanMeier, SummaryCountsEveryRowOnce) {
+    const std::size_t n = 300000;
+    const KmRows r = km_rows(n);
+    const auto expected = kaplan_meier(r.time.data(), r.event.get(), n, 0.05);
+    ASSERT_GT(expected.size(), n / 2);  // many distinct times
+    EXPECT_EQ(expected[0].time, 0);
+    MemoryBudget unlimited;
+    auto whole = km_summarize(r, 0, n, unlimited);
+    expect_same_curve(km_curve(*whole, n), expected);
+    EXPECT_EQ(km_curve(*whole, n).size(), expected.size());  // counting twice changes nothing
+
+    // Three parallel parts, the second handed over as bytes.
+    const SummaryKind& kind = *kaplan_meier_kind().aggregate.summary;
+    auto a = km_summarize(r, 0, n / 3, unlimited);
+    auto b = km_summarize(r, n / 3, n / 3 + 1500, unlimited);
+    auto c = km_summarize(r, n / 3 + 1500, n, unlimited);
+    ByteWriter counter;
+    b->write(counter);
+    std::vector<unsigned char> bytes(counter.size());
+    ByteWriter w(bytes.data(), bytes.size());
+    b->write(w);
+    ByteReader reader(bytes.data(), bytes.size());
+    auto back = kind.read(reader, km_view(r, 0, 0), Options(), unlimited);
+    a->merge(*back, unlimited);
+    a->merge(*c, unlimited);
+    expect_same_curve(km_curve(*a, n), expected);
+
+    // Bytes that are not a summary: their number of times (8 bytes), then
+    // each time (8) with its events (8) and censorings (8).
+    ASSERT_GT(bytes.size(), 8 + 2 * 24u);
+    ASSERT_EQ((bytes.size() - 8) % 24, 0u);
+    std::vector<unsigned char> negative = bytes, repeated = bytes;
+    const double minus_one = -1;
+    std::memcpy(negative.data() + 8, &minus_one, sizeof minus_one);  // the first time
+    std::copy_n(bytes.begin() + 8, 8, repeated.begin() + 8 + 24);  // the second time is the first
+    for (const auto& [bad, message] : {std::make_pair(negative, "kaplan_meier state has a bad time or count"),
+                                       std::make_pair(repeated, "kaplan_meier state repeats a time")}) {
+        ByteReader in(bad.data(), bad.size());
+        expect_failure(ErrorKind::Corrupted, message, [&] { kind.read(in, km_view(r, 0, 0), Options(), unlimited); });
+    }
+}
+
+// The summary claims its memory before it grows: a small budget is an
+// OutOfMemory error naming kaplan_meier, not an allocation.
+TEST(KaplanMeier, SummaryClaimsItsMemory) {
+    const KmRows r = km_rows(200000);
+    MemoryBudget small(1 << 20);
+    try {
+        km_summarize(r, 0, r.n, small);
+        FAIL() << "200,000 distinct times fit in 1 MB";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::OutOfMemory);
+        EXPECT_NE(std::string(e.what()).find("kaplan_meier"), std::string::npos) << e.what();
+    }
 }
 
 // ---------------------------------------------------------------- Cox

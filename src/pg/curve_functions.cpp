@@ -12,6 +12,7 @@
 #include "bridge.h"
 #include "owned.h"
 #include "pg_headers.h"
+#include "rows.h"
 #include "training_state.h"
 
 namespace {
@@ -30,24 +31,13 @@ constexpr std::size_t kBytesPerRow = 16 + 48 + 8 + 64 + 64;
 // The points as an array of the final function's element type (its declared
 // result, recsys.curve_point[]).
 Datum curve_array(FunctionCallInfo fcinfo, const Curve& curve) {
-    const Oid array_type = get_func_rettype(fcinfo->flinfo->fn_oid);
-    const Oid point_type = get_element_type(array_type);
-    if (!OidIsValid(point_type)) elog(ERROR, "recsys: a curve's final function must return an array");
-    if (curve.empty()) return PointerGetDatum(construct_empty_array(point_type));
-    TupleDesc desc = lookup_rowtype_tupdesc_copy(point_type, -1);
-    if (desc->natts != 3) elog(ERROR, "recsys: %s must have 3 columns", format_type_be(point_type));
-    const int n = static_cast<int>(curve.size());
-    Datum* points = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<Size>(n)));
-    for (int i = 0; i < n; ++i) {
-        Datum values[3] = {Float8GetDatum(curve[i].threshold), Float8GetDatum(curve[i].x), Float8GetDatum(curve[i].y)};
-        bool nulls[3] = {false, false, false};
-        points[i] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+    CompositeArray points(fcinfo, 3, curve.size());
+    for (const CurvePoint& p : curve) {
+        const Datum values[3] = {Float8GetDatum(p.threshold), Float8GetDatum(p.x), Float8GetDatum(p.y)};
+        const bool nulls[3] = {false, false, false};
+        points.put(values, nulls);
     }
-    int16 length;
-    bool by_value;
-    char align;
-    get_typlenbyvalalign(point_type, &length, &by_value, &align);
-    return PointerGetDatum(construct_array(points, n, point_type, length, by_value, align));
+    return points.array();
 }
 
 }  // namespace

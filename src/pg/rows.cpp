@@ -11,6 +11,37 @@ RowWriter::RowWriter(FunctionCallInfo fcinfo) {
 
 void RowWriter::put(Datum* values, bool* nulls) { tuplestore_putvalues(store_, desc_, values, nulls); }
 
+CompositeArray::CompositeArray(FunctionCallInfo fcinfo, int columns, std::size_t rows) {
+    const Oid function = fcinfo->flinfo->fn_oid;
+    type_ = get_element_type(get_func_rettype(function));
+    if (!OidIsValid(type_) || !type_is_rowtype(type_))
+        elog(ERROR, "recsys: %s must return an array of a composite type", get_func_name(function));
+    desc_ = lookup_rowtype_tupdesc_copy(type_, -1);
+    if (desc_->natts != columns)
+        elog(ERROR, "recsys: %s must have %d columns, as %s makes them", format_type_be(type_), columns,
+             get_func_name(function));
+    if (rows > static_cast<std::size_t>(MaxArraySize))
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("%s would return %zu rows, more than an array holds", get_func_name(function), rows)));
+    capacity_ = static_cast<int>(rows);
+    count_ = 0;
+    elements_ = static_cast<Datum*>(palloc(sizeof(Datum) * (rows > 0 ? rows : 1)));
+}
+
+void CompositeArray::put(const Datum* values, const bool* nulls) {
+    if (count_ == capacity_) elog(ERROR, "recsys: more rows put in an array than it was made for");
+    elements_[count_++] = HeapTupleGetDatum(heap_form_tuple(desc_, const_cast<Datum*>(values), const_cast<bool*>(nulls)));
+}
+
+Datum CompositeArray::array() {
+    if (count_ == 0) return PointerGetDatum(construct_empty_array(type_));
+    int16 length;
+    bool by_value;
+    char align;
+    get_typlenbyvalalign(type_, &length, &by_value, &align);
+    return PointerGetDatum(construct_array(elements_, count_, type_, length, by_value, align));
+}
+
 Datum float4_array(const float* values, int n) {
     Datum* elems = static_cast<Datum*>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
     for (int i = 0; i < n; ++i) elems[i] = Float4GetDatum(values[i]);

@@ -2,6 +2,7 @@
 // a tuplestore), real[] arrays, and jsonb made from C++ JSON text.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "bridge.h"
@@ -18,6 +19,24 @@ public:
 private:
     Tuplestorestate* store_;
     TupleDesc desc_;
+};
+
+// The result of a final function declared to return an array of a
+// composite type (recsys.curve_point[], recsys.kaplan_meier_point[]), which
+// unnest turns into rows: put each row's values in order, then take the array.
+class CompositeArray {
+public:
+    // Room for `rows` rows of the element type, checked to have `columns` columns.
+    CompositeArray(FunctionCallInfo fcinfo, int columns, std::size_t rows);
+    void put(const Datum* values, const bool* nulls);
+    Datum array();
+
+private:
+    Oid type_;
+    TupleDesc desc_;
+    Datum* elements_;
+    int count_;
+    int capacity_;
 };
 
 // A real[] of n floats.

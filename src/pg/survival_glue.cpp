@@ -13,6 +13,7 @@
 #include "memory_claim.h"
 #include "owned.h"
 #include "pg_headers.h"
+#include "rows.h"
 #include "training_aggregate.h"
 #include "training_state.h"
 
@@ -35,31 +36,20 @@ Datum nullable(double v, bool& null) {
 
 // The points as an array of the final's declared element type.
 Datum curve_array(FunctionCallInfo fcinfo, const Curve& curve) {
-    const Oid point_type = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
-    if (!OidIsValid(point_type)) elog(ERROR, "recsys: kaplan_meier's final function must return an array");
-    if (curve.empty()) return PointerGetDatum(construct_empty_array(point_type));
-    TupleDesc desc = lookup_rowtype_tupdesc_copy(point_type, -1);
-    if (desc->natts != kColumns) elog(ERROR, "recsys: %s must have %d columns", format_type_be(point_type), kColumns);
-    const int n = static_cast<int>(curve.size());
-    Datum* points = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<Size>(n)));
-    for (int i = 0; i < n; ++i) {
-        const KaplanMeierPoint& p = curve[static_cast<std::size_t>(i)];
+    CompositeArray points(fcinfo, kColumns, curve.size());
+    for (const KaplanMeierPoint& p : curve) {
         bool nulls[kColumns] = {};
-        Datum values[kColumns] = {Float8GetDatum(p.time),
-                                  Int64GetDatum(static_cast<int64>(p.at_risk)),
-                                  Int64GetDatum(static_cast<int64>(p.events)),
-                                  Int64GetDatum(static_cast<int64>(p.censored)),
-                                  Float8GetDatum(p.survival),
-                                  nullable(p.std_error, nulls[5]),
-                                  nullable(p.lower, nulls[6]),
-                                  nullable(p.upper, nulls[7])};
-        points[i] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+        const Datum values[kColumns] = {Float8GetDatum(p.time),
+                                        Int64GetDatum(static_cast<int64>(p.at_risk)),
+                                        Int64GetDatum(static_cast<int64>(p.events)),
+                                        Int64GetDatum(static_cast<int64>(p.censored)),
+                                        Float8GetDatum(p.survival),
+                                        nullable(p.std_error, nulls[5]),
+                                        nullable(p.lower, nulls[6]),
+                                        nullable(p.upper, nulls[7])};
+        points.put(values, nulls);
     }
-    int16 length;
-    bool by_value;
-    char align;
-    get_typlenbyvalalign(point_type, &length, &by_value, &align);
-    return PointerGetDatum(construct_array(points, n, point_type, length, by_value, align));
+    return points.array();
 }
 
 }  // namespace
@@ -72,6 +62,7 @@ RECSYS_STATISTIC_AGGREGATE(recsys_kaplan_meier_collect, "kaplan_meier")
 RECSYS_FUNCTION(recsys_kaplan_meier_final) {
     TrainingState* s = finished_state(fcinfo);
     if (!s) PG_RETURN_NULL();
+    grow_summary(s, [&](MemoryBudget& budget) { kaplan_meier_count(**s->summary, budget); });
     const std::size_t times = guarded([&] { return kaplan_meier_times(rows_of(s)); });
     // The curve is the aggregate's own: its claim grows by it, beside the counts.
     set_claim(s->claim, claimed_bytes(s->claim) + (times + 1) * kBytesPerPoint, "kaplan_meier's curve");

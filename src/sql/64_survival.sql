@@ -26,14 +26,19 @@ SELECT recsys_internal.install_aggregate('kaplan_meier', '"time" float8, event b
                                          'kaplan_meier_final',
                                          'The Kaplan-Meier survival curve of (time, event) rows, with Greenwood standard errors and a log(-log) confidence band');
 
+-- The serving side of a Cox model (survival_functions.cpp), each function
+-- in the two forms every model function has: the model bytes (IMMUTABLE), or
+-- a registry name, the version it serves through the per-backend cache
+-- (STABLE, PARALLEL RESTRICTED: it reads the registry).
+
 -- A Cox model's Breslow baseline cumulative hazard H0(t) at features 0, one
 -- row per event time of its training rows.
 CREATE FUNCTION recsys.baseline_hazard(model bytea) RETURNS TABLE("time" float8, cumulative_hazard float8)
     AS 'MODULE_PATHNAME', 'recsys_baseline_hazard' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
-COMMENT ON FUNCTION recsys.baseline_hazard(bytea) IS
-    'The Breslow baseline cumulative hazard of a Cox model (coxph_fit) at features 0, per event time';
 CREATE FUNCTION recsys.baseline_hazard(name text) RETURNS TABLE("time" float8, cumulative_hazard float8)
     AS 'MODULE_PATHNAME', 'recsys_baseline_hazard_by_name' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 100;
+COMMENT ON FUNCTION recsys.baseline_hazard(bytea) IS
+    'The Breslow baseline cumulative hazard of a Cox model (coxph_fit) at features 0, per event time';
 COMMENT ON FUNCTION recsys.baseline_hazard(text) IS 'baseline_hazard of the Cox model a name serves';
 
 -- The projected survival curve of new features x under a Cox model:
@@ -43,24 +48,10 @@ COMMENT ON FUNCTION recsys.baseline_hazard(text) IS 'baseline_hazard of the Cox 
 -- or below. NULL features give no rows.
 CREATE FUNCTION recsys.survival_curve(model bytea, features float8[])
     RETURNS TABLE("time" float8, cumulative_hazard float8, survival float8)
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 100
-BEGIN ATOMIC
-    SELECT b."time", h.h, CASE WHEN h.h > 700 THEN 0 ELSE exp(-h.h) END  -- (exp underflows with an error)
-    FROM (SELECT recsys.predict(model, features) AS hazard) r, recsys.baseline_hazard(model) b,
-         LATERAL (SELECT b.cumulative_hazard * r.hazard AS h) h
-    WHERE r.hazard IS NOT NULL
-    ORDER BY b."time";
-END;
-COMMENT ON FUNCTION recsys.survival_curve(bytea, float8[]) IS
-    'The survival curve a Cox model (coxph_fit) projects for a feature vector: (time, cumulative hazard, survival)';
+    AS 'MODULE_PATHNAME', 'recsys_survival_curve' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
 CREATE FUNCTION recsys.survival_curve(name text, features float8[])
     RETURNS TABLE("time" float8, cumulative_hazard float8, survival float8)
-    LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 100
-BEGIN ATOMIC
-    SELECT b."time", h.h, CASE WHEN h.h > 700 THEN 0 ELSE exp(-h.h) END  -- (exp underflows with an error)
-    FROM (SELECT recsys.predict(name, features) AS hazard) r, recsys.baseline_hazard(name) b,
-         LATERAL (SELECT b.cumulative_hazard * r.hazard AS h) h
-    WHERE r.hazard IS NOT NULL
-    ORDER BY b."time";
-END;
+    AS 'MODULE_PATHNAME', 'recsys_survival_curve_by_name' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 100;
+COMMENT ON FUNCTION recsys.survival_curve(bytea, float8[]) IS
+    'The survival curve a Cox model (coxph_fit) projects for a feature vector: (time, cumulative hazard, survival)';
 COMMENT ON FUNCTION recsys.survival_curve(text, float8[]) IS 'survival_curve by the Cox model a name serves';

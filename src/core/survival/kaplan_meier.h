@@ -7,8 +7,10 @@
 // confidence 1 - significance.
 //
 // The aggregate keeps a summary, not the rows: the counts of events and
-// censorings per distinct time (claimed before each new time), which
-// parallel workers merge exactly, so a parallel plan gives the serial curve.
+// censorings per distinct time, which parallel workers merge exactly, so a
+// parallel plan gives the serial curve. The counts are kept in a hash table
+// (a row costs a hash and a probe, not a search) and sorted by time once,
+// for the curve (kaplan_meier_count).
 #pragma once
 
 #include <cstddef>
@@ -42,7 +44,10 @@ std::vector<KaplanMeierPoint> kaplan_meier(const double* time, const bool* event
 // The aggregate's statistic (its result is the curve, built by the glue's
 // final from kaplan_meier_of), and the curve of its collected rows.
 const StatisticKind& kaplan_meier_kind();
+// The summary's times must be sorted first (kaplan_meier_count).
 std::vector<KaplanMeierPoint> kaplan_meier_of(const TrainingRows& rows, const Options& options);
+// Sorts the summary's counts by time (memory claimed in budget).
+void kaplan_meier_count(RowSummary& summary, MemoryBudget& budget);
 // The distinct times of its collected rows: the points of its curve.
 std::size_t kaplan_meier_times(const TrainingRows& rows);
 

@@ -12,6 +12,7 @@
 #include "../base/checked.h"
 #include "../base/json.h"
 #include "../linear/binary_labels.h"
+#include "../model/row_order.h"
 
 namespace recsys {
 
@@ -165,19 +166,10 @@ TreeModel train_trees(const double* y, const double* x, const std::int64_t* quer
 
     // Rows in one order whatever order they came in (a parallel plan's
     // workers hand them over in another): by query (ranking), then by a hash
-    // of the row's target and features; equal keys are equal rows. Then
-    // split into train and held-out rows by a hash of the row's values (of
-    // its query, for ranking) and the seed.
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    {
-        std::vector<std::uint64_t> key(n);
-        for (std::size_t i = 0; i < n; ++i) key[i] = row_hash(x + i * p, p, row_hash(y + i, 1, 0));
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            if (query && query[a] != query[b]) return query[a] < query[b];
-            return key[a] != key[b] ? key[a] < key[b] : a < b;
-        });
-    }
+    // of the row's target and features (model/row_order.h). Then split into
+    // train and held-out rows by a hash of the row's values (of its query,
+    // for ranking) and the seed.
+    const std::vector<std::size_t> order = canonical_row_order(y, x, query, n, p, res.stop);
     const std::size_t patience = forest ? 0 : static_cast<std::size_t>(options.integer("early_stopping_rounds"));
     const auto seed = static_cast<std::uint64_t>(options.integer("seed"));
     Part train, valid;
