@@ -21,7 +21,7 @@ CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/opti
               src/core/statistics/metrics.o src/core/statistics/statistic_kind.o src/core/survival/kaplan_meier.o src/core/model/row_order.o src/core/survival/coxph_fit.o src/core/survival/coxph_model.o src/core/statistics/folds.o \
               src/core/neighbours/knn_kernel.o src/core/neighbours/knn_kernel_avx2.o src/core/neighbours/knn_model.o src/core/neighbours/knn_search.o \
               src/core/discriminant/lda_fit.o src/core/discriminant/lda_model.o src/core/discriminant/lda_summary.o \
-              src/core/linear/svm_model.o src/core/linear/svm_train.o \
+              src/core/linear/linear_decision.o src/core/linear/svm_model.o src/core/linear/svm_train.o \
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \

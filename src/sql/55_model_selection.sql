@@ -36,7 +36,8 @@ COMMENT ON FUNCTION recsys.stratified_kfold IS
 -- rows equal in both are interchangeable, so the folds' contents never depend
 -- on the rows' order), by class for a boolean target, over all rows otherwise; rows with a NULL target or key are
 -- left out. Each fold trains on the others and scores the held-out one with
--- recsys.predict; accuracy counts a prediction above 0.5 as true.
+-- recsys.predict; accuracy counts a prediction above 0.5 as true (above 0
+-- for svm, whose prediction is a decision value).
 
 -- What every cross-validation reads: the fit aggregate, whether the target is
 -- a class (boolean), and the query of (fold, position, y, x) rows, position
@@ -72,16 +73,25 @@ BEGIN
                              kind, kind),
             HINT = 'kinds: ' || recsys_internal.cv_kinds();
     END IF;
-    IF target_type <> 'boolean'::regtype
-       AND NOT EXISTS (SELECT FROM pg_cast c WHERE c.castsource = target_type AND c.casttarget = 'float8'::regtype)
-       AND target_type <> 'float8'::regtype THEN
+    IF NOT kind = ANY (string_to_array(recsys_internal.cv_kinds(), ', ')) THEN
+        -- (lda: its target is a class name, and recsys.predict refuses its
+        -- models, which give classes through predict_class)
         RAISE EXCEPTION USING ERRCODE = '22023',
-            MESSAGE = format('kind %s''s target is %s: cross_validate scores boolean and numeric targets', kind, target_type);
+            MESSAGE = format('kind %s cannot be cross-validated: its target is %s, and cross_validate scores '
+                             'recsys.predict''s number against a boolean or numeric target', kind, target_type),
+            HINT = format('score %s by hand with recsys.predict_class on the folds of recsys.stratified_kfold; '
+                          'kinds: %s', kind, recsys_internal.cv_kinds());
     END IF;
     classifier := target_type = 'boolean'::regtype;
     IF metric NOT IN ('auc', 'logloss', 'accuracy', 'rmse', 'mae', 'r2') THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = format('unknown metric %L', metric),
             HINT = 'metrics: auc, logloss, accuracy (boolean targets); rmse, mae, r2';
+    END IF;
+    -- svm's recsys.predict is the decision value (its sign the class), not a probability
+    IF metric = 'logloss' AND kind = 'svm' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'metric logloss scores probabilities, and kind svm predicts a decision value',
+            HINT = 'use auc or accuracy (a positive decision value counts as true)';
     END IF;
     IF metric IN ('auc', 'logloss', 'accuracy') AND NOT classifier THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
@@ -116,13 +126,20 @@ BEGIN
 END
 $$;
 
--- The kinds cross_validate takes, for its error's hint.
+-- The kinds cross_validate takes (cv_source's test, its errors' hints):
+-- those with a <kind>_fit(target, features float8[], options jsonb)
+-- aggregate whose target recsys.predict's number is scored against, a
+-- boolean or numeric one (a cast to float8). Not a class name (text: lda,
+-- whose models recsys.predict refuses; predict_class gives their classes).
 CREATE FUNCTION recsys_internal.cv_kinds() RETURNS text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
     RETURN (SELECT string_agg(left(p.proname, -4), ', ' ORDER BY p.proname)
             FROM pg_proc p
             WHERE p.pronamespace = 'recsys'::regnamespace AND p.proname LIKE '%\_fit' AND p.prokind = 'a'
-              AND p.pronargs = 3 AND p.proargtypes[1] = 'float8[]'::regtype AND p.proargtypes[2] = 'jsonb'::regtype);
+              AND p.pronargs = 3 AND p.proargtypes[1] = 'float8[]'::regtype AND p.proargtypes[2] = 'jsonb'::regtype
+              AND (p.proargtypes[0] IN ('boolean'::regtype, 'float8'::regtype)
+                   OR EXISTS (SELECT FROM pg_cast c
+                              WHERE c.castsource = p.proargtypes[0] AND c.casttarget = 'float8'::regtype)));
 
 -- The type of column `name` of the relation (its `role` in the error);
 -- 42703 if it has none. A feature must be numeric (a cast to float8).
@@ -166,7 +183,8 @@ DECLARE
                          CASE metric
                              WHEN 'auc' THEN 'recsys.auc(s.p, s.y)'
                              WHEN 'logloss' THEN 'recsys.logloss(s.p, s.y)'
-                             WHEN 'accuracy' THEN 'avg(((s.p > 0.5) = s.y)::int)::float8'
+                             WHEN 'accuracy' THEN format('avg(((s.p > %s) = s.y)::int)::float8',
+                                                         CASE WHEN kind = 'svm' THEN 0 ELSE 0.5 END)
                              WHEN 'rmse' THEN format('sqrt(avg((s.p - %s) ^ 2))', y)
                              WHEN 'mae' THEN format('avg(abs(s.p - %s))', y)
                              WHEN 'r2' THEN format('1 - sum((s.p - %1$s) ^ 2) / nullif(regr_syy(%1$s, s.p), 0)', y)

@@ -22,10 +22,7 @@
 #include <string>
 
 #include "binary_labels.h"
-#include "../model/coefficients.h"
-#include "../model/model.h"
-#include "../model/model_format.h"
-#include "../model/model_kind.h"
+#include "linear_decision.h"
 #include "../model/training_summary_parts.h"
 
 namespace recsys {
@@ -37,24 +34,17 @@ struct LogregSummary : TrainingSummary, SampledRows, SolverRun {
     double gradient_max = 0;  // largest |gradient| entry at the end (the subgradient's with l1)
 };
 
-class LogregModel : public LinearModel {
+class LogregModel : public LinearDecisionModel {
 public:
     static constexpr const char* kKind = "logreg";
     const char* kind() const override { return kKind; }
 
-    Options options;
-    Eigen::VectorXd coefficients;  // one per feature
-    double intercept = 0;
     double negative_sample_rate = 1;
     LogregSummary summary;
 
-    std::size_t feature_count() const override { return static_cast<std::size_t>(coefficients.size()); }
-    // The probability of a positive label, corrected for down-sampled negatives.
+    // The probability of a positive label, corrected for down-sampled
+    // negatives; decision() is b + x . beta, uncorrected.
     double predict(const double* x) const override;
-    // b + x . beta, uncorrected.
-    double decision(const double* x) const;
-    // The intercept and coefficients (of the log-odds), without tests.
-    std::vector<CoefficientRow> coefficient_table() const override;
 
     std::size_t memory_bytes() const override { return sizeof(*this) + feature_count() * sizeof(double); }
     std::string metadata_json() const override;

@@ -1,10 +1,10 @@
 // Logistic regression as a model kind: options, prediction, payload, and
 // logreg_fit(label bool, features float8[] [, options]).
 //
-// Payload layout, version 1 (little-endian):
-//   u32 payload version, u64 features, f64 intercept, f64[] coefficients
-//   string options (JSON), common training summary (model.h),
-//   sampled rows and solver run (training_summary_parts.h), f64 gradient max
+// Payload layout, version 1 (little-endian): the linear head
+// (linear_decision.h: version, features, intercept, coefficients, options,
+// common training summary), then sampled rows and solver run
+// (training_summary_parts.h), f64 gradient max
 #include <cmath>
 
 #include "binary_labels.h"
@@ -17,8 +17,8 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    check_feature_names(options, rows.column("features").width);
-    return std::make_unique<LogregModel>(train_logreg(labeled_rows(rows), options, ctx, collected_summary(rows)));
+    return std::make_unique<LogregModel>(
+        train_logreg(linear_fit_rows(rows, options), options, ctx, collected_summary(rows)));
 }
 
 void check_options(const Options& o) {
@@ -54,17 +54,8 @@ const OptionSchema& logreg_option_schema() {
 }
 
 const ModelKind& logreg_kind() {
-    static const ModelKind kind{
-        {LogregModel::kKind, "logreg_fit", &logreg_option_schema(), labeled_columns()}, fit, read_model_as<LogregModel>};
+    static const ModelKind kind = linear_decision_kind<LogregModel>("logreg_fit", logreg_option_schema(), fit);
     return kind;
-}
-
-double LogregModel::decision(const double* x) const {
-    return intercept + Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients);
-}
-
-std::vector<CoefficientRow> LogregModel::coefficient_table() const {
-    return coefficient_rows(options, intercept, coefficients.data(), feature_count());
 }
 
 double LogregModel::predict(const double* x) const {
@@ -75,27 +66,17 @@ double LogregModel::predict(const double* x) const {
 }
 
 std::string LogregModel::metadata_json() const {
-    JsonWriter dimensions;
-    dimensions.begin_object();
-    dimensions.key("features");
-    dimensions.integer(static_cast<long long>(feature_count()));
-    dimensions.end_object();
     std::string training = training_summary_json(summary, [&](JsonWriter& w) {
         sampled_rows_json(w, summary);
         solver_run_json(w, summary);
         w.key("gradient_max");
         w.number(summary.gradient_max);
     });
-    return model_metadata_json(options.to_json(), dimensions.str(), training);
+    return model_metadata_json(options.to_json(), dimensions_json(), training);
 }
 
 void LogregModel::write_payload(ByteWriter& w) const {
-    w.pod<std::uint32_t>(kPayloadVersion);
-    w.pod<std::uint64_t>(feature_count());
-    w.pod<double>(intercept);
-    w.array(coefficients.data(), feature_count());
-    write_options(w, options);
-    write_training_summary(w, summary);
+    write_head(w, kPayloadVersion, summary);
     write_sampled_rows(w, summary);
     write_solver_run(w, summary);
     w.pod<double>(summary.gradient_max);
@@ -103,20 +84,9 @@ void LogregModel::write_payload(ByteWriter& w) const {
 
 LogregModel LogregModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
-    read_payload_version(r, "logreg", kPayloadVersion);
     LogregModel m;
-    auto features = r.pod<std::uint64_t>("features");
-    m.intercept = r.pod<double>("intercept");
-    std::vector<double> coefficients;
-    r.array<double>(coefficients, std::size_t(1) << 32, "coefficients");
-    if (coefficients.size() != features) fail(ErrorKind::Corrupted, "model is inconsistent: coefficient count");
-    m.coefficients = Eigen::Map<Eigen::VectorXd>(coefficients.data(), static_cast<Eigen::Index>(features));
-    if (!std::isfinite(m.intercept) || !m.coefficients.allFinite())
-        fail(ErrorKind::Corrupted, "model is inconsistent: non-finite coefficients");
-    m.options = read_options(r, logreg_option_schema());
-    check_stored_feature_names(m.options, features);
+    static_cast<TrainingSummary&>(m.summary) = m.read_head(r, kKind, kPayloadVersion, logreg_option_schema(), true);
     m.negative_sample_rate = m.options.number("negative_sample_rate");
-    static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
     static_cast<SampledRows&>(m.summary) = read_sampled_rows(r);
     static_cast<SolverRun&>(m.summary) = read_solver_run(r);
     m.summary.gradient_max = r.pod<double>("gradient max");

@@ -32,17 +32,11 @@ std::size_t round_blocks(std::size_t p) {
     return std::clamp<std::size_t>((std::size_t(32) << 20) / hessian_bytes, 1, 64);
 }
 
-// Below this share of nonzero features, the sums run over each row's
-// nonzeros (sparse_rows.h): one-hot encoded categories. Per row, the dense
-// Hessian costs p^2 / 2 multiply-adds at full vector speed, the sparse one
-// nnz^2 / 2 scattered ones.
-constexpr double kSparseBelow = 0.3;
-
 // The rows the solver sees: features (n x p; also by nonzeros when sparse
 // is set), labels and weights.
 struct Problem {
     Eigen::Map<const RowMatrix> x;
-    const SparseRows* sparse;
+    const FeatureNonzeros* sparse;
     std::vector<double> y;  // 0 or 1
     std::vector<double> w;  // class weights (all 1 without)
     double total_weight;
@@ -104,7 +98,7 @@ void dense_block(const Problem& pr, const Eigen::VectorXd& theta, Eigen::Index b
 void sparse_block(const Problem& pr, const Eigen::VectorXd& theta, Eigen::Index begin, Eigen::Index rows,
                   bool with_hessian, Evaluation& e) {
     const Eigen::Index q = static_cast<Eigen::Index>(pr.p());
-    const SparseRows& s = *pr.sparse;
+    const FeatureNonzeros& s = *pr.sparse;
     Eigen::VectorXd z(rows);
     for (Eigen::Index i = 0; i < rows; ++i) {
         double sum = 0;
@@ -359,8 +353,8 @@ LogregModel train_logreg(const LogregData& data, const Options& options, TrainCo
     double total_weight = 0;
     for (double w : weights) total_weight += w;
 
-    SparseRows sparse;
-    const bool use_sparse = nonzero_fraction(x, n, p) < kSparseBelow;
+    FeatureNonzeros sparse;
+    const bool use_sparse = mostly_zero(x, n, p);  // the rule shared with svm (sparse_rows.h)
     if (use_sparse) sparse = sparse_rows(x, n, p, budget, "logreg_fit sparse rows");
     Problem pr{Eigen::Map<const RowMatrix>(x, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p)),
                use_sparse ? &sparse : nullptr,

@@ -18,12 +18,14 @@ double nonzero_fraction(const double* x, std::size_t n, std::size_t p) {
     return static_cast<double>(count_nonzeros(x, n, p)) / (static_cast<double>(n) * static_cast<double>(p));
 }
 
-SparseRows sparse_rows(const double* x, std::size_t n, std::size_t p, MemoryBudget& budget, const char* what) {
+bool mostly_zero(const double* x, std::size_t n, std::size_t p) { return nonzero_fraction(x, n, p) < kSparseBelow; }
+
+FeatureNonzeros sparse_rows(const double* x, std::size_t n, std::size_t p, MemoryBudget& budget, const char* what) {
     const std::size_t nonzeros = count_nonzeros(x, n, p);
     const std::size_t entry = sizeof(std::uint32_t) + sizeof(double);
     budget.reserve(checked_add(checked_mul(nonzeros, entry, what), checked_mul(n + 1, sizeof(std::size_t), what), what),
                    what);
-    SparseRows s;
+    FeatureNonzeros s;
     s.start.reserve(n + 1);
     s.column.reserve(nonzeros);
     s.value.reserve(nonzeros);

@@ -9,17 +9,16 @@
 // intercept_scaling)), as liblinear does. Solved by dual coordinate descent
 // (Hsieh et al. 2008, liblinear's solver): the dual of a strictly convex
 // problem, so the optimum, and the model, are unique; it stops when the
-// projected gradient's spread over a pass is at most tol. recsys.predict
+// projected gradient's spread over a pass of all rows is at most tol, and
+// sets aside on the way the rows whose dual variable stays at its bound
+// (the paper's shrinking). recsys.predict
 // gives the decision value w . x + b (positive: true).
 #pragma once
 
 #include <Eigen/Core>
 
 #include "binary_labels.h"
-#include "../model/coefficients.h"
-#include "../model/model.h"
-#include "../model/model_format.h"
-#include "../model/model_kind.h"
+#include "linear_decision.h"
 #include "../model/training_summary_parts.h"
 
 namespace recsys {
@@ -32,19 +31,14 @@ struct SvmSummary : TrainingSummary, SolverRun {
     std::uint64_t support_vectors = 0;  // rows with a nonzero dual variable
 };
 
-class SvmModel : public LinearModel {
+class SvmModel : public LinearDecisionModel {
 public:
     static constexpr const char* kKind = "svm";
     const char* kind() const override { return kKind; }
 
-    Options options;
-    Eigen::VectorXd coefficients;
-    double intercept = 0;
     SvmSummary summary;
 
-    std::size_t feature_count() const override { return static_cast<std::size_t>(coefficients.size()); }
     double predict(const double* x) const override;  // the decision value
-    std::vector<CoefficientRow> coefficient_table() const override;
 
     std::size_t memory_bytes() const override { return sizeof(*this) + feature_count() * sizeof(double); }
     std::string metadata_json() const override;
@@ -52,7 +46,16 @@ public:
     static SvmModel read(const Envelope& envelope);
 };
 
-SvmModel train_svm(const LabeledRows& data, const Options& options, TrainContext& ctx, TrainingSummary summary);
+// How the solver walks to the optimum; not an option (the optimum is the same
+// either way): the tests force each path to check that.
+struct SvmPath {
+    enum class Rows { Auto, Dense, Sparse };
+    Rows rows = Rows::Auto;  // Auto: by their nonzeros when mostly zero (sparse_rows.h, as logreg)
+    bool shrinking = true;   // set aside rows whose dual variable stays at a bound
+};
+
+SvmModel train_svm(const LabeledRows& data, const Options& options, TrainContext& ctx, TrainingSummary summary,
+                   const SvmPath& path = {});
 
 // The primal objective above of (w, b) on the rows.
 double svm_objective(const LabeledRows& data, const Options& options, const Eigen::VectorXd& w, double b);

@@ -1,10 +1,10 @@
 // The linear SVM as a model kind (svm.h): options, the decision value,
 // coefficients and the payload.
 //
-// Payload layout, version 1 (little-endian):
-//   u32 payload version, u64 features, f64 intercept, f64[] coefficients,
-//   string options (JSON), common training summary (model.h), solver run
-//   (training_summary_parts.h), f64 objective, u64 support vectors
+// Payload layout, version 1 (little-endian): the linear head
+// (linear_decision.h: version, features, intercept, coefficients, options,
+// common training summary), then solver run (training_summary_parts.h),
+// f64 objective, u64 support vectors
 #include <cmath>
 
 #include "svm.h"
@@ -16,8 +16,7 @@ namespace {
 constexpr std::uint32_t kPayloadVersion = 1;
 
 std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, TrainContext& ctx) {
-    check_feature_names(options, rows.column("features").width);
-    const LabeledRows data = labeled_rows(rows);
+    const LabeledRows data = linear_fit_rows(rows, options);
     std::size_t positives = 0;
     for (std::size_t i = 0; i < data.n; ++i) positives += data.y[i];
     if (positives == 0 || positives == data.n)
@@ -51,27 +50,17 @@ const OptionSchema& svm_option_schema() {
 }
 
 const ModelKind& svm_kind() {
-    static const ModelKind kind{
-        {SvmModel::kKind, "svm_fit", &svm_option_schema(), labeled_columns()}, fit, read_model_as<SvmModel>};
+    static const ModelKind kind = linear_decision_kind<SvmModel>("svm_fit", svm_option_schema(), fit);
     return kind;
 }
 
 double SvmModel::predict(const double* x) const {
-    const double z = intercept + Eigen::Map<const Eigen::VectorXd>(x, coefficients.size()).dot(coefficients);
+    const double z = decision(x);
     if (!std::isfinite(z)) fail_score_overflow(kKind);
     return z;
 }
 
-std::vector<CoefficientRow> SvmModel::coefficient_table() const {
-    return coefficient_rows(options, intercept, coefficients.data(), feature_count());
-}
-
 std::string SvmModel::metadata_json() const {
-    JsonWriter dimensions;
-    dimensions.begin_object();
-    dimensions.key("features");
-    dimensions.integer(static_cast<long long>(feature_count()));
-    dimensions.end_object();
     std::string training = training_summary_json(summary, [&](JsonWriter& w) {
         solver_run_json(w, summary);
         w.key("objective");
@@ -79,16 +68,11 @@ std::string SvmModel::metadata_json() const {
         w.key("support_vectors");
         w.integer(static_cast<long long>(summary.support_vectors));
     });
-    return model_metadata_json(options.to_json(), dimensions.str(), training);
+    return model_metadata_json(options.to_json(), dimensions_json(), training);
 }
 
 void SvmModel::write_payload(ByteWriter& w) const {
-    w.pod<std::uint32_t>(kPayloadVersion);
-    w.pod<std::uint64_t>(feature_count());
-    w.pod<double>(intercept);
-    w.array(coefficients.data(), feature_count());
-    write_options(w, options);
-    write_training_summary(w, summary);
+    write_head(w, kPayloadVersion, summary);
     write_solver_run(w, summary);
     w.pod<double>(summary.objective);
     w.pod<std::uint64_t>(summary.support_vectors);
@@ -96,20 +80,8 @@ void SvmModel::write_payload(ByteWriter& w) const {
 
 SvmModel SvmModel::read(const Envelope& env) {
     ByteReader r(env.payload, env.payload_size);
-    read_payload_version(r, kKind, kPayloadVersion);
     SvmModel m;
-    const auto features = r.pod<std::uint64_t>("features");
-    m.intercept = r.pod<double>("intercept");
-    std::vector<double> coefficients;
-    r.array<double>(coefficients, std::size_t(1) << 32, "coefficients");
-    if (coefficients.size() != features || features == 0)
-        fail(ErrorKind::Corrupted, "model is inconsistent: coefficient count");
-    m.coefficients = Eigen::Map<Eigen::VectorXd>(coefficients.data(), static_cast<Eigen::Index>(features));
-    if (!std::isfinite(m.intercept) || !m.coefficients.allFinite())
-        fail(ErrorKind::Corrupted, "model is inconsistent: non-finite coefficients");
-    m.options = read_options(r, svm_option_schema());
-    check_stored_feature_names(m.options, features);
-    static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
+    static_cast<TrainingSummary&>(m.summary) = m.read_head(r, kKind, kPayloadVersion, svm_option_schema(), false);
     static_cast<SolverRun&>(m.summary) = read_solver_run(r);
     m.summary.objective = r.pod<double>("objective");
     m.summary.support_vectors = r.pod<std::uint64_t>("support vectors");
