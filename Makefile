@@ -11,7 +11,7 @@ MODULE_big  = recsys
 # The install script is made from the per-area sources in src/sql (rule below).
 DATA_built  = recsys--0.1.0.sql
 
-CORE_OBJS   = src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
+CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
               src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/option_table.o src/core/model/pipeline.o src/core/model/sampled_key.o src/core/model/training_summary_parts.o src/core/model/training_rows.o \
               src/core/als/als_gram.o src/core/als/als_kernel.o src/core/als/als_kind.o src/core/als/als_model.o src/core/als/als_params.o src/core/als/als_serve.o src/core/als/als_train.o src/core/als/als_warm_start.o src/core/als/interactions.o \
               src/core/linear/binary_labels.o src/core/linear/linreg_fit.o src/core/linear/linreg_model.o src/core/linear/linreg_summary.o src/core/linear/logreg_model.o src/core/linear/logreg_train.o src/core/linear/sparse_rows.o \

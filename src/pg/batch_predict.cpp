@@ -111,6 +111,11 @@ void score_partition(FunctionCallInfo fcinfo, WindowObject window, ModelArgument
         ModelHandle* handle = model_argument_value(fcinfo, 0, model_value, null, form);
         const Model* current = (**handle).get();
         if (!first) {
+            // Pinned for the partition: the call site's cache frees a model when another row
+            // brings another one, and the next could then be decoded at the freed address and
+            // pass for the first.
+            auto* pinned = new_owned<std::shared_ptr<const Model>>(work);
+            guarded([&] { pinned->reset(new std::shared_ptr<const Model>(**handle)); });
             model = &feature_model(fcinfo, handle);
             first = current;
             first_row = row;

@@ -1,12 +1,12 @@
 // The Gram matrices of ALS training and the change of basis into their
 // eigenvectors (als_gram.h).
+#include "../base/decompositions.h"
 #include "als_gram.h"
 
 #include <algorithm>
 #include <vector>
 // GCC 12 sees a false "may be used uninitialized" in Eigen's eigensolver
 // (this file only: the Makefile and CMakeLists.txt turn that warning off here).
-#include <Eigen/Eigenvalues>
 
 #include "als_kernel.h"
 #include "../base/parallel.h"
@@ -61,19 +61,19 @@ GramForm gram_form(FactorMatrix& y, double reg, bool diagonalize, Eigen::MatrixX
     GramForm form;
     form.blocks = gram_blocks(static_cast<std::size_t>(y.rows()));
     Eigen::MatrixXd g = gram(y, reg, threads, stop);
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen;
-    if (diagonalize) eigen.compute(g);
+    SymmetricEigen eigen;
+    if (diagonalize) eigen = symmetric_eigen(g);
     // No convergence happens only with non-finite factors: the training's
     // divergence check then stops it, and the summary counts the fallback.
-    form.fell_back = diagonalize && eigen.info() != Eigen::Success;
+    form.fell_back = diagonalize && !eigen.converged;
     if (!diagonalize || form.fell_back) {
         form.full = g.cast<float>();
         return form;
     }
-    form.diagonal = eigen.eigenvalues().cast<float>();
-    form.rotation = eigen.eigenvectors().cast<float>();
+    form.diagonal = eigen.values.cast<float>();
+    form.rotation = eigen.vectors.cast<float>();
     rotate(y, form.rotation, threads, stop);
-    basis = basis * eigen.eigenvectors();
+    basis = basis * eigen.vectors;
     return form;
 }
 

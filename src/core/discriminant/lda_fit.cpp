@@ -3,13 +3,11 @@
 // scaled, centered rows is the eigen-decomposition of their Gram matrix,
 // which is the within-class scatter) and _solve_eigen (with _cov's
 // shrinkage: a fixed number, or Ledoit-Wolf on the standardized rows).
-#include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
-#include <Eigen/SVD>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 
+#include "../base/decompositions.h"
 #include "lda.h"
 
 namespace recsys {
@@ -72,9 +70,12 @@ Eigen::MatrixXd covariance(const Centered& c, const std::string& shrinkage) {
 
 // Eigenvalues (descending) and their vectors of a symmetric matrix.
 void descending_eigen(const Eigen::MatrixXd& a, Eigen::VectorXd& values, Eigen::MatrixXd& vectors) {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(a);
-    values = es.eigenvalues().reverse();
-    vectors = es.eigenvectors().rowwise().reverse();
+    const SymmetricEigen es = symmetric_eigen(a);
+    if (!es.converged)
+        fail(ErrorKind::DataException, "lda_fit's eigendecomposition did not converge (non-finite moments)",
+             "rescale the features");
+    values = es.values.reverse();
+    vectors = es.vectors.rowwise().reverse();
 }
 
 void solve_svd(LdaModel& m, const std::vector<Centered>& cs, double n, double tol) {
@@ -104,12 +105,12 @@ void solve_svd(LdaModel& m, const std::vector<Centered>& cs, double n, double to
     Eigen::MatrixXd between = (m.means.rowwise() - m.xbar.transpose());
     for (Eigen::Index c = 0; c < k; ++c) between.row(c) *= std::sqrt(n * m.priors[c] * fac2);
     const Eigen::MatrixXd projected = between * scalings;  // k x rank
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(projected, Eigen::ComputeThinV);
-    const Eigen::VectorXd s2 = svd.singularValues();
+    Eigen::MatrixXd right;
+    const Eigen::VectorXd s2 = singular_values(projected, &right);
     m.explained_variance_ratio = s2.array().square() / s2.array().square().sum();
     Eigen::Index rank2 = 0;
     while (rank2 < s2.size() && s2[rank2] > tol * s2[0]) ++rank2;
-    m.scalings = scalings * svd.matrixV().leftCols(rank2);
+    m.scalings = scalings * right.leftCols(rank2);
     const Eigen::MatrixXd coef = (m.means.rowwise() - m.xbar.transpose()) * m.scalings;
     m.intercept = -0.5 * coef.rowwise().squaredNorm() + m.priors.array().log().matrix();
     m.coef = coef * m.scalings.transpose();
@@ -132,14 +133,14 @@ void solve_eigen(LdaModel& m, const std::vector<ClassMoments>& classes, const st
     const Eigen::MatrixXd total = covariance(centered(all, fourth), shrinkage);
     const Eigen::MatrixXd between = total - within;
     // scipy's eigh(Sb, Sw) needs Sw positive definite; so does its Cholesky here.
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> spread(within, Eigen::EigenvaluesOnly);
-    const double largest = spread.eigenvalues().cwiseAbs().maxCoeff();
-    Eigen::GeneralizedSelfAdjointEigenSolver<Eigen::MatrixXd> ges(between, within, Eigen::ComputeEigenvectors | Eigen::Ax_lBx);
-    if (!(spread.eigenvalues()[0] > 1e-12 * largest) || ges.info() != Eigen::Success || !ges.eigenvectors().allFinite())
+    const SymmetricEigen spread = symmetric_eigen(within, false);
+    const SymmetricEigen ges = generalized_symmetric_eigen(between, within);
+    if (!spread.converged || !(spread.values[0] > 1e-12 * spread.values.cwiseAbs().maxCoeff()) || !ges.converged ||
+        !ges.vectors.allFinite())
         fail(ErrorKind::DataException, "lda_fit within-class covariance is singular (a constant or collinear feature)",
              "use {\"solver\": \"svd\"}, or shrinkage (\"shrinkage\": \"auto\"), or drop the feature");
-    const Eigen::VectorXd evals = ges.eigenvalues().reverse();
-    m.scalings = ges.eigenvectors().rowwise().reverse();
+    const Eigen::VectorXd evals = ges.values.reverse();
+    m.scalings = ges.vectors.rowwise().reverse();
     Eigen::VectorXd ratio = evals / evals.sum();
     std::sort(ratio.data(), ratio.data() + ratio.size(), std::greater<double>());
     m.explained_variance_ratio = ratio;

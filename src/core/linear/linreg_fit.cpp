@@ -2,11 +2,10 @@
 // statistics by back substitution in R, ridge by a QR of the augmented
 // system, elastic net and lasso by coordinate descent on the centered cross
 // products R^T R / n.
-#include <Eigen/QR>
-#include <Eigen/SVD>
 #include <chrono>
 #include <cmath>
 
+#include "../base/decompositions.h"
 #include "../base/checked.h"
 #include "../base/error.h"
 #include "linreg.h"
@@ -54,7 +53,7 @@ Factor data_factor(const double* summary, std::size_t p, bool intercept) {
     if (intercept) return f;
     // Without the column of ones: the factor of R's other columns is the factor of [X y].
     Matrix rest = r.rightCols(m - 1);
-    Eigen::HouseholderQR<Eigen::Ref<Matrix>> qr(rest);
+    householder_qr_in_place(rest);
     f.r = rest.topRows(m - 1).triangularView<Eigen::Upper>();
     f.q = m - 2;
     f.intercept = false;
@@ -85,7 +84,7 @@ void check_rank(const Factor& f, const std::vector<std::string>& names) {
 }
 
 double condition_number(const Matrix& design) {
-    const Vector s = Eigen::JacobiSVD<Matrix>(design).singularValues();
+    const Vector s = singular_values(design);
     return s(0) / s(s.size() - 1);
 }
 
@@ -125,7 +124,7 @@ Vector fit_ridge(const Matrix& r, const Vector& target, double n, double l2) {
     stacked.bottomRows(p) = Matrix::Identity(p, p) * std::sqrt(n * l2);
     Vector rhs = Vector::Zero(2 * p);
     rhs.head(p) = target;
-    return stacked.householderQr().solve(rhs);
+    return least_squares_qr(stacked, rhs);
 }
 
 double soft_threshold(double z, double t) { return z > t ? z - t : z < -t ? z + t : 0; }

@@ -3,9 +3,8 @@
 // [1 x y], m = p + 2. Rows are folded in by factoring R stacked over them;
 // two summaries merge by factoring the two factors stacked. R^T R is the
 // matrix of cross products of [1 X y], so any R of the same data serves.
-#include <Eigen/Householder>
-#include <Eigen/QR>
 
+#include "../base/decompositions.h"
 #include "../base/checked.h"
 #include "linreg.h"
 
@@ -38,7 +37,7 @@ void factor_stacked(Eigen::Map<Matrix> r, const Matrix& below) {
     Matrix stacked(m + below.rows(), m);
     stacked.topRows(m) = r;
     stacked.bottomRows(below.rows()) = below;
-    Eigen::HouseholderQR<Eigen::Ref<Matrix>> qr(stacked);  // in place
+    householder_qr_in_place(stacked);
     r = stacked.topRows(m).triangularView<Eigen::Upper>();
 }
 
