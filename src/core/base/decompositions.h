@@ -1,7 +1,7 @@
 // Eigen's matrix decompositions behind plain functions, compiled in one file.
 // Each is thousands of lines of templates: instantiated in every file that
 // used one (a QR and an SVD in linreg_fit, three eigensolvers and an SVD in
-// lda_fit, ...), they were the largest share of the build. The answers are
+// lda_fit, ...), they were the costliest files to compile. The answers are
 // Eigen's, unchanged.
 #pragma once
 
