@@ -47,6 +47,12 @@ SHLIB_LINK += -llbfgs -lz -lxgboost -lstdc++ -pthread
 ifeq ($(NATIVE),1)
 PG_CXXFLAGS += -march=native
 endif
+# DEBUG_INFO=0 builds without debug information: the same machine code (GCC's
+# -g does not change what it generates) in about two thirds of the compile
+# time. The test command builds so; an installed extension keeps its -g.
+ifeq ($(DEBUG_INFO),0)
+PG_CXXFLAGS += -g0
+endif
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

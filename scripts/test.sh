@@ -62,8 +62,9 @@ unit_lane() {
 sql_lane() {
     phase "extension build"
     # Without the JIT bitcode (with_llvm=no): clang compiling every file a second time is a third of
-    # the build, and the tests never JIT-inline recsys' functions.
-    if ! { make -s -j"$(nproc)" with_llvm=no >/dev/null && make -s install with_llvm=no >/dev/null; }; then
+    # the build, and the tests never JIT-inline recsys' functions. Without debug information
+    # (DEBUG_INFO=0): the same code, a third less compile time.
+    if ! { make -s -j"$(nproc)" with_llvm=no DEBUG_INFO=0 >/dev/null && make -s install with_llvm=no DEBUG_INFO=0 >/dev/null; }; then
         echo "FAILED: the extension build"; count 0 1; return
     fi
 

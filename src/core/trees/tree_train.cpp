@@ -202,6 +202,12 @@ TreeModel train_trees(const double* y, const double* x, const std::int64_t* quer
     }
     xgb::Booster booster(sets);
     set_parameters(booster, options, objective, labels.classes.size(), forest, ctx.threads);
+    // The history records one metric a round: the held-out rows' when
+    // stopping early (the training rows are then not evaluated: that would
+    // be a pass over most rows per round for a number nobody sees), else
+    // the training rows'.
+    const std::vector<const xgb::DMatrix*> evaluated{sets.back()};
+    const std::vector<std::string> evaluated_names{names.back()};
 
     TreeModel m;
     m.kind_ = forest ? "forest" : "gbt";
@@ -213,9 +219,9 @@ TreeModel train_trees(const double* y, const double* x, const std::int64_t* quer
     for (std::size_t round = 0; round < rounds; ++round) {
         res.stop.check();
         booster.update(static_cast<int>(round), dtrain);
-        const std::string evaluation = booster.evaluate(static_cast<int>(round), sets, names);
+        const std::string evaluation = booster.evaluate(static_cast<int>(round), evaluated, evaluated_names);
         m.summary.metric = metric_name(evaluation);
-        const double loss = xgb::metric_of(evaluation, names.back());
+        const double loss = xgb::metric_of(evaluation, evaluated_names.back());
         m.summary.loss.push_back(loss);
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         if (ctx.progress) ctx.progress(static_cast<int>(round + 1), loss, seconds);
