@@ -374,5 +374,22 @@ TEST(GoldenModels, Coxph) {
     EXPECT_FALSE(std::isnan(terms[2].std_error));
 }
 
+TEST(GoldenModels, ItemKnn) {
+    const Bytes b = golden("itemknn_v1.model", golden_itemknn);
+    expect_info(b, "itemknn", "{\"users\":30,\"items\":12,\"neighbour_pairs\":48}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<ItemKnnModel>(*kept_m);
+    std::vector<double> got;
+    CandidateQuery q;
+    q.k = 3;
+    for (std::int64_t user : {100, 117}) {
+        for (const Scored& s : m.recommend(user, q)) got.insert(got.end(), {double(s.index), s.score});
+        for (const Scored& s : m.explain(static_cast<std::size_t>(user - 100), 5)) got.insert(got.end(), {double(s.index), s.score});
+    }
+    for (const Scored& s : m.similar_items(30, 3)) got.insert(got.end(), {double(s.index), s.score});
+    for (const Scored& s : m.recommend_for_items({0, 50, 50}, {}, q)) got.insert(got.end(), {double(s.index), s.score});
+    expect_recorded("itemknn recommendations, explanations and neighbours", got, {}, 1e-6);
+}
+
 }  // namespace
 }  // namespace recsys
