@@ -57,6 +57,10 @@ LEFT JOIN oracle_scores o ON o.similarity = m.similarity AND o.user_id = u.user_
 GROUP BY m.similarity ORDER BY m.similarity;
 -- recommend leaves the seen items out; user 4's top items
 SELECT r.* FROM knn_models m, recsys.recommend(m.model, 4, 3) r WHERE m.similarity = 'cosine';
+-- the candidate subset and the exclusions (a seen or unknown candidate is left out)
+SELECT r.* FROM knn_models m,
+       recsys.recommend(m.model, 4, 5, candidates => ARRAY[20, 30, 60, 10, 999], exclude => ARRAY[30]) r
+WHERE m.similarity = 'cosine';
 -- similar_items: the kept neighbours without the item, best first; equal to the oracle
 SELECT s.item_id, round(s.score::numeric, 5) AS score, s.rank,
        round(o.sim::numeric, 5) = round(s.score::numeric, 5) AS as_oracle
@@ -82,6 +86,7 @@ SELECT count(*) AS seen FROM knn_models m, recsys.seen_items(m.model) WHERE m.si
 CREATE TABLE pruned AS SELECT recsys.itemknn_fit(user_id, item_id, weight, '{"neighbours": 2}') AS model FROM watched;
 SELECT i AS item_id, (SELECT array_agg(s.item_id ORDER BY s.rank) FROM recsys.similar_items(p.model, i, 5) s) AS kept
 FROM pruned p, unnest(ARRAY[10, 20, 30, 40, 50, 60]) i;
+-- (20 and 60 are no kept neighbour of 10 or 50: score 0, last)
 SELECT r.item_id, round(r.score::numeric, 5) AS score FROM pruned p, recsys.recommend(p.model, 4, 5) r;
 -- NULL ids skip the row, a NULL weight counts as 1
 SELECT recsys.model_info(m)->'metadata'->'training'->'rows' AS rows,
@@ -104,7 +109,7 @@ SELECT error_of($$SELECT recsys.itemknn_fit(user_id, item_id, weight, '{"K": 20}
 SELECT error_of($$SELECT recsys.itemknn_fit(user_id, item_id, -1.0) FROM watched$$);
 SELECT error_of($$SELECT recsys.itemknn_fit(user_id, item_id, 'NaN') FROM watched$$);
 SELECT recsys.itemknn_fit(user_id, item_id, weight) IS NULL AS no_rows FROM watched WHERE false;
-SELECT error_of($$SELECT recsys.itemknn_fit(NULL::bigint, item_id, weight) FROM watched$$);
+SELECT recsys.itemknn_fit(NULL::bigint, item_id, weight) IS NULL AS every_row_skipped FROM watched;
 SELECT error_of($$SELECT * FROM knn_models m, recsys.recommend(m.model, 1, 0)$$);
 SELECT error_of($$SELECT * FROM knn_models m, recsys.similar_items(m.model, 10, -1)$$);
 SELECT error_of($$SELECT * FROM knn_models m, recsys.item_factors(m.model)$$);
@@ -112,10 +117,22 @@ SELECT error_of($$SELECT recsys.predict(model, ARRAY[1.0]) FROM knn_models$$);
 -- its memory is claimed under recsys.max_memory
 CREATE TABLE many AS SELECT g % 3000 AS user_id, (g * 7919) % 2000 AS item_id, 1.0::float8 AS weight
 FROM generate_series(1, 60000) g;
-SET recsys.max_memory = '1MB';
-SELECT error_of($$SELECT recsys.itemknn_fit(user_id, item_id, weight, '{"neighbours": 500}') FROM many$$) LIKE
-       '53200: %' AS refused;
+-- (2000 items x 500 kept, with the rows and the weighted matrix: over 12 MB, refused before
+-- the neighbours are allocated)
+SET recsys.max_memory = '12MB';
+SELECT error_of($$SELECT recsys.itemknn_fit(user_id, item_id, weight, '{"neighbours": 500}') FROM many$$);
 RESET recsys.max_memory;
+-- one thread or two: the same model
+SET recsys.threads = 1;
+CREATE TABLE one_thread AS SELECT recsys.itemknn_fit(user_id, item_id, weight, '{"similarity": "tfidf"}') AS model FROM many;
+SET recsys.threads = 2;
+CREATE TABLE two_threads AS SELECT recsys.itemknn_fit(user_id, item_id, weight, '{"similarity": "tfidf"}') AS model FROM many;
+RESET recsys.threads;
+SELECT (recsys.model_info(a.model)->'metadata'->'training') - 'seconds' - 'threads' =
+       (recsys.model_info(b.model)->'metadata'->'training') - 'seconds' - 'threads' AS same_summary,
+       (SELECT array_agg(s) FROM recsys.recommend_all(a.model, 5) s) =
+       (SELECT array_agg(s) FROM recsys.recommend_all(b.model, 5) s) AS same_recommendations
+FROM one_thread a, two_threads b;
 -- a forced parallel plan gives the serial model
 SELECT force_parallel_plans();
 EXPLAIN (COSTS OFF) SELECT recsys.itemknn_fit(user_id, item_id, weight) FROM many;
@@ -132,4 +149,4 @@ SELECT (SELECT array_agg(s) FROM parallel_model p, recsys.recommend_all(p.model,
        (SELECT array_agg(s) FROM serial_model p, generate_series(0, 1999, 37) i, recsys.similar_items(p.model, i, 20) s)
        AS same_neighbours;
 DROP TABLE watched, knn_models, oracle_weights, oracle_similarity, oracle_scores, pruned, many, parallel_model,
-           serial_model;
+           serial_model, one_thread, two_threads;
