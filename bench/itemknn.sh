@@ -67,7 +67,7 @@ bench_psql -q <<'SQL'
 SET client_min_messages = warning;
 SELECT to_regclass('speed_1000000_100000_20000') IS NULL AS missing \gset
 \if :missing
-SELECT setseed(0.8);
+SELECT setseed(0.8) AS seeded \gset
 CREATE UNLOGGED TABLE speed_1000000_100000_20000 AS
 SELECT 1 + floor(random() * 100000)::bigint AS user_id,
        floor(power(1 + random() * (power(20000 + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
@@ -78,7 +78,7 @@ SQL
 printf '%-18s %8s %14s %14s | %s\n' "similarity" "threads" "train s (best)" "stmt s (best)" "implicit (1 thread)"
 for s in cosine bm25; do
     for t in 1 2; do
-        res=$(PGOPTIONS="-c recsys.threads=$t -c recsys.max_memory=4GB" bench_psql -At -F' ' <<SQL
+        res=$(PGOPTIONS="-c recsys.threads=$t -c recsys.max_memory=4GB" bench_psql -q -At -F' ' <<SQL
 $(bench_timed_fits 3 "SELECT recsys.itemknn_fit(user_id, item_id, 1.0, '{\"similarity\": \"$s\", \"neighbours\": 20}') FROM speed_1000000_100000_20000")
 SELECT round(min(fit_ms)::numeric / 1000, 3), round(min(statement_ms)::numeric / 1000, 3) FROM runs;
 SQL

@@ -14,6 +14,9 @@ namespace {
 // Items per block handed to a worker: small enough to balance popular and
 // rare items between workers, large enough to amortize the hand-over.
 constexpr std::size_t kBlock = 32;
+// How many users ahead the loop over an item's users prefetches a user's
+// offsets, and its entries (whose offsets are then in cache).
+constexpr std::uint64_t kPrefetchOffsets = 8, kPrefetchEntries = 4;
 
 struct Candidate {
     double score;
@@ -103,7 +106,18 @@ ItemNeighbours all_pairs_neighbours(const WeightedRows& by_item, const WeightedR
         best.reserve(keep);
         std::uint64_t count = 0;
         for (std::size_t i = begin; i < end; ++i) {
-            for (auto a = by_item.offsets[i]; a < by_item.offsets[i + 1]; ++a) {
+            const std::uint64_t first = by_item.offsets[i], last = by_item.offsets[i + 1];
+            for (auto a = first; a < last; ++a) {
+                // The users' rows lie anywhere in memory: ask for a later
+                // user's offsets, and for the entries of a nearer one whose
+                // offsets were asked for before, while this one is summed.
+                if (a + kPrefetchOffsets < last)
+                    __builtin_prefetch(&by_user.offsets[static_cast<std::size_t>(by_item.columns[a + kPrefetchOffsets])]);
+                if (a + kPrefetchEntries < last) {
+                    const auto start = by_user.offsets[static_cast<std::size_t>(by_item.columns[a + kPrefetchEntries])];
+                    __builtin_prefetch(&by_user.columns[start]);
+                    __builtin_prefetch(&by_user.values[start]);
+                }
                 const std::size_t u = static_cast<std::size_t>(by_item.columns[a]);
                 const double w_ui = by_item.values[a];
                 for (auto b = by_user.offsets[u]; b < by_user.offsets[u + 1]; ++b)
