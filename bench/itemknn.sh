@@ -2,7 +2,7 @@
 # bench/itemknn.sh -- item neighbours (recsys.itemknn_fit) on MovieLens 100K and on a
 # generated 1M-interaction set, beside implicit's figures (bench/README.md, "Item neighbours").
 #
-#   bash bench/itemknn.sh            [THREADS=1|2, default 1 and 2 for the generated set]
+#   bash bench/itemknn.sh [--replica "SIMILARITY K" ...]
 #
 # MovieLens 100K: bench/itemknn_quality.sql (the protocol of ../shared/ANCHORS.md) for cosine,
 # bm25 (k1 1.2, b 0.75) and tfidf at 20 and 100 neighbours: P@10, R@10, NDCG@10, MAP@10, the
@@ -11,6 +11,8 @@
 # Generated: 1,000,000 rows, 100,000 users, 20,000 items, Zipf(0.8) items (the formula and seed
 # of bench/train_speed.sql), cosine and bm25 at 20 neighbours, 1 and 2 threads, best of 3.
 # implicit v0.7.3's figures are ../shared/ANCHORS.md's (not installed here; quoted, not run).
+# --replica "cosine 20" (repeatable): also checks recsys.recommend's top 10 of every user against
+# bench/itemknn_reference.py, a numpy/scipy replica of implicit's definitions (scores and order).
 #
 # Data: $RECSYS_DATA/ml-100k/u.data (default RECSYS_DATA=/work/shared/data); skipped with a
 # message when absent. Server: PG* from the environment if PGHOST or PGDATABASE is set, else a
@@ -22,7 +24,15 @@ BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$BENCH_ROOT/bench/lib.sh"
 cd "$BENCH_ROOT"
 
-bench_header "Item neighbours (bench/itemknn.sh)" "bash bench/itemknn.sh"
+replicas=()
+while (($#)); do
+    case $1 in
+        --replica) replicas+=("$2"); shift 2 ;;
+        *) echo "usage: bash bench/itemknn.sh [--replica \"SIMILARITY K\" ...]" >&2; exit 2 ;;
+    esac
+done
+
+bench_header "Item neighbours (bench/itemknn.sh)" "bash bench/itemknn.sh${replicas[*]:+ (--replica ${replicas[*]})}"
 bench_server_start
 
 # implicit v0.7.3 on the same split (ANCHORS.md, 2026-12-07, Intel Xeon 2 vCPU, OPENBLAS_NUM_THREADS=1).
@@ -59,6 +69,27 @@ if ml_file=$(bench_ml_file); then
                 "$train" "$(awk -v t="$stmt_ms" 'BEGIN { print t / 1000 }')" "$train2" "$ip" "$in" "$im" "$ifit"
             echo "QUALITY itemknn_${s}_$k p10=$p ndcg10=$n map10=$m train_s=$train"
         done
+    done
+    for replica in "${replicas[@]}"; do
+        read -r s k <<<"$replica"
+        csv=$(mktemp)
+        BENCH_TMP_FILES+=("$csv")
+        { echo "# $s $k"
+          bench_psql -q -At -F, -v options="{\"similarity\": \"$s\", \"neighbours\": $k}" <<'SQL'
+CREATE TEMP TABLE ml_split AS
+SELECT user_id, item_id,
+       row_number() OVER (PARTITION BY user_id ORDER BY ts DESC, item_id DESC)
+         <= greatest(1, round(count(*) OVER (PARTITION BY user_id) / 5.0)) AS held_out
+FROM ml;
+CREATE TEMP TABLE knn_model AS
+SELECT recsys.itemknn_fit(user_id, item_id, 1.0, :'options') AS model FROM ml_split WHERE NOT held_out;
+SELECT u.user_id, r.item_id, r.score, r.rank
+FROM knn_model m, (SELECT DISTINCT user_id FROM ml_split) u, recsys.recommend(m.model, u.user_id, 10) r
+ORDER BY 1, 4;
+SQL
+        } >"$csv"
+        printf '\nreplica check, %s K=%s: ' "$s" "$k"
+        /usr/bin/python3 bench/itemknn_reference.py "$ml_file" --compare "$csv" | tail -n1
     done
 fi
 
