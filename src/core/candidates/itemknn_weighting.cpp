@@ -55,10 +55,12 @@ Similarity similarity_from_name(const std::string& name) {
 WeightedRows weight_items(const SparseRows& by_item, std::size_t users, const SimilarityParams& params,
                           MemoryBudget& budget, StopToken& stop) {
     const std::size_t nnz = by_item.nnz(), items = by_item.rows();
-    budget.reserve(checked_add(checked_mul(nnz, 12, "the weighted item-user matrix", ErrorKind::OutOfMemory),
-                               checked_mul(checked_add(items, users, "items and users"), 8, "the weights"),
-                               "the weighted item-user matrix"),
-                   "the weighted item-user matrix");
+    const char* what = "the weighted item-user matrix";
+    budget.reserve(checked_add(checked_mul(nnz, 12, what, ErrorKind::OutOfMemory),
+                               checked_mul(checked_add(items, users, what, ErrorKind::OutOfMemory), 8, what,
+                                           ErrorKind::OutOfMemory),
+                               what, ErrorKind::OutOfMemory),
+                   what);
     WeightedRows w;
     w.offsets = by_item.offsets;
     w.columns = by_item.columns;
@@ -97,10 +99,11 @@ WeightedRows weight_items(const SparseRows& by_item, std::size_t users, const Si
 }
 
 WeightedRows transpose_weighted(const WeightedRows& m, std::size_t columns, MemoryBudget& budget, StopToken& stop) {
-    budget.reserve(checked_add(checked_mul(m.nnz(), 12, "the weighted user-item matrix", ErrorKind::OutOfMemory),
-                               checked_mul(columns + 1, 16, "the weighted user-item matrix", ErrorKind::OutOfMemory),
-                               "the weighted user-item matrix"),
-                   "the weighted user-item matrix");
+    const char* what = "the weighted user-item matrix";
+    budget.reserve(checked_add(checked_mul(m.nnz(), 12, what, ErrorKind::OutOfMemory),
+                               checked_mul(columns + 1, 16, what, ErrorKind::OutOfMemory), what,
+                               ErrorKind::OutOfMemory),
+                   what);
     WeightedRows t;
     t.offsets.assign(columns + 1, 0);
     for (auto c : m.columns) ++t.offsets[static_cast<std::size_t>(c) + 1];
