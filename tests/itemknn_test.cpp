@@ -112,8 +112,11 @@ TEST_P(ItemKnnOracle, SimilarItemsAreTheKeptNeighboursButItself) {
         ASSERT_EQ(got.size(), expected) << "item " << i;
         for (std::size_t r = 0; r < got.size(); ++r) {
             EXPECT_NE(got[r].index, static_cast<std::int32_t>(i));
-            EXPECT_NEAR(got[r].score, pruned[i].at(got[r].index), 1e-6 * std::max(1.0, std::fabs(double(got[r].score))));
-            if (r) EXPECT_GE(got[r - 1].score, got[r].score);
+            EXPECT_NEAR(got[r].score, pruned[i].at(got[r].index),
+                        1e-6 * std::max(1.0, std::fabs(double(got[r].score))));
+            if (r) {
+                EXPECT_GE(got[r - 1].score, got[r].score);
+            }
         }
         EXPECT_LE(m.similar_items(item_id(i), 2).size(), 2u);
     }
