@@ -83,13 +83,16 @@ ItemNeighbours all_pairs_neighbours(const WeightedRows& by_item, const WeightedR
     const std::size_t keep = std::min(neighbours, items);
     threads = std::max(1, threads);
     // Per worker a dense accumulator; the result first in fixed slots of
-    // `keep` per item (so workers write without sharing), then compacted.
+    // `keep` per item (so workers write without sharing) with a count per
+    // item, then compacted.
     const char* what = "the item neighbours";
     const std::size_t slots = checked_mul(items, keep, what, ErrorKind::OutOfMemory);
     budget.reserve(checked_add(checked_mul(static_cast<std::size_t>(threads), items,
                                            RowAccumulator::bytes_per_item(), what, ErrorKind::OutOfMemory),
-                               checked_mul(slots, 2 * (sizeof(std::int32_t) + sizeof(float)), what,
-                                           ErrorKind::OutOfMemory),
+                               checked_add(checked_mul(slots, 2 * (sizeof(std::int32_t) + sizeof(float)), what,
+                                                       ErrorKind::OutOfMemory),
+                                           checked_mul(items, sizeof(std::uint32_t), what, ErrorKind::OutOfMemory),
+                                           what, ErrorKind::OutOfMemory),
                                what, ErrorKind::OutOfMemory),
                    what);
     std::vector<std::int32_t> slot_items(slots);
