@@ -2,7 +2,7 @@
 # bench/itemknn.sh -- item neighbours (recsys.itemknn_fit) on MovieLens 100K and on a
 # generated 1M-interaction set, beside implicit's figures (bench/README.md, "Item neighbours").
 #
-#   bash bench/itemknn.sh [--replica "SIMILARITY K" ...]
+#   bash bench/itemknn.sh [--replica "SIMILARITY K" ...] [--10m]
 #
 # MovieLens 100K: bench/itemknn_quality.sql (the protocol of ../shared/ANCHORS.md) for cosine,
 # bm25 (k1 1.2, b 0.75) and tfidf at 20 and 100 neighbours: P@10, R@10, NDCG@10, MAP@10, the
@@ -13,6 +13,8 @@
 # implicit v0.7.3's figures are ../shared/ANCHORS.md's (not installed here; quoted, not run).
 # --replica "cosine 20" (repeatable): also checks recsys.recommend's top 10 of every user against
 # bench/itemknn_reference.py, a numpy/scipy replica of implicit's definitions (scores and order).
+# --10m: also the generated 10M set of bench/train_speed.sql (10,000,000 rows, 1,000,000 users,
+# 100,000 items; made once, minutes), cosine K=20, 2 and 1 threads, one fit each, serial scan.
 #
 # Data: $RECSYS_DATA/ml-100k/u.data (default RECSYS_DATA=/work/shared/data); skipped with a
 # message when absent. Server: PG* from the environment if PGHOST or PGDATABASE is set, else a
@@ -25,9 +27,11 @@ source "$BENCH_ROOT/bench/lib.sh"
 cd "$BENCH_ROOT"
 
 replicas=()
+large=
 while (($#)); do
     case $1 in
         --replica) replicas+=("$2"); shift 2 ;;
+        --10m) large=1; shift ;;
         *) echo "usage: bash bench/itemknn.sh [--replica \"SIMILARITY K\" ...]" >&2; exit 2 ;;
     esac
 done
@@ -119,5 +123,30 @@ SQL
         echo "SPEED itemknn_${s}_1m threads=$t train_s=${res%% *} statement_s=${res##* }"
     done
 done
+if [[ -n $large ]]; then
+    printf '\nGenerated: 10,000,000 rows, 1,000,000 users, 100,000 items, Zipf(0.8) (bench/train_speed.sql)\n'
+    bench_psql -q <<'SQL'
+SET client_min_messages = warning;
+SELECT to_regclass('speed_10000000_1000000_100000') IS NULL AS missing \gset
+\if :missing
+SELECT setseed(0.8) AS seeded \gset
+CREATE UNLOGGED TABLE speed_10000000_1000000_100000 AS
+SELECT 1 + floor(random() * 1000000)::bigint AS user_id,
+       floor(power(1 + random() * (power(100000 + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
+FROM generate_series(1, 10000000);
+ANALYZE speed_10000000_1000000_100000;
+\endif
+SQL
+    for t in 2 1; do
+        res=$(PGOPTIONS="-c recsys.threads=$t -c recsys.max_memory=8GB -c max_parallel_workers_per_gather=0" \
+            bench_psql -q -At -F' ' <<SQL
+$(bench_timed_fits 1 "SELECT recsys.itemknn_fit(user_id, item_id, 1.0, '{\"neighbours\": 20}') FROM speed_10000000_1000000_100000")
+SELECT round(min(fit_ms)::numeric / 1000, 3), round(min(statement_ms)::numeric / 1000, 3) FROM runs;
+SQL
+)
+        printf '%-18s %8s %14s %14s\n' "cosine K=20" "$t" "${res%% *}" "${res##* }"
+        echo "SPEED itemknn_cosine_10m threads=$t train_s=${res%% *} statement_s=${res##* }"
+    done
+fi
 echo "(train s: the training's own time in model_info, from the collected rows to the model;"
 echo " stmt s: the whole statement, the scan and aggregation of the rows included)"
