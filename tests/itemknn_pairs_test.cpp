@@ -36,9 +36,9 @@ ItemNeighbours run(const Dense& d, const SimilarityParams& p, std::size_t k, int
     StopToken never;
     StopToken& s = stop ? *stop : never;
     SparseRows items = by_item_of(d);
-    WeightedRows by_item = weight_items(items, d.users, p, budget, s);
-    WeightedRows by_user = transpose_weighted(by_item, d.users, budget, s);
-    return all_pairs_neighbours(by_item, by_user, k, threads, budget, s);
+    SparseRows users = transpose(items, d.users, s);
+    WeightedInteractions w = weight_interactions(items, users, p, budget, s);
+    return all_pairs_neighbours(w.by_item, w.by_user, k, threads, budget, s);
 }
 
 SimilarityParams params(Similarity s) {

@@ -48,14 +48,12 @@ ItemKnnModel train_itemknn(const std::int64_t* users, const std::int64_t* items,
     if (n == 0) fail(ErrorKind::InvalidParameter, "itemknn_fit needs at least one (user, item) row");
 
     Interactions data = build_interactions(users, items, weights, n, res.budget, res.stop, ctx.threads);
-    const std::size_t n_users = data.user_ids.size();
-    WeightedRows by_item = weight_items(data.by_item, n_users, m.params.similarity, res.budget, res.stop);
-    WeightedRows by_user = transpose_weighted(by_item, n_users, res.budget, res.stop);
+    WeightedInteractions weighted = weight_interactions(data.by_item, data.by_user, m.params.similarity,
+                                                        res.budget, res.stop);
     PairsWork work;
-    ItemNeighbours kept = all_pairs_neighbours(by_item, by_user, m.params.neighbours, ctx.threads, res.budget,
-                                               res.stop, &work);
-    by_item = {};
-    by_user = {};
+    ItemNeighbours kept = all_pairs_neighbours(weighted.by_item, weighted.by_user, m.params.neighbours, ctx.threads,
+                                               res.budget, res.stop, &work);
+    weighted = {};
 
     m.item_popularity.resize(data.item_ids.size());
     for (std::size_t i = 0; i < data.item_ids.size(); ++i)

@@ -45,12 +45,19 @@ struct WeightedRows {
     std::size_t nnz() const { return columns.size(); }
 };
 
-// The weighted item-user matrix of `by_item` (rows: items, columns: users in
-// [0, users)). Its memory is reserved in `budget` first.
-WeightedRows weight_items(const SparseRows& by_item, std::size_t users, const SimilarityParams& params,
-                          MemoryBudget& budget, StopToken& stop);
+// The item-user matrix and its transpose, weighted.
+struct WeightedInteractions {
+    WeightedRows by_item;  // rows: items, columns: users
+    WeightedRows by_user;  // rows: users, columns: items
+};
 
-// The transpose of `m`, whose columns lie in [0, columns) (reserved in budget).
-WeightedRows transpose_weighted(const WeightedRows& m, std::size_t columns, MemoryBudget& budget, StopToken& stop);
+// Weights both layouts of the interactions (`by_user` the transpose of
+// `by_item`) entry by entry: every weight depends only on its value, its
+// item's and its user's statistics, which come from `by_item` (per item,
+// users ascending, as implicit sums them), so that both layouts hold the
+// same doubles without a transpose. Their memory is reserved in `budget`
+// first.
+WeightedInteractions weight_interactions(const SparseRows& by_item, const SparseRows& by_user,
+                                         const SimilarityParams& params, MemoryBudget& budget, StopToken& stop);
 
 }  // namespace recsys
