@@ -28,6 +28,7 @@
 #include "linear/svm.h"
 #include "trees/contributions.h"
 #include "trees/tree_model.h"
+#include "candidates/itemknn_model.h"
 #include "raw_table.h"
 #include "test_support.h"
 
@@ -359,6 +360,32 @@ inline SvmModel golden_svm() {
         ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
+}
+
+// ---------------------------------------------------------------- item neighbours
+
+// bm25 neighbours, 4 kept per item, of 30 users and 12 items with weights 1 to 3.
+inline ItemKnnModel golden_itemknn() {
+    std::vector<std::int64_t> users, items;
+    std::vector<float> weights;
+    for (int u = 0; u < 30; ++u)
+        for (int i = 0; i < 12; ++i)
+            if ((u * 7 + i * 5) % 4 == 0 || (u + i) % 5 == 0) {
+                users.push_back(100 + u);
+                items.push_back(10 * i);
+                weights.push_back(static_cast<float>(1 + (u * i) % 3));
+            }
+    TrainingRows rows;
+    rows.count = users.size();
+    rows.columns = {{"user_id", ColumnType::Int64, users.data(), 1},
+                    {"item_id", ColumnType::Int64, items.data(), 1},
+                    {"weight", ColumnType::Float32, weights.data(), 1}};
+    TrainContext ctx = quiet_context();
+    std::unique_ptr<Model> m = itemknn_kind().fit(
+        rows, parse_options(R"({"similarity": "bm25", "neighbours": 4})", itemknn_option_schema()), ctx);
+    auto& knn = static_cast<ItemKnnModel&>(*m);
+    knn.summary.seconds = 0;
+    return knn;
 }
 
 }  // namespace test

@@ -374,5 +374,28 @@ TEST(GoldenModels, Coxph) {
     EXPECT_FALSE(std::isnan(terms[2].std_error));
 }
 
+TEST(GoldenModels, ItemKnn) {
+    const Bytes b = golden("itemknn_v1.model", golden_itemknn);
+    expect_info(b, "itemknn", "{\"users\":30,\"items\":12,\"neighbour_pairs\":48}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<ItemKnnModel>(*kept_m);
+    std::vector<double> got;
+    CandidateQuery q;
+    q.k = 3;
+    for (std::int64_t user : {100, 117}) {
+        for (const Scored& s : m.recommend(user, q)) got.insert(got.end(), {double(s.index), s.score});
+        for (const Scored& s : m.explain(static_cast<std::size_t>(user - 100), 5)) got.insert(got.end(), {double(s.index), s.score});
+    }
+    for (const Scored& s : m.similar_items(30, 3)) got.insert(got.end(), {double(s.index), s.score});
+    for (const Scored& s : m.recommend_for_items({0, 50, 50}, {}, q)) got.insert(got.end(), {double(s.index), s.score});
+    expect_recorded("itemknn recommendations, explanations and neighbours", got,
+                    {9, 12.18559455871582, 1, 7.2067193984985352, 2, 5.6443905830383301, 0, 4.0892963409423828, 5,
+                     10.019392967224121, 10, 4.383756160736084, 11, 18.926942825317383, 4, 17.270462036132812, 0,
+                     11.497101783752441, 1, 21.620159149169922, 5, 20.038785934448242, 9, 6.7506351470947266, 7,
+                     6.6544013023376465, 11, 6.5581202507019043, 8, 5.3656916618347168, 1, 14.41343879699707, 9,
+                     13.501270294189453, 10, 8.767512321472168},
+                    1e-6);
+}
+
 }  // namespace
 }  // namespace recsys

@@ -214,12 +214,37 @@ void score_lda(const LdaModel& m) {
     }
 }
 
+// Item neighbours: recommendations, a history's, neighbours, every user's
+// top items and an explanation; valid indices and never a NaN.
+void score_itemknn(const ItemKnnModel& m) {
+    CandidateQuery q;
+    q.k = 3;
+    auto valid = [&](const std::vector<Scored>& list) {
+        for (const Scored& s : list) {
+            EXPECT_TRUE(s.index >= 0 && static_cast<std::size_t>(s.index) < m.items()) << s.index;
+            EXPECT_FALSE(std::isnan(s.score));
+        }
+    };
+    for (std::int64_t user : {std::int64_t(100), std::int64_t(117), std::int64_t(-1)}) valid(m.recommend(user, q));
+    if (m.items() > 0) {
+        valid(m.similar_items(m.item_ids[0], 3));
+        valid(m.recommend_for_items({m.item_ids[0], 12345}, {2.0, 1.0}, q));
+    }
+    if (m.users() > 0 && m.items() > 0) valid(m.explain(0, m.items() - 1));
+    std::vector<Scored> out;
+    std::vector<std::size_t> counts;
+    StopToken stop;
+    m.recommend_users(0, std::min<std::size_t>(m.users(), 50), 2, true, 1, stop, out, counts);
+    valid(out);
+}
+
 void score(const Model& m) {
     if (const auto* p = dynamic_cast<const PipelineModel*>(&m)) score_pipeline(*p);
     else if (const auto* f = dynamic_cast<const FeaturizerModel*>(&m)) score_featurizer(*f);
     else if (const auto* a = dynamic_cast<const AlsModel*>(&m)) score_als(*a);
     else if (const auto* b = dynamic_cast<const BanditModel*>(&m)) score_bandit(*b);
     else if (const auto* k = dynamic_cast<const KnnModel*>(&m)) score_knn(*k);
+    else if (const auto* n = dynamic_cast<const ItemKnnModel*>(&m)) score_itemknn(*n);
     else if (const auto* l = dynamic_cast<const LdaModel*>(&m)) score_lda(*l);
     else if (const auto* t = dynamic_cast<const TreeModel*>(&m)) score_trees(*t);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
@@ -299,6 +324,7 @@ TEST(ModelFuzz, Lda) { fuzz_fixture("lda", "lda_v1.model"); }
 TEST(ModelFuzz, Svm) { fuzz_fixture("svm", "svm_v1.model"); }
 TEST(ModelFuzz, Gbt) { fuzz_fixture("gbt", "gbt_v1.model"); }
 TEST(ModelFuzz, Forest) { fuzz_fixture("forest", "forest_v1.model"); }
+TEST(ModelFuzz, ItemKnn) { fuzz_fixture("itemknn", "itemknn_v1.model"); }
 
 // A pipeline nests two whole models, each with its own checksum: a third of
 // the mutations edit the pipeline's own payload, the others one of its
@@ -351,7 +377,7 @@ TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
                                     "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model",
                                     "knn_v1.model",    "lda_v1.model",    "svm_v1.model",      "gbt_v1.model",
-                                    "forest_v1.model"};
+                                    "forest_v1.model", "itemknn_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {

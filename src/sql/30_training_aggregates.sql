@@ -71,6 +71,9 @@ FROM (VALUES
     -- ALS
     ('als_fit',    'user_id bigint, item_id bigint, weight float8 [, options jsonb]', 'als_collect', 'recsys_als_collect', 67108864,
      'Trains an ALS model (implicit or explicit feedback) on (user, item, weight) rows; returns the model'),
+    -- item-to-item neighbours (implicit's ItemItemRecommender)
+    ('itemknn_fit', 'user_id bigint, item_id bigint, weight float8 [, options jsonb]', 'itemknn_collect', 'recsys_itemknn_collect', 67108864,
+     'Keeps the most similar items of every item (cosine, bm25 or tfidf over their users) on (user, item, weight) rows; returns the model'),
     -- logistic regression
     ('logreg_fit', 'label bool, features float8[] [, options jsonb]', 'logreg_collect', 'recsys_logreg_collect', 67108864,
      'Trains a logistic regression on (label, features) rows; returns the model'),
