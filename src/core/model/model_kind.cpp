@@ -10,6 +10,7 @@
 #include "../neighbours/knn.h"
 #include "../discriminant/lda.h"
 #include "../linear/svm.h"
+#include "../candidates/cooccurrence.h"
 #include "pipeline.h"
 #include "../trees/tree_model.h"
 #include "../base/error.h"
@@ -32,6 +33,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &svm_kind(),
         &gbt_kind(),
         &forest_kind(),
+        &cooccurrence_kind(),
     };
     return kinds;
 }
