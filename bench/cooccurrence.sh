@@ -7,7 +7,9 @@
 #
 # Runs bench/cooccurrence_quality.sql with cooccurrence_fit's defaults (64 factors, window 10,
 # 25 epochs), with a one-hour time window, and ALS with {"factors":64,"l2":10,"alpha":2}. Fails
-# (exit 1) when the embeddings' genre share is not above random's by 0.05. No peer: `implicit`
+# (exit 1) when the embeddings' genre share is not above random's by 0.05. Also P@10 and NDCG@10
+# of recommending from each user's 10 latest watches by summed similar_items (both models), on
+# the held-out split of bench/movielens_quality.sql. No peer: `implicit`
 # has no GloVe, and no GloVe implementation is installed here.
 #
 # Data: $RECSYS_DATA/ml-100k/u.data and u.item (default RECSYS_DATA=/work/shared/data);
@@ -43,6 +45,7 @@ for options in '{}' '{"window_seconds": 3600}'; do
     awk -F'|' -v ms="$statement_ms" '
         $1 == "fit" { printf "fit: %.3f s (statement %.3f s), %d pairs, loss %s -> %s\n", $2, ms / 1000, $3, $4, $5 }
         $1 == "share" { share[$2] = $3; printf "  %-13s genre share of the top 10 similar items %.4f (%d pairs)\n", $2, $3, $4 }
+        $1 == "recent" { printf "  %-13s from the 10 latest watches: P@10 %.4f NDCG@10 %.4f (%d users)\n", $2, $4, $5, $3 }
         END {
             printf "QUALITY cooccurrence=%.4f als=%.4f random=%.4f\n", share["cooccurrence"], share["als"], share["random"]
             if (share["cooccurrence"] < share["random"] + 0.05) { print "FAIL: the embeddings do no better than random"; exit 1 }
