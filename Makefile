@@ -24,7 +24,7 @@ CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core
               src/core/discriminant/lda_fit.o src/core/discriminant/lda_model.o src/core/discriminant/lda_summary.o \
               src/core/linear/linear_decision.o src/core/linear/svm_model.o src/core/linear/svm_train.o \
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o \
-              src/core/candidates/cooccurrence_counts.o src/core/candidates/cooccurrence_model.o src/core/candidates/cooccurrence_train.o
+              src/core/candidates/cosine_neighbours.o src/core/candidates/cooccurrence_counts.o src/core/candidates/cooccurrence_model.o src/core/candidates/cooccurrence_train.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/candidate_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \

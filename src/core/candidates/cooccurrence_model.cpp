@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "cooccurrence.h"
+#include "cosine_neighbours.h"
 #include "../base/checked.h"
 #include "../base/json.h"
 
@@ -152,14 +153,8 @@ std::vector<Scored> CooccurrenceModel::similar_items(std::int64_t item_id, std::
     check_k(k);
     const std::int64_t i = index_of(item_ids, item_id);
     if (i < 0) return {};
-    Eigen::VectorXf scores = vectors * vectors.row(static_cast<Eigen::Index>(i)).transpose();
-    const float ni = norms[static_cast<std::size_t>(i)];
-    for (Eigen::Index j = 0; j < scores.size(); ++j) {
-        const float d = norms[static_cast<std::size_t>(j)] * ni;
-        scores[j] = d > 0 ? scores[j] / d : 0.0f;
-    }
-    scores[static_cast<Eigen::Index>(i)] = -INFINITY;
-    return top_k(scores.data(), static_cast<std::size_t>(scores.size()), k);
+    return cosine_neighbours(vectors.data(), items(), static_cast<int>(vectors.cols()), norms.data(),
+                             static_cast<std::size_t>(i), k);
 }
 
 std::size_t CooccurrenceModel::memory_bytes() const {
