@@ -314,6 +314,8 @@ TEST(Cooccurrence, RoundTrip) {
     EXPECT_TRUE(back.vectors == m.vectors);
     EXPECT_EQ(back.item_ids, m.item_ids);
     EXPECT_EQ(back.pairs, m.pairs);
+    EXPECT_EQ(back.watch_pairs, m.watch_pairs);
+    EXPECT_GE(m.watch_pairs, m.pairs);
     EXPECT_EQ(back.summary.loss, m.summary.loss);
     EXPECT_EQ(back.options.number("window_seconds"), 600);
     EXPECT_EQ(back.similar_items(3, 4).size(), 4u);

@@ -99,7 +99,8 @@ public:
     CooccurrenceParams params;
     ItemVectors vectors;       // items x factors: w + w~
     std::vector<float> norms;  // of each row, for cosine
-    std::uint64_t pairs = 0;   // nonzero counts fitted (unordered)
+    std::uint64_t pairs = 0;        // nonzero counts fitted (unordered)
+    std::uint64_t watch_pairs = 0;  // pairs of watches counted into them
     TrainingSummary summary;
 
     std::vector<Scored> similar_items(std::int64_t item_id, std::size_t k) const override;

@@ -4,7 +4,8 @@
 // Payload layout, version 1 (little-endian, arrays length-prefixed):
 //   u32 payload version, u32 factors, string options (JSON)
 //   i64[] item ids (ascending), f32[] item vectors (items x factors, row-major)
-//   u64 pairs (nonzero counts fitted), the training summary (model.h)
+//   u64 pairs (nonzero counts fitted), u64 watch pairs (counted into them),
+//   the training summary (model.h)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -128,6 +129,7 @@ CooccurrenceModel train_cooccurrence(const std::int64_t* users, const std::int64
         fail(ErrorKind::DataException, "cooccurrence_fit found no two different items watched by one user within the window",
              "each user needs at least two different items within window (and window_seconds)");
     m.pairs = counts.pairs.size();
+    m.watch_pairs = counts.windows;
 
     TrainContext inner = ctx;
     inner.budget = &res.budget;
@@ -169,6 +171,7 @@ void CooccurrenceModel::write_payload(ByteWriter& w) const {
     w.array(item_ids.data(), item_ids.size());
     w.array(vectors.data(), static_cast<std::size_t>(vectors.size()));
     w.pod<std::uint64_t>(pairs);
+    w.pod<std::uint64_t>(watch_pairs);
     write_training_summary(w, summary);
 }
 
@@ -192,6 +195,9 @@ CooccurrenceModel CooccurrenceModel::read(const Envelope& env) {
     m.vectors = Eigen::Map<ItemVectors>(flat.data(), static_cast<Eigen::Index>(m.item_ids.size()), factors);
     check(m.vectors.allFinite(), "non-finite item vectors");
     m.pairs = r.pod<std::uint64_t>("pairs");
+    m.watch_pairs = r.pod<std::uint64_t>("watch pairs");
+    // Every nonzero count holds at least one watch pair; a vector per item needs a pair.
+    check(m.pairs >= 1 && m.watch_pairs >= m.pairs, "pair counts");
     m.summary = read_training_summary(r);
     check(r.remaining() == 0, "trailing bytes after the payload");
     m.compute_norms();
@@ -209,6 +215,8 @@ std::string CooccurrenceModel::metadata_json() const {
     const std::string training = training_summary_json(summary, [&](JsonWriter& w) {
         w.key("pairs");
         w.integer(static_cast<long long>(pairs));
+        w.key("watch_pairs");
+        w.integer(static_cast<long long>(watch_pairs));
     });
     return model_metadata_json(options.to_json(), dimensions.str(), training);
 }
