@@ -41,11 +41,11 @@ SELECT 'fit' AS row, (recsys.model_info(model)->'metadata'->'training'->>'second
        recsys.model_info(model)->'metadata'->'training'->'loss'->>-1 AS last_loss
 FROM ml_glove;
 SELECT 'share' AS row, 'cooccurrence' AS method, avg((g.mask & n.mask <> 0)::int) AS share, count(*) AS pairs
-FROM ml_glove m, ml_items i, recsys.similar_items(m.model, i.item_id, 10) s
-JOIN ml_genres g ON g.item_id = i.item_id JOIN ml_genres n ON n.item_id = s.item_id;
+FROM ml_glove m, ml_items i, recsys.similar_items(m.model, i.item_id, 10) s, ml_genres g, ml_genres n
+WHERE g.item_id = i.item_id AND n.item_id = s.item_id;
 SELECT 'share' AS row, 'als' AS method, avg((g.mask & n.mask <> 0)::int) AS share, count(*) AS pairs
-FROM ml_als m, ml_items i, recsys.similar_items(m.model, i.item_id, 10) s
-JOIN ml_genres g ON g.item_id = i.item_id JOIN ml_genres n ON n.item_id = s.item_id;
+FROM ml_als m, ml_items i, recsys.similar_items(m.model, i.item_id, 10) s, ml_genres g, ml_genres n
+WHERE g.item_id = i.item_id AND n.item_id = s.item_id;
 -- Random: 10 other items of the catalogue per item, drawn with a fixed seed.
 SELECT setseed(0.42);
 SELECT 'share' AS row, 'random' AS method, avg((g.mask & n.mask <> 0)::int) AS share, count(*) AS pairs

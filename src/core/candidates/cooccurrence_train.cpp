@@ -81,10 +81,12 @@ struct AdaGradSums {
 };
 
 // One AdaGrad step on each entry of [begin, end), in order; returns the
-// sum of 1/2 f d^2 before each step.
+// sum of 1/2 f d^2 before each step. The steps of a vector are whole-row
+// array operations (Eigen vectorizes the square roots and divisions).
 double train_entries(GloveParameters& g, AdaGradSums& s, const CooccurrenceEntry* begin, const CooccurrenceEntry* end,
                      const CooccurrenceParams& p, const StopToken& stop) {
     const float lr = static_cast<float>(p.learning_rate);
+    Eigen::Array<float, 1, Eigen::Dynamic> grad_w(g.w.cols()), grad_wt(g.w.cols());  // this entry's gradients
     double loss = 0;
     std::size_t since_poll = 0;
     for (const CooccurrenceEntry* e = begin; e != end; ++e) {
@@ -95,17 +97,16 @@ double train_entries(GloveParameters& g, AdaGradSums& s, const CooccurrenceEntry
         const Residual r = residual(g, e->row, e->col, e->count, p);
         loss += 0.5 * r.weight * r.diff * r.diff;
         const float fd = static_cast<float>(r.weight * r.diff);
-        auto w = g.w.row(e->row);
-        auto wt = g.w_tilde.row(e->col);
-        auto sw = s.w.row(e->row);
-        auto swt = s.w_tilde.row(e->col);
-        for (Eigen::Index d = 0; d < w.size(); ++d) {
-            const float gw = fd * wt[d], gwt = fd * w[d];
-            w[d] -= lr * gw / std::sqrt(sw[d]);
-            wt[d] -= lr * gwt / std::sqrt(swt[d]);
-            sw[d] += gw * gw;
-            swt[d] += gwt * gwt;
-        }
+        auto w = g.w.row(e->row).array();
+        auto wt = g.w_tilde.row(e->col).array();
+        auto sw = s.w.row(e->row).array();
+        auto swt = s.w_tilde.row(e->col).array();
+        grad_w = fd * wt;
+        grad_wt = fd * w;
+        w -= lr * grad_w / sw.sqrt();
+        wt -= lr * grad_wt / swt.sqrt();
+        sw += grad_w.square();
+        swt += grad_wt.square();
         g.b[e->row] -= lr * fd / std::sqrt(s.b[e->row]);
         g.b_tilde[e->col] -= lr * fd / std::sqrt(s.b_tilde[e->col]);
         s.b[e->row] += fd * fd;
