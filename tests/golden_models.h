@@ -28,6 +28,7 @@
 #include "linear/svm.h"
 #include "trees/contributions.h"
 #include "trees/tree_model.h"
+#include "candidates/cooccurrence.h"
 #include "candidates/itemknn_model.h"
 #include "raw_table.h"
 #include "test_support.h"
@@ -360,6 +361,34 @@ inline SvmModel golden_svm() {
         ctx, TrainingSummary{});
     m.summary.seconds = 0;
     return m;
+}
+
+// ---------------------------------------------------------------- co-occurrence
+
+// Item embeddings of 12 users' sessions over 8 items (ids 30, 33, ..., 51),
+// two tastes, 4 factors, a count window of 3 and a one-hour time window.
+inline CooccurrenceModel golden_cooccurrence() {
+    std::vector<std::int64_t> users, items, times;
+    for (int u = 0; u < 12; ++u)
+        for (int j = 0; j < 6; ++j) {
+            users.push_back(u);
+            items.push_back(30 + 3 * ((u % 2) * 4 + (u * 5 + j * 3) % 4));
+            times.push_back((std::int64_t(j) * 600 + (j / 3) * 86400) * 1000000);
+        }
+    TrainContext ctx = quiet_context();
+    TrainingRows rows;
+    rows.count = users.size();
+    rows.columns = {{"user_id", ColumnType::Int64, users.data(), 1},
+                    {"item_id", ColumnType::Int64, items.data(), 1},
+                    {"ts", ColumnType::Int64, times.data(), 1}};
+    std::unique_ptr<Model> m = cooccurrence_kind().fit(
+        rows,
+        parse_options(R"({"factors": 4, "epochs": 10, "window": 3, "window_seconds": 3600, "seed": 2})",
+                      cooccurrence_option_schema()),
+        ctx);
+    auto& model = static_cast<CooccurrenceModel&>(*m);
+    model.summary.seconds = 0;
+    return model;
 }
 
 // ---------------------------------------------------------------- item neighbours

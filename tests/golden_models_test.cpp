@@ -234,6 +234,23 @@ TEST(GoldenModels, Knn) {
     }
 }
 
+TEST(GoldenModels, Cooccurrence) {
+    const Bytes b = golden("cooccurrence_v1.model", golden_cooccurrence);
+    expect_info(b, "cooccurrence", "{\"items\":8,\"factors\":4}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<CooccurrenceModel>(*kept_m);
+    std::vector<double> got;  // item 30's vector, then its 3 nearest ids and cosines
+    for (std::size_t d = 0; d < m.dimensions(); ++d) got.push_back(m.item_vector(0)[d]);
+    for (const Scored& s : m.similar_items(30, 3)) {
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)]));
+        got.push_back(s.score);
+    }
+    expect_recorded("cooccurrence vector and neighbours", got,
+                    {0.12242227047681808, -0.077823691070079803, 0.18069201707839966, 0.076643034815788269, 42,
+                     0.32381954789161682, 39, 0.27030736207962036, 33, 0.17098501324653625},
+                    1e-6);
+}
+
 TEST(GoldenModels, Lda) {
     const Bytes b = golden("lda_v1.model", golden_lda);
     expect_info(b, "lda", "{\"features\":3,\"classes\":3,\"components\":2}");

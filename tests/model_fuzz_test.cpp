@@ -153,6 +153,17 @@ void score_als(const AlsModel& m) {
     expect_valid(m, out);
 }
 
+// Co-occurrence embeddings: neighbours of the first and last items (valid
+// indices, cosines in [-1, 1]) and finite vectors.
+void score_cooccurrence(const CooccurrenceModel& m) {
+    for (std::int64_t id : {m.item_ids.front(), m.item_ids.back(), std::int64_t(-7)})
+        for (const Scored& s : m.similar_items(id, 3)) {
+            EXPECT_TRUE(s.index >= 0 && static_cast<std::size_t>(s.index) < m.items()) << s.index;
+            EXPECT_TRUE(s.score >= -1.0001f && s.score <= 1.0001f) << s.score;
+        }
+    for (std::size_t d = 0; d < m.dimensions(); ++d) EXPECT_TRUE(std::isfinite(m.item_vector(m.items() - 1)[d]));
+}
+
 void score_bandit(const BanditModel& m) {
     std::vector<std::int64_t> candidates = kBanditCandidates;
     for (std::size_t i = 0; i < m.counts.items.size() && i < 8; ++i)
@@ -243,6 +254,7 @@ void score(const Model& m) {
     else if (const auto* f = dynamic_cast<const FeaturizerModel*>(&m)) score_featurizer(*f);
     else if (const auto* a = dynamic_cast<const AlsModel*>(&m)) score_als(*a);
     else if (const auto* b = dynamic_cast<const BanditModel*>(&m)) score_bandit(*b);
+    else if (const auto* c = dynamic_cast<const CooccurrenceModel*>(&m)) score_cooccurrence(*c);
     else if (const auto* k = dynamic_cast<const KnnModel*>(&m)) score_knn(*k);
     else if (const auto* n = dynamic_cast<const ItemKnnModel*>(&m)) score_itemknn(*n);
     else if (const auto* l = dynamic_cast<const LdaModel*>(&m)) score_lda(*l);
@@ -325,6 +337,7 @@ TEST(ModelFuzz, Svm) { fuzz_fixture("svm", "svm_v1.model"); }
 TEST(ModelFuzz, Gbt) { fuzz_fixture("gbt", "gbt_v1.model"); }
 TEST(ModelFuzz, Forest) { fuzz_fixture("forest", "forest_v1.model"); }
 TEST(ModelFuzz, ItemKnn) { fuzz_fixture("itemknn", "itemknn_v1.model"); }
+TEST(ModelFuzz, Cooccurrence) { fuzz_fixture("cooccurrence", "cooccurrence_v1.model"); }
 
 // A pipeline nests two whole models, each with its own checksum: a third of
 // the mutations edit the pipeline's own payload, the others one of its
@@ -377,7 +390,7 @@ TEST(ModelFuzz, PayloadsUnderAnotherKind) {
     const char* const fixtures[] = {"logreg_v1.model", "linreg_v1.model", "mlp_v1.model",  "featurizer_v1.model",
                                     "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model",
                                     "knn_v1.model",    "lda_v1.model",    "svm_v1.model",      "gbt_v1.model",
-                                    "forest_v1.model", "itemknn_v1.model"};
+                                    "forest_v1.model", "itemknn_v1.model", "cooccurrence_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {

@@ -106,5 +106,9 @@ FROM (VALUES
      'Trains gradient-boosted trees (XGBoost) to rank the rows of each query (rank:pairwise, rank:ndcg); returns the model'),
     -- random forests (XGBoost)
     ('forest_fit', 'target float8, features float8[] [, options jsonb]', 'forest_collect', 'recsys_forest_collect', 67108864,
-     'Trains a random forest (XGBoost) on (target, features) rows: regression, binary or multi-class; returns the model')
+     'Trains a random forest (XGBoost) on (target, features) rows: regression, binary or multi-class; returns the model'),
+    -- co-occurrence embeddings (GloVe on watch sessions); ts is timestamptz
+    -- over the kind's Int64 column: the datum is the int64 microseconds
+    ('cooccurrence_fit', 'user_id bigint, item_id bigint, ts timestamptz [, options jsonb]', 'cooccurrence_collect', 'recsys_cooccurrence_collect', 67108864,
+     'Trains item embeddings by GloVe on items watched near each other by one user (user, item, watch time); returns the model')
 ) AS a(aggregate, arguments, sfunc, symbol, sspace, description);

@@ -10,6 +10,7 @@
 #include "../als/als_kernel.h"
 #include "../base/error.h"
 #include "../base/parallel.h"
+#include "cosine_neighbours.h"
 
 namespace recsys {
 
@@ -43,16 +44,7 @@ std::vector<Scored> FactorModel::similar_items(std::int64_t item_id, std::size_t
     check_k(k);
     auto i = index_of(item_ids, item_id);
     if (i < 0) return {};
-    const auto& norms = item_norms();
-    std::vector<float> scores(items());
-    kernel::score_rows(item_factors.data(), items(), factors(), item_factors.row(i).data(), scores.data());
-    float ni = norms[static_cast<std::size_t>(i)];
-    for (std::size_t j = 0; j < scores.size(); ++j) {
-        float d = norms[j] * ni;
-        scores[j] = d > 0 ? scores[j] / d : 0.0f;
-    }
-    scores[static_cast<std::size_t>(i)] = -INFINITY;
-    return top_k(scores.data(), scores.size(), k);
+    return cosine_neighbours(item_factors.data(), items(), factors(), item_norms().data(), static_cast<std::size_t>(i), k);
 }
 
 void FactorModel::score_users(std::size_t begin, std::size_t end, float* rows) const {

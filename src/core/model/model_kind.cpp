@@ -11,6 +11,7 @@
 #include "../neighbours/knn.h"
 #include "../discriminant/lda.h"
 #include "../linear/svm.h"
+#include "../candidates/cooccurrence.h"
 #include "pipeline.h"
 #include "../trees/tree_model.h"
 #include "../base/error.h"
@@ -34,6 +35,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &gbt_kind(),
         &forest_kind(),
         &itemknn_kind(),
+        &cooccurrence_kind(),
     };
     return kinds;
 }
