@@ -71,6 +71,9 @@ FROM (VALUES
     -- ALS
     ('als_fit',    'user_id bigint, item_id bigint, weight float8 [, options jsonb]', 'als_collect', 'recsys_als_collect', 67108864,
      'Trains an ALS model (implicit or explicit feedback) on (user, item, weight) rows; returns the model'),
+    -- Bayesian personalized ranking (served like ALS)
+    ('bpr_fit',    'user_id bigint, item_id bigint, weight float8 [, options jsonb]', 'bpr_collect', 'recsys_bpr_collect', 67108864,
+     'Trains a BPR model (Bayesian personalized ranking, SGD over sampled triples) on (user, item, weight) rows; returns the model'),
     -- logistic regression
     ('logreg_fit', 'label bool, features float8[] [, options jsonb]', 'logreg_collect', 'recsys_logreg_collect', 67108864,
      'Trains a logistic regression on (label, features) rows; returns the model'),

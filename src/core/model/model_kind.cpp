@@ -1,6 +1,7 @@
 #include "model_kind.h"
 
 #include "../als/als_kind.h"
+#include "../candidates/bpr.h"
 #include "../experiments/bandit.h"
 #include "../features/featurizer.h"
 #include "../linear/linreg.h"
@@ -32,6 +33,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &svm_kind(),
         &gbt_kind(),
         &forest_kind(),
+        &bpr_kind(),
     };
     return kinds;
 }
