@@ -13,13 +13,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "factor_model.h"
 #include "../als/interactions.h"
 #include "../base/options.h"
 #include "../model/train_context.h"
 
 namespace recsys {
-
-using FactorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The options of bpr_fit (names, defaults, ranges).
 const OptionSchema& bpr_option_schema();
