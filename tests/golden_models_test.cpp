@@ -207,6 +207,41 @@ TEST(GoldenModels, Als) {
                      2, 102, 2, 103, 0.57700330018997192, 101, 0.47273904085159302}, 1e-5);
 }
 
+// Version 4 keeps the training weights: explain decomposes its scores. A
+// version 3 model reads as before and refuses to explain.
+TEST(GoldenModels, AlsVersion4) {
+    const Bytes b = golden("als_v4.model", golden_als);
+    expect_info(b, "als", "{\"users\":4,\"items\":5,\"factors\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<AlsModel>(*kept_m);
+    std::vector<double> got;  // recommendations of user 10, then (item, contribution) of item 102 for it
+    for (const Scored& s : m.recommend(10, query(3, false)))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.explain(0, 2))
+        got.push_back(s.index < 0 ? -1.0 : static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])),
+            got.push_back(s.score);
+    expect_recorded("als v4 recommendations and explanation", got, {}, 1e-5);
+    const Bytes v3 = read_fixture("als_v3.model");
+    const auto old = load_model(v3.data(), v3.size());
+    EXPECT_THROW(model_as<AlsModel>(*old).explain(0, 2), Error);
+}
+
+TEST(GoldenModels, Bpr) {
+    const Bytes b = golden("bpr_v1.model", golden_bpr);
+    expect_info(b, "bpr", "{\"users\":4,\"items\":5,\"factors\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<BprModel>(*kept_m);
+    std::vector<double> got;  // item, score of each recommendation, similar items, a folded-in history
+    for (std::int64_t user : {10, 20, 30, 40, 99})
+        for (const Scored& s : m.recommend(user, query(3, false)))
+            got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.similar_items(100, 2))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.recommend_for_items({100, 104}, {}, query(3, false)))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    expect_recorded("bpr recommendations", got, {}, 1e-5);
+}
+
 TEST(GoldenModels, Knn) {
     const Bytes b = golden("knn_v1.model", golden_knn);
     expect_info(b, "knn", "{\"rows\":40,\"features\":3,\"classes\":3,\"row_ids\":\"id\"}");
