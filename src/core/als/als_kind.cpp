@@ -37,9 +37,11 @@ ColumnSpec weight_column() {
 
 }  // namespace
 
+std::vector<ColumnSpec> interaction_columns() { return {id_column("user_id"), id_column("item_id"), weight_column()}; }
+
 const ModelKind& als_kind() {
     static const ModelKind kind{
-        {AlsModel::kKind, "als_fit", &als_option_schema(), {id_column("user_id"), id_column("item_id"), weight_column()}},
+        {AlsModel::kKind, "als_fit", &als_option_schema(), interaction_columns()},
         fit,
         read,
     };

@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "bpr.h"
+#include "../als/als_kind.h"
 #include "../base/bytes.h"
 
 namespace recsys {
@@ -27,22 +28,6 @@ std::unique_ptr<Model> fit(const TrainingRows& rows, const Options& options, Tra
     return std::make_unique<BprModel>(train_bpr(rows.column("user_id").int64s(), rows.column("item_id").int64s(),
                                                 rows.column("weight").float32s(), rows.count, options,
                                                 collected_summary(rows), ctx));
-}
-
-ColumnSpec id_column(const char* name) {
-    ColumnSpec c{name, ColumnType::Int64};
-    c.on_null = NullRule::SkipRow;
-    c.identifies_row = true;
-    return c;
-}
-
-ColumnSpec weight_column() {
-    ColumnSpec c{"weight", ColumnType::Float32};
-    c.on_null = NullRule::UseDefault;  // a NULL weight counts as 1
-    c.null_value = 1;
-    c.min = 0;
-    c.hint = "weights are interaction strengths (counts, minutes watched): filter or clamp them";
-    return c;
 }
 
 void check(bool ok, const char* what) {
@@ -64,7 +49,7 @@ void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t c
 
 const ModelKind& bpr_kind() {
     static const ModelKind kind{
-        {BprModel::kKind, "bpr_fit", &bpr_option_schema(), {id_column("user_id"), id_column("item_id"), weight_column()}},
+        {BprModel::kKind, "bpr_fit", &bpr_option_schema(), interaction_columns()},
         fit,
         read_model_as<BprModel>,
     };

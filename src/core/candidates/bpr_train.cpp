@@ -209,7 +209,8 @@ BprRun bpr_sgd(const SparseRows& by_user, std::size_t n_items, const BprParams& 
                     if (n == 0) continue;
                     if (workers > 1)  // back to the shared rows
                         for (std::int32_t i : changed) k.items.row(i) = run.item_factors.row(i);
-                    sample(k, n * (round + 1) / run.rounds - n * round / run.rounds);
+                    // n spread over the rounds: the first n % rounds get one more.
+                    sample(k, n / run.rounds + (round < n % run.rounds ? 1 : 0));
                 }
             });
             if (workers == 1) continue;
