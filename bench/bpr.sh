@@ -40,7 +40,7 @@ echo "options: ${options//SEED/0,1}"
 
 # Training seconds the model records (best of 3), on the training split.
 fit_seconds() {  # table options threads
-    bench_psql -At <<SQL
+    bench_psql -qAt <<SQL
 SET recsys.threads = $3;
 SET recsys.max_memory = '8GB';
 SELECT min(((recsys.model_info(m)) #>> '{metadata,training,seconds}')::float8)

@@ -45,6 +45,13 @@ std::vector<Scored> AlsModel::explain(std::size_t user, std::size_t item) const 
     w.noalias() += y.transpose() * extra.asDiagonal() * y;
     const Eigen::VectorXd v = w.ldlt().solve(item_factors.row(static_cast<Eigen::Index>(item)).cast<double>().transpose());
     const Eigen::VectorXd contribution = c.cwiseProduct(y * v);
+    // Weights near a float's limit (or a singular W with l2 = 0) can
+    // overflow the solve: an error, never a NaN row.
+    if (!contribution.allFinite())
+        fail(ErrorKind::DataException,
+             "the explanation of item " + std::to_string(item_ids[item]) + " for user " +
+                 std::to_string(user_ids[user]) + " is not finite: the user's training weights overflow its solve",
+             "train with smaller weights (or l2 > 0)");
 
     std::vector<Scored> parts(static_cast<std::size_t>(n));
     for (Eigen::Index k = 0; k < n; ++k) parts[static_cast<std::size_t>(k)] = {first[k], static_cast<float>(contribution[k])};

@@ -204,7 +204,8 @@ AlsModel AlsModel::read(const Envelope& env) {
     }
     if (version >= 4) {
         r.array<float>(m.seen_weights, kMaxCount, "seen weights");
-        check(m.seen_weights.size() == m.seen_items.size(), "seen weights size");
+        // Empty: a model read from version 3 and written again (explain refuses it).
+        check(m.seen_weights.empty() || m.seen_weights.size() == m.seen_items.size(), "seen weights size");
         for (float w : m.seen_weights) check(std::isfinite(w) && w >= 0, "seen weight");
     }
     check(r.remaining() == 0, "trailing bytes after the payload");
