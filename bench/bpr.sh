@@ -70,7 +70,7 @@ bench_psql -q <<'SQL'
 SET client_min_messages = warning;
 SELECT to_regclass('speed_1000000_100000_20000') IS NULL AS missing \gset
 \if :missing
-SELECT setseed(0.8);
+SELECT setseed(0.8) AS seeded \gset
 CREATE UNLOGGED TABLE speed_1000000_100000_20000 AS
 SELECT 1 + floor(random() * 100000)::bigint AS user_id,
        floor(power(1 + random() * (power(20000 + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
