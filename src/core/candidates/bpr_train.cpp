@@ -5,7 +5,8 @@
 // as they go, so the result depends on how the threads happen to interleave,
 // and a seed could not reproduce a model. Here the users are cut into one
 // block per worker (contiguous, of about equal interactions), and each
-// epoch into rounds of at most kRoundSamples samples per worker. In a round,
+// epoch into rounds of kRoundSamples samples per worker (8 per item for a
+// large catalogue: see round_samples). In a round,
 // every worker samples only triples of its own users with its own
 // generator, so the user factors are never shared; it updates the item
 // factors in a private copy taken at the start of the round, so it sees its
@@ -32,8 +33,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Samples per worker per round: how stale another worker's item updates can
-// get (a round is ~1 ms of work), and the interval of the merge.
+// Samples per worker per round (at least; more for a large catalogue): how
+// stale another worker's item updates can get, and the interval of the merge.
 constexpr std::uint64_t kRoundSamples = 1 << 14;
 constexpr std::uint64_t kCheckEvery = 4095;  // samples between looks at the stop flag
 
@@ -169,7 +170,10 @@ BprRun bpr_sgd(const SparseRows& by_user, std::size_t n_items, const BprParams& 
             k.touched.assign(n_items, 0);
         }
     }
-    run.rounds = std::max<std::uint64_t>(1, (widest + kRoundSamples - 1) / kRoundSamples);
+    // A round's merge costs the rows it touched, up to the whole catalogue:
+    // at least 8 samples per item in a round keep that a small share of it.
+    const std::uint64_t round_samples = std::max<std::uint64_t>(kRoundSamples, 8 * static_cast<std::uint64_t>(n_items));
+    run.rounds = std::max<std::uint64_t>(1, (widest + round_samples - 1) / round_samples);
 
     const BprStep step{static_cast<float>(p.learning_rate), static_cast<float>(p.l2), p.factors};
     // A sample's reads are random (the interaction, its user's row, three
