@@ -13,7 +13,7 @@ DATA_built  = recsys--0.1.0.sql
 
 CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
               src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/option_table.o src/core/model/pipeline.o src/core/model/sampled_key.o src/core/model/training_summary_parts.o src/core/model/training_rows.o \
-              src/core/als/als_gram.o src/core/als/als_kernel.o src/core/als/als_kind.o src/core/als/als_model.o src/core/als/als_params.o src/core/als/als_serve.o src/core/als/als_train.o src/core/als/als_warm_start.o src/core/als/interactions.o \
+              src/core/als/als_explain.o src/core/als/als_gram.o src/core/als/als_kernel.o src/core/als/als_kind.o src/core/als/als_model.o src/core/als/als_params.o src/core/als/als_serve.o src/core/als/als_train.o src/core/als/als_warm_start.o src/core/als/interactions.o \
               src/core/candidates/candidate_model.o src/core/candidates/factor_model.o \
               src/core/linear/binary_labels.o src/core/linear/linreg_fit.o src/core/linear/linreg_model.o src/core/linear/linreg_summary.o src/core/linear/logreg_model.o src/core/linear/logreg_train.o src/core/linear/sparse_rows.o \
               src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
@@ -25,7 +25,8 @@ CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core
               src/core/linear/linear_decision.o src/core/linear/svm_model.o src/core/linear/svm_train.o \
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o \
               src/core/candidates/itemknn_format.o src/core/candidates/itemknn_model.o src/core/candidates/itemknn_pairs.o src/core/candidates/itemknn_weighting.o \
-              src/core/candidates/cosine_neighbours.o src/core/candidates/cooccurrence_counts.o src/core/candidates/cooccurrence_model.o src/core/candidates/cooccurrence_train.o
+              src/core/candidates/cosine_neighbours.o src/core/candidates/cooccurrence_counts.o src/core/candidates/cooccurrence_model.o src/core/candidates/cooccurrence_train.o \
+              src/core/candidates/bpr_fold_in.o src/core/candidates/bpr_model.o src/core/candidates/bpr_train.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/candidate_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \
@@ -37,10 +38,10 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/training_aggregate.o src/pg/training_parallel.o src/pg/survival_glue.o src/pg/survival_functions.o src/pg/kfold_functions.o \
               src/pg/batch_predict.o src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o \
               src/pg/trees_glue.o src/pg/explain_functions.o \
-              src/pg/itemknn_glue.o src/pg/cooccurrence_glue.o src/pg/item_vector_functions.o
+              src/pg/itemknn_glue.o src/pg/cooccurrence_glue.o src/pg/item_vector_functions.o src/pg/bpr_glue.o src/pg/candidate_explain.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees itemknn cooccurrence
+REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees itemknn cooccurrence bpr
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

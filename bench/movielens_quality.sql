@@ -3,8 +3,13 @@
 -- (ties broken by item id) are held out; ALS trains on the rest with weight 1;
 -- top 10 excluding training items; averages over users with a held-out item.
 -- Needs table ml(user_id bigint, item_id bigint, rating real, ts bigint) and
--- psql variable :options (jsonb text).
+-- psql variable :options (jsonb text); :fit names the training aggregate
+-- (default als_fit; bench/bpr.sh passes bpr_fit, same (user, item, weight) columns).
 \set ON_ERROR_STOP 1
+\if :{?fit}
+\else
+\set fit als_fit
+\endif
 DROP TABLE IF EXISTS ml_split;
 CREATE TEMP TABLE ml_split AS
 SELECT user_id, item_id,
@@ -21,7 +26,7 @@ SELECT item_id, count(*) AS n FROM ml_split WHERE NOT held_out GROUP BY item_id;
 \timing on
 DROP TABLE IF EXISTS ml_model;
 CREATE TEMP TABLE ml_model AS
-SELECT recsys.als_fit(user_id, item_id, 1.0, :'options') AS model FROM ml_split WHERE NOT held_out;
+SELECT recsys.:fit(user_id, item_id, 1.0, :'options') AS model FROM ml_split WHERE NOT held_out;
 \timing off
 
 WITH truth AS (

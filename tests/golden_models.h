@@ -26,6 +26,7 @@
 #include "neighbours/knn.h"
 #include "discriminant/lda.h"
 #include "linear/svm.h"
+#include "candidates/bpr.h"
 #include "trees/contributions.h"
 #include "trees/tree_model.h"
 #include "candidates/cooccurrence.h"
@@ -265,6 +266,21 @@ const Rows kAlsRows = {
 inline AlsModel golden_als() {
     AlsModel m = train(kAlsRows, als_options({num("factors", 3), num("iterations", 5), num("l2", 0.1),
                                               num("alpha", 2), num("seed", 7)}));
+    m.summary.seconds = 0;
+    return m;
+}
+
+// ---------------------------------------------------------------- BPR
+
+// BPR on the ALS rows, one thread (a seed and a thread count fix the model).
+inline BprModel golden_bpr() {
+    TrainContext ctx;
+    TrainingSummary summary;
+    summary.rows = kAlsRows.size();
+    BprModel m = train_bpr(kAlsRows.users.data(), kAlsRows.items.data(), kAlsRows.weights.data(), kAlsRows.size(),
+                           parse_options(R"({"factors": 3, "epochs": 20, "learning_rate": 0.05, "seed": 5})",
+                                         bpr_option_schema()),
+                           summary, ctx);
     m.summary.seconds = 0;
     return m;
 }

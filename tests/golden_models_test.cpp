@@ -207,6 +207,51 @@ TEST(GoldenModels, Als) {
                      2, 102, 2, 103, 0.57700330018997192, 101, 0.47273904085159302}, 1e-5);
 }
 
+// Version 4 keeps the training weights: explain decomposes its scores. A
+// version 3 model reads as before and refuses to explain.
+TEST(GoldenModels, AlsVersion4) {
+    const Bytes b = golden("als_v4.model", golden_als);
+    expect_info(b, "als", "{\"users\":4,\"items\":5,\"factors\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<AlsModel>(*kept_m);
+    std::vector<double> got;  // recommendations of user 10, then (item, contribution) of item 102 for it
+    for (const Scored& s : m.recommend(10, query(3, false)))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.explain(0, 2))
+        got.push_back(s.index < 0 ? -1.0 : static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])),
+            got.push_back(s.score);
+    expect_recorded("als v4 recommendations and explanation", got,
+                    {101, 0.91948920488357544, 100, 0.88361799716949463, 102, 0.59854239225387573, 101,
+                     0.32729452848434448, 100, 0.2410336434841156, -1, 0.030214214697480202},
+                    1e-5);
+    const Bytes v3 = read_fixture("als_v3.model");
+    const auto old = load_model(v3.data(), v3.size());
+    EXPECT_THROW(model_as<AlsModel>(*old).explain(0, 2), Error);
+}
+
+TEST(GoldenModels, Bpr) {
+    const Bytes b = golden("bpr_v1.model", golden_bpr);
+    expect_info(b, "bpr", "{\"users\":4,\"items\":5,\"factors\":3}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<BprModel>(*kept_m);
+    std::vector<double> got;  // item, score of each recommendation, similar items, a folded-in history
+    for (std::int64_t user : {10, 20, 30, 40, 99})
+        for (const Scored& s : m.recommend(user, query(3, false)))
+            got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.similar_items(100, 2))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    for (const Scored& s : m.recommend_for_items({100, 104}, {}, query(3, false)))
+        got.push_back(static_cast<double>(m.item_ids[static_cast<std::size_t>(s.index)])), got.push_back(s.score);
+    expect_recorded("bpr recommendations", got,
+                    {100, 0.24750787019729614, 101, -0.014645515941083431, 102, -0.078611411154270172, 100,
+                     0.2422049343585968, 101, 0.025796996429562569, 102, -0.0094930976629257202, 100,
+                     0.27146384119987488, 101, -0.071325019001960754, 102, -0.080255605280399323, 100,
+                     0.26721340417861938, 101, -0.026539970189332962, 102, -0.11174526065587997, 100, 2, 101, 2,
+                     102, 2, 104, -0.044345550239086151, 101, -0.27164477109909058, 100, 0.28924378752708435, 101,
+                     -0.046877622604370117, 104, -0.097420580685138702},
+                    1e-5);
+}
+
 TEST(GoldenModels, Knn) {
     const Bytes b = golden("knn_v1.model", golden_knn);
     expect_info(b, "knn", "{\"rows\":40,\"features\":3,\"classes\":3,\"row_ids\":\"id\"}");

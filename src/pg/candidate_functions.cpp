@@ -8,6 +8,7 @@
 #include "../core/candidates/factor_model.h"
 #include "arguments.h"
 #include "bridge.h"
+#include "candidate_notice.h"
 #include "memory_claim.h"
 #include "model_source.h"
 #include "owned.h"
@@ -33,6 +34,10 @@ const Capability& model_with(FunctionCallInfo fcinfo, ModelArgument form) {
     return typed_model<Capability>(fcinfo, model_argument(fcinfo, 0, form));
 }
 
+}  // namespace
+
+namespace recsys::pg {
+
 // An id the model does not know is no error: users and items arrive between
 // trainings, and one query serves many of them. But an answer that is not
 // the one asked for (popular items instead of the model's, or no rows) is
@@ -57,6 +62,13 @@ void notice_unknown(const char* message) {
                      errhint("A model knows the users and items of its training rows; newer ones from its next "
                              "training (recsys.retrain_als).")));
 }
+
+}  // namespace recsys::pg
+
+namespace {
+
+using namespace recsys;
+using namespace recsys::pg;
 
 // The popular items as an answer: what the notice says of their score.
 constexpr const char* kPopularInstead =

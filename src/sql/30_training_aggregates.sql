@@ -74,6 +74,9 @@ FROM (VALUES
     -- item-to-item neighbours (implicit's ItemItemRecommender)
     ('itemknn_fit', 'user_id bigint, item_id bigint, weight float8 [, options jsonb]', 'itemknn_collect', 'recsys_itemknn_collect', 67108864,
      'Keeps the most similar items of every item (cosine, bm25 or tfidf over their users) on (user, item, weight) rows; returns the model'),
+    -- Bayesian personalized ranking (served like ALS)
+    ('bpr_fit',    'user_id bigint, item_id bigint, weight float8 [, options jsonb]', 'bpr_collect', 'recsys_bpr_collect', 67108864,
+     'Trains a BPR model (Bayesian personalized ranking, SGD over sampled triples) on (user, item, weight) rows; returns the model'),
     -- logistic regression
     ('logreg_fit', 'label bool, features float8[] [, options jsonb]', 'logreg_collect', 'recsys_logreg_collect', 67108864,
      'Trains a logistic regression on (label, features) rows; returns the model'),

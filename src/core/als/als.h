@@ -58,6 +58,9 @@ public:
     Options options;
     AlsParams params;
     AlsTrainingSummary summary;
+    // The summed training weight of each seen_items entry (explain needs the
+    // confidences); empty in a model written before payload version 4.
+    std::vector<float> seen_weights;
     // The catalogue, the users, their seen items, the item popularity and
     // the factors are FactorModel's (candidates/factor_model.h), which
     // serves them (recommend, similar items, recommend_all).
@@ -74,6 +77,11 @@ protected:
     // A history folded in as ALS folds in a user: the user's own least-squares
     // solve against the item factors (exact, by LDLT).
     Eigen::VectorXf fold_in(const std::vector<std::pair<std::int32_t, double>>& history) const override;
+
+public:
+    // The score decomposed over the user's training items through the
+    // user's own solve, and the part the stored factors add (als_explain.cpp).
+    std::vector<Scored> explain(std::size_t user, std::size_t item) const override;
 
 private:
     const Eigen::MatrixXf& item_gram() const;

@@ -10,7 +10,8 @@
 //            u64 user chunks, u64 item chunks, u64 user Gram blocks,
 //            u64 item Gram blocks, u64 eigensolver fallbacks,
 //            i64 warm start id, u64 warm users, u64 warm items
-// Version 2 has no string options and ends after the fallbacks; version 1 also
+//   (version 4) f32[] seen weights: the summed weight of each seen item
+// Version 3 has no seen weights (explain refuses such a model). Version 2 has no string options and ends after the fallbacks; version 1 also
 // lacks the five u64 after `threads`. What is missing reads as 0 (or unset).
 #include <algorithm>
 #include <cmath>
@@ -25,7 +26,7 @@ namespace recsys {
 namespace {
 
 constexpr const char* kKind = AlsModel::kKind;
-constexpr std::uint32_t kPayloadVersion = 3;
+constexpr std::uint32_t kPayloadVersion = 4;
 constexpr std::size_t kMaxCount = std::size_t(1) << 40;
 
 // The summary's counts of how the run split its work (version 2), in
@@ -86,6 +87,7 @@ void write_payload(ByteWriter& w, const AlsModel& m) {
     w.pod<std::int64_t>(m.summary.warm_start_id);
     w.pod<std::uint64_t>(m.summary.warm_users);
     w.pod<std::uint64_t>(m.summary.warm_items);
+    w.array(m.seen_weights.data(), m.seen_weights.size());
 }
 
 void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
@@ -200,6 +202,12 @@ AlsModel AlsModel::read(const Envelope& env) {
         m.summary.warm_items = r.pod<std::uint64_t>("warm items");
         check(m.summary.warm_users <= m.user_ids.size() && m.summary.warm_items <= m.item_ids.size(), "warm start");
     }
+    if (version >= 4) {
+        r.array<float>(m.seen_weights, kMaxCount, "seen weights");
+        // Empty: a model read from version 3 and written again (explain refuses it).
+        check(m.seen_weights.empty() || m.seen_weights.size() == m.seen_items.size(), "seen weights size");
+        for (float w : m.seen_weights) check(std::isfinite(w) && w >= 0, "seen weight");
+    }
     check(r.remaining() == 0, "trailing bytes after the payload");
     return m;
 }
@@ -239,7 +247,7 @@ std::string AlsModel::metadata_json() const {
 std::size_t AlsModel::memory_bytes() const {
     return sizeof(*this) + (user_ids.size() + item_ids.size()) * 8 +
            static_cast<std::size_t>(user_factors.size() + item_factors.size()) * 4 + seen_offsets.size() * 8 +
-           seen_items.size() * 4 + item_popularity.size() * 4 + factor_cache_bytes() +
+           seen_items.size() * 4 + seen_weights.size() * 4 + item_popularity.size() * 4 + factor_cache_bytes() +
            static_cast<std::size_t>(item_gram_.size()) * 4;
 }
 

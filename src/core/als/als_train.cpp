@@ -364,6 +364,7 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     model.item_ids = std::move(data.item_ids);
     model.seen_offsets = std::move(data.by_user.offsets);
     model.seen_items = std::move(data.by_user.columns);
+    model.seen_weights = std::move(data.by_user.values);
     summary.threads = threads;
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     model.summary = std::move(summary);

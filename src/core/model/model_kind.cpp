@@ -1,6 +1,7 @@
 #include "model_kind.h"
 
 #include "../als/als_kind.h"
+#include "../candidates/bpr.h"
 #include "../candidates/itemknn_model.h"
 #include "../experiments/bandit.h"
 #include "../features/featurizer.h"
@@ -36,6 +37,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &forest_kind(),
         &itemknn_kind(),
         &cooccurrence_kind(),
+        &bpr_kind(),
     };
     return kinds;
 }
