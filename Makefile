@@ -22,6 +22,7 @@ CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core
               src/core/neighbours/knn_kernel.o src/core/neighbours/knn_kernel_avx2.o src/core/neighbours/knn_model.o src/core/neighbours/knn_search.o \
               src/core/discriminant/lda_fit.o src/core/discriminant/lda_model.o src/core/discriminant/lda_summary.o \
               src/core/linear/linear_decision.o src/core/linear/svm_model.o src/core/linear/svm_train.o \
+              src/core/candidates/item_factors_fit.o src/core/candidates/item_factors_model.o src/core/candidates/fresh_items.o \
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
@@ -33,10 +34,11 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/pipeline_functions.o src/pg/rows.o src/pg/module.o src/pg/settings.o src/pg/statistic_glue.o src/pg/trained_model.o \
               src/pg/training_aggregate.o src/pg/training_parallel.o src/pg/survival_glue.o src/pg/survival_functions.o src/pg/kfold_functions.o \
               src/pg/batch_predict.o src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o \
+              src/pg/item_factors_glue.o src/pg/fresh_items_glue.o \
               src/pg/trees_glue.o src/pg/explain_functions.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees
+REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees fresh_items
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

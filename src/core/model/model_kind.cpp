@@ -10,6 +10,7 @@
 #include "../neighbours/knn.h"
 #include "../discriminant/lda.h"
 #include "../linear/svm.h"
+#include "../candidates/item_factors.h"
 #include "pipeline.h"
 #include "../trees/tree_model.h"
 #include "../base/error.h"
@@ -30,6 +31,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &knn_kind(),
         &lda_kind(),
         &svm_kind(),
+        &item_factors_kind(),
         &gbt_kind(),
         &forest_kind(),
     };
