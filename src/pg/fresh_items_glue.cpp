@@ -26,6 +26,10 @@
 #include "pg_headers.h"
 #include "trained_model.h"
 
+extern "C" {
+#include "access/detoast.h"  // toast_raw_datum_size
+}
+
 namespace {
 
 using namespace recsys;
