@@ -6,10 +6,10 @@
 #   bash bench/fresh_items.sh
 #
 # Two data sets, each evaluated by bench/fresh_items.sql (its header defines the figures):
-#   generated  3,000 users, 1,000 videos in 10 categories and 100 channels (each channel in one
-#              category); each user watches 30 videos, 70% of them from a favourite category
-#              (Zipf-like within it), the rest anywhere; features: one-hot category, one-hot
-#              channel, log duration; 10% of the videos held out (chosen by a hash of the id)
+#   generated  3,000 users, 3,000 videos in 20 categories and 200 channels (each channel in one
+#              category); each user draws 40 videos, 60% of them from a favourite category
+#              (Zipf-like within it), the rest Zipf-like over the catalogue; features: one-hot category, one-hot
+#              channel, log duration; 10% of the videos held out (drawn independently of the rest)
 #   ml-100k    MovieLens 100K (weight 1 per rating), features: the 19 genre flags of u.item and
 #              the release year; 10% of the movies held out (hash of the id), skipped with a
 #              message when the data is absent ($RECSYS_DATA/ml-100k)
@@ -39,26 +39,28 @@ bench_psql -q <<'SQL'
 SET client_min_messages = warning;
 SELECT setseed(0.1);
 DROP TABLE IF EXISTS fi_all, fi_features, fi_held, fi_videos;
--- Videos: category by a hash of the id, channel within the category, duration.
+-- Videos: a category, a channel of that category, a duration, and whether it is held out, drawn
+-- at random (setseed above) independently of each other.
 CREATE TABLE fi_videos AS
-SELECT v AS item_id, (v * 7919 % 10) AS category, (v * 7919 % 10) * 10 + (v * 104729 % 10) AS channel,
-       60 + (v * 31337 % 3600) AS duration_s
-  FROM generate_series(1, 1000) v;
+SELECT v AS item_id, c.category, c.category * 10 + floor(random() * 10)::int AS channel,
+       60 + floor(random() * 3600)::int AS duration_s, random() < 0.1 AS held
+  FROM generate_series(1, 3000) v, LATERAL (SELECT floor(random() * 20)::int AS category WHERE v > 0) c;
 CREATE TABLE fi_features AS
 SELECT item_id,
-       (SELECT array_agg((c = category)::int::float8 ORDER BY c) FROM generate_series(0, 9) c) ||
-       (SELECT array_agg((c = channel)::int::float8 ORDER BY c) FROM generate_series(0, 99) c) ||
+       (SELECT array_agg((c = category)::int::float8 ORDER BY c) FROM generate_series(0, 19) c) ||
+       (SELECT array_agg((c = channel)::int::float8 ORDER BY c) FROM generate_series(0, 199) c) ||
        ARRAY[(ln(duration_s) - 6.5)::float8] AS features
   FROM fi_videos;
--- Watches: 70% from the user's favourite category (a Zipf-like pick within it), 30% anywhere.
+-- Watches: 60% from the user's favourite category (a Zipf-like pick within it), 40% anywhere
+-- (a Zipf-like pick over the catalogue: a few videos everyone watches).
 CREATE TABLE fi_all AS
 WITH cats AS (SELECT category, array_agg(item_id ORDER BY item_id) AS ids FROM fi_videos GROUP BY category)
 SELECT DISTINCT u AS user_id,
        CASE WHEN r.favourite THEN c.ids[1 + floor(cardinality(c.ids) * power(r.x, 2))::int] ELSE r.anywhere END AS item_id
-  FROM generate_series(1, 3000) u CROSS JOIN generate_series(1, 30) j JOIN cats c ON c.category = u % 10,
-       LATERAL (SELECT random() < 0.7 AS favourite, random() AS x, 1 + floor(random() * 1000)::bigint AS anywhere
-                 WHERE j > 0) r;
-CREATE TABLE fi_held AS SELECT item_id FROM fi_videos WHERE item_id * 2654435761 % 10 = 3;
+  FROM generate_series(1, 3000) u CROSS JOIN generate_series(1, 40) j JOIN cats c ON c.category = u % 20,
+       LATERAL (SELECT random() < 0.6 AS favourite, random() AS x,
+                       1 + floor(3000 * power(random(), 3))::bigint AS anywhere WHERE j > 0) r;
+CREATE TABLE fi_held AS SELECT item_id FROM fi_videos WHERE held;
 ANALYZE fi_all, fi_features, fi_held;
 SQL
 run
@@ -81,7 +83,7 @@ SELECT item_id,
        ARRAY[coalesce((nullif(right(released, 4), '')::int - 1990) / 10.0, 0)]::float8[] AS features
   FROM fi_movies;
 CREATE TABLE fi_all AS SELECT DISTINCT user_id, item_id FROM ml;
-CREATE TABLE fi_held AS SELECT item_id FROM fi_movies WHERE item_id * 2654435761 % 10 = 3;
+CREATE TABLE fi_held AS SELECT item_id FROM fi_movies WHERE (item_id * 2654435761) % 1000 < 100;
 ANALYZE fi_all, fi_features, fi_held;
 SQL
     run

@@ -16,11 +16,12 @@
 -- Per placement: hit@100 = the share of (held-out item, user who watched it) pairs with the
 -- item in that user's top 100 (unseen items, recommend_all); reach = the share of all (held-out
 -- item, user) pairs with the item in the top 100; lift = hit / reach (1: no better than
--- showing the item to users at random).
+-- showing the item to users at random); auc (below) = whether the right users rank the item
+-- higher than the others do (0.5: chance), which does not depend on how high the item lands.
 \set QUIET on
 SET client_min_messages = warning;
 SELECT setseed(:seed);
-DROP TABLE IF EXISTS fi_model, fi_mapper, fi_donor, fi_placed, fi_right, fi_top;
+DROP TABLE IF EXISTS fi_model, fi_mapper, fi_donor, fi_placed, fi_right, fi_rank;
 CREATE TABLE fi_model AS
 SELECT recsys.als_fit(user_id, item_id, 1, :'als_options') AS model
   FROM fi_all WHERE item_id NOT IN (SELECT item_id FROM fi_held);
@@ -60,22 +61,41 @@ SELECT p.placement, recsys.add_items(a.model, m.model, d.item_id, pg_temp.one_ho
 CREATE TABLE fi_right AS
 SELECT DISTINCT w.user_id, w.item_id FROM fi_all w JOIN fi_held USING (item_id)
  WHERE w.user_id IN (SELECT user_id FROM fi_all WHERE item_id NOT IN (SELECT item_id FROM fi_held));
-CREATE TABLE fi_top AS
-SELECT p.placement, r.user_id, r.item_id
-  FROM fi_placed p, recsys.recommend_all(p.model, 100) r WHERE r.item_id IN (SELECT item_id FROM fi_held);
+-- Each held-out item's rank in every user's whole list of unseen items.
+CREATE TABLE fi_rank AS
+SELECT p.placement, r.user_id, r.item_id, r.rank
+  FROM fi_placed p, recsys.recommend_all(p.model, 1000000) r WHERE r.item_id IN (SELECT item_id FROM fi_held);
+ANALYZE fi_rank;
 \set QUIET off
 \pset footer off
+-- AUC: per held-out item, the probability that a user who watched it ranks it higher in their
+-- own list than a user who did not (Mann-Whitney over the users, ties halved), averaged over
+-- the items: whether the placement finds the right users, whatever the item's general appeal.
 WITH sizes AS (
     SELECT (SELECT count(*) FROM fi_held) AS held, (SELECT count(*) FROM fi_right) AS pairs,
            (SELECT count(DISTINCT user_id) FROM fi_all WHERE item_id NOT IN (SELECT item_id FROM fi_held)) AS users,
            (SELECT (recsys.model_info(model)->'metadata'->'statistics'->>'r_squared')::numeric FROM fi_mapper) AS r2),
+positioned AS (
+    SELECT k.placement, k.item_id, k.rank, (f.user_id IS NOT NULL) AS watched,
+           rank() OVER w + (count(*) OVER (PARTITION BY k.placement, k.item_id, k.rank) - 1) / 2.0 AS position
+      FROM fi_rank k LEFT JOIN fi_right f USING (user_id, item_id)
+    WINDOW w AS (PARTITION BY k.placement, k.item_id ORDER BY k.rank DESC)),
+per_item AS (
+    SELECT placement, item_id, count(*) FILTER (WHERE watched) AS n_right, count(*) FILTER (WHERE NOT watched) AS n_other,
+           sum(position) FILTER (WHERE watched) AS position_sum
+      FROM positioned GROUP BY placement, item_id),
+auc AS (
+    SELECT placement, avg((position_sum - n_right * (n_right + 1) / 2.0) / (n_right * n_other)) AS auc
+      FROM per_item WHERE n_right > 0 AND n_other > 0 GROUP BY placement),
 counts AS (
     SELECT p.placement,
-           (SELECT count(*) FROM fi_right r JOIN fi_top t USING (user_id, item_id) WHERE t.placement = p.placement) AS hits,
-           (SELECT count(*) FROM fi_top t WHERE t.placement = p.placement) AS shown
+           (SELECT count(*) FROM fi_right r JOIN fi_rank t USING (user_id, item_id)
+             WHERE t.placement = p.placement AND t.rank <= 100) AS hits,
+           (SELECT count(*) FROM fi_rank t WHERE t.placement = p.placement AND t.rank <= 100) AS shown
       FROM (VALUES ('features'), ('popularity'), ('random')) p(placement))
 SELECT c.placement, round(s.r2, 3) AS mapper_r2, s.held AS held_items, s.users, s.pairs AS right_pairs,
        round(c.hits / s.pairs::numeric, 4) AS hit_at_100, round(c.shown / (s.held * s.users)::numeric, 4) AS reach,
-       round((c.hits / s.pairs::numeric) / nullif(c.shown / (s.held * s.users)::numeric, 0), 2) AS lift
-  FROM counts c, sizes s
+       round((c.hits / s.pairs::numeric) / nullif(c.shown / (s.held * s.users)::numeric, 0), 2) AS lift,
+       round(a.auc, 4) AS auc
+  FROM counts c JOIN auc a USING (placement), sizes s
  ORDER BY c.placement;
