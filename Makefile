@@ -14,6 +14,7 @@ DATA_built  = recsys--0.1.0.sql
 CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core/base/json.o src/core/base/options.o src/core/base/parallel.o src/core/base/radix_sort.o src/core/base/topk.o \
               src/core/model/coefficients.o src/core/model/model.o src/core/model/model_cache.o src/core/model/model_format.o src/core/model/model_kind.o src/core/model/option_table.o src/core/model/pipeline.o src/core/model/sampled_key.o src/core/model/training_summary_parts.o src/core/model/training_rows.o \
               src/core/als/als_gram.o src/core/als/als_kernel.o src/core/als/als_kind.o src/core/als/als_model.o src/core/als/als_params.o src/core/als/als_serve.o src/core/als/als_train.o src/core/als/als_warm_start.o src/core/als/interactions.o \
+              src/core/candidates/candidate_model.o src/core/candidates/factor_model.o \
               src/core/linear/binary_labels.o src/core/linear/linreg_fit.o src/core/linear/linreg_model.o src/core/linear/linreg_summary.o src/core/linear/logreg_model.o src/core/linear/logreg_train.o src/core/linear/sparse_rows.o \
               src/core/network/mlp_model.o src/core/network/mlp_network.o src/core/network/mlp_rows.o src/core/network/mlp_train.o \
               src/core/features/featurizer_check.o src/core/features/featurizer_fit.o src/core/features/featurizer_kind.o src/core/features/featurizer_model.o src/core/features/featurizer_options.o src/core/features/featurizer_stats.o \
@@ -25,7 +26,7 @@ CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core
               src/core/candidates/item_factors_fit.o src/core/candidates/item_factors_model.o src/core/candidates/fresh_items.o \
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
-              src/pg/aggregate_options.o src/pg/als_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
+              src/pg/aggregate_options.o src/pg/candidate_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \
               src/pg/featurizer_functions.o src/pg/warm_start.o \
               src/pg/featurizer_glue.o src/pg/featurizer_site.o src/pg/jsonb_rows.o src/pg/record_rows.o \

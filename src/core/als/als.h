@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "interactions.h"
+#include "../candidates/factor_model.h"
 #include "../model/model.h"
 #include "../model/model_format.h"
 #include "../base/options.h"
@@ -17,8 +18,6 @@
 #include "../model/train_context.h"
 
 namespace recsys {
-
-using FactorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The options of als_fit (names, defaults, ranges).
 const OptionSchema& als_option_schema();
@@ -51,23 +50,17 @@ struct AlsTrainingSummary : TrainingSummary {
     std::uint64_t warm_users = 0, warm_items = 0;
 };
 
-class AlsModel : public Model {
+class AlsModel : public FactorModel {
 public:
     static constexpr const char* kKind = "als";
     const char* kind() const override { return kKind; }
 
     Options options;
     AlsParams params;
-    std::vector<std::int64_t> user_ids, item_ids;  // ascending
-    FactorMatrix user_factors, item_factors;       // rows follow the ids
-    std::vector<std::uint64_t> seen_offsets;       // per user, into seen_items
-    std::vector<std::int32_t> seen_items;          // training items, ascending per user
-    std::vector<float> item_popularity;            // users who interacted with the item
     AlsTrainingSummary summary;
-
-    std::size_t users() const { return user_ids.size(); }
-    std::size_t items() const { return item_ids.size(); }
-    int factors() const { return static_cast<int>(item_factors.cols()); }
+    // The catalogue, the users, their seen items, the item popularity and
+    // the factors are FactorModel's (candidates/factor_model.h), which
+    // serves them (recommend, similar items, recommend_all).
 
     // Serialization in the shared envelope (kind "als"; model.h writes it).
     std::string metadata_json() const override;
@@ -77,36 +70,14 @@ public:
     // Bytes held in memory (for the model cache bound).
     std::size_t memory_bytes() const override;
 
-    // ---- serving ----
-    // Options for recommend(); item lists are ids, unknown ones are ignored.
-    struct Query {
-        std::size_t k = 10;
-        bool exclude_seen = true;
-        const std::vector<std::int64_t>* candidates = nullptr;  // null: whole catalogue
-        const std::vector<std::int64_t>* exclude = nullptr;
-    };
-    std::vector<Scored> recommend(std::int64_t user_id, const Query& q) const;
-    // Folds a user in from recent items (weights may be empty: all 1).
-    std::vector<Scored> recommend_for_items(const std::vector<std::int64_t>& items, const std::vector<double>& weights,
-                                            const Query& q) const;
-    std::vector<Scored> similar_items(std::int64_t item_id, std::size_t k) const;
-    // Top k of each user in [begin, end): counts[u - begin] entries per user,
-    // concatenated in user order in `out`. Blocks of users are scored by one
-    // matrix product each, spread over `threads` worker threads.
-    void recommend_users(std::size_t begin, std::size_t end, std::size_t k, bool exclude_seen, int threads,
-                         StopToken& stop, std::vector<Scored>& out, std::vector<std::size_t>& counts) const;
+protected:
+    // A history folded in as ALS folds in a user: the user's own least-squares
+    // solve against the item factors (exact, by LDLT).
+    Eigen::VectorXf fold_in(const std::vector<std::pair<std::int32_t, double>>& history) const override;
 
 private:
-    std::vector<Scored> rank_for_vector(const float* user_vector, const std::vector<std::int32_t>& excluded,
-                                        const Query& q) const;
-    std::vector<Scored> popular(const std::vector<std::int32_t>& excluded, const Query& q) const;
-    const std::vector<std::int32_t>& popularity_order() const;
-    const std::vector<float>& item_norms() const;
     const Eigen::MatrixXf& item_gram() const;
-
-    mutable std::vector<std::int32_t> popularity_order_;  // computed on first use
-    mutable std::vector<float> item_norms_;
-    mutable Eigen::MatrixXf item_gram_;
+    mutable Eigen::MatrixXf item_gram_;  // Y^T Y, computed on first use
 };
 
 // Trains on the rows; weights must be finite and >= 0 (checked by the caller).

@@ -239,8 +239,8 @@ std::string AlsModel::metadata_json() const {
 std::size_t AlsModel::memory_bytes() const {
     return sizeof(*this) + (user_ids.size() + item_ids.size()) * 8 +
            static_cast<std::size_t>(user_factors.size() + item_factors.size()) * 4 + seen_offsets.size() * 8 +
-           seen_items.size() * 4 + item_popularity.size() * 4 + item_norms_.size() * 4 +
-           popularity_order_.size() * 4 + static_cast<std::size_t>(item_gram_.size()) * 4;
+           seen_items.size() * 4 + item_popularity.size() * 4 + factor_cache_bytes() +
+           static_cast<std::size_t>(item_gram_.size()) * 4;
 }
 
 }  // namespace recsys

@@ -51,11 +51,6 @@ void check_weight_sum(double sum, std::int64_t user_id, std::int64_t item_id) {
 
 }  // namespace
 
-std::int64_t index_of(const std::vector<std::int64_t>& sorted_ids, std::int64_t id) {
-    auto it = std::lower_bound(sorted_ids.begin(), sorted_ids.end(), id);
-    return it != sorted_ids.end() && *it == id ? it - sorted_ids.begin() : -1;
-}
-
 SparseRows transpose(const SparseRows& m, std::size_t columns, StopToken& stop) {
     SparseRows t;
     t.offsets.assign(columns + 1, 0);

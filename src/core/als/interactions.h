@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../base/memory_budget.h"
+#include "../base/sorted_ids.h"
 #include "../base/stop.h"
 
 namespace recsys {
@@ -27,9 +28,6 @@ struct Interactions {
     SparseRows by_user;                  // rows: users, columns: items
     SparseRows by_item;                  // rows: items, columns: users
 };
-
-// Maps sorted unique ids: the index of `id`, or -1 when absent.
-std::int64_t index_of(const std::vector<std::int64_t>& sorted_ids, std::int64_t id);
 
 // users/items/weights are parallel arrays of n rows (weights already validated).
 // Users and items are indexed concurrently when threads > 1.

@@ -126,7 +126,10 @@ void fail_score_overflow(const char* kind) {
 }
 
 void throw_wrong_kind(const std::string& actual, const std::string& expected, const std::string& subject) {
-    fail(ErrorKind::InvalidParameter, subject + " is of kind \"" + actual + "\", expected \"" + expected + "\"");
+    // A kind's name is quoted; a capability ("a candidate generator (als, ...)") reads as words.
+    const bool capability = expected.find(' ') != std::string::npos;
+    fail(ErrorKind::InvalidParameter, subject + " is of kind \"" + actual + "\", expected " +
+                                          (capability ? expected : "\"" + expected + "\""));
 }
 
 }  // namespace recsys

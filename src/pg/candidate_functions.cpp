@@ -1,9 +1,11 @@
-// Serving functions of ALS models: recommend, recommend_for_items,
-// similar_items, recommend_all, item_factors, user_factors, seen_items.
+// Serving functions of candidate generators, whatever their kind
+// (candidates/candidate_model.h): recommend, recommend_for_items,
+// recommend_all and seen_items take any CandidateModel, similar_items any
+// ItemModel, item_factors and user_factors any FactorModel.
 #include <algorithm>
 #include <vector>
 
-#include "../core/als/als.h"
+#include "../core/candidates/factor_model.h"
 #include "arguments.h"
 #include "bridge.h"
 #include "memory_claim.h"
@@ -26,8 +28,9 @@ using Ranked = Owned<std::vector<Scored>>;
 // recommend_for_items adds a weight (8) and the (index, weight) history (16).
 constexpr std::size_t kBytesPerCandidate = 32, kBytesPerExcluded = 24, kBytesPerHistoryItem = 56;
 
-const AlsModel& als(FunctionCallInfo fcinfo, ModelArgument form) {
-    return typed_model<AlsModel>(fcinfo, model_argument(fcinfo, 0, form));
+template <class Capability>
+const Capability& model_with(FunctionCallInfo fcinfo, ModelArgument form) {
+    return typed_model<Capability>(fcinfo, model_argument(fcinfo, 0, form));
 }
 
 // An id the model does not know is no error: users and items arrive between
@@ -59,14 +62,14 @@ void notice_unknown(const char* message) {
 constexpr const char* kPopularInstead =
     "the most popular items instead, scored by their number of training users (not a model score)";
 
-bool knows_any(const AlsModel& model, const std::int64_t* ids, int n) {
+bool knows_any(const ItemModel& model, const std::int64_t* ids, int n) {
     for (int i = 0; i < n; ++i)
         if (index_of(model.item_ids, ids[i]) >= 0) return true;
     return false;
 }
 
 // Emits (item_id, score, rank) rows.
-void emit_ranked(FunctionCallInfo fcinfo, const AlsModel& model, const Ranked* ranked) {
+void emit_ranked(FunctionCallInfo fcinfo, const ItemModel& model, const Ranked* ranked) {
     RowWriter rows(fcinfo);
     if (!ranked->value) return;  // nothing was asked (a NULL id)
     const std::vector<Scored>& list = **ranked;
@@ -99,7 +102,7 @@ Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
     check_call_buffers(static_cast<std::size_t>(candidates.size) * kBytesPerCandidate +
                            static_cast<std::size_t>(exclude.size) * kBytesPerExcluded,
                        1, "recsys.recommend's candidates and exclude");
-    const AlsModel& model = als(fcinfo, form);
+    const CandidateModel& model = model_with<CandidateModel>(fcinfo, form);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {  // a NULL user has no recommendations
         std::int64_t user = PG_GETARG_INT64(1);
@@ -113,7 +116,7 @@ Datum recommend(FunctionCallInfo fcinfo, ModelArgument form) {
         guarded([&] {
             std::vector<std::int64_t> candidate_ids(candidates.data, candidates.data + candidates.size);
             std::vector<std::int64_t> excluded_ids(exclude.data, exclude.data + exclude.size);
-            AlsModel::Query q;
+            CandidateQuery q;
             q.k = capped_k(k, model.items());
             q.exclude_seen = exclude_seen;
             q.candidates = has_candidates ? &candidate_ids : nullptr;
@@ -135,7 +138,7 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
     require_not_null(fcinfo, 4, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(4);
     check_call_buffers(static_cast<std::size_t>(items.size), kBytesPerHistoryItem, "recsys.recommend_for_items's item_ids");
-    const AlsModel& model = als(fcinfo, form);
+    const CandidateModel& model = model_with<CandidateModel>(fcinfo, form);
     if (!knows_any(model, items.data, items.size) && first_unknown(fcinfo))
         notice_unknown(psprintf("item_ids has no item of %s: recommend_for_items returns %s", model_label(fcinfo),
                                 kPopularInstead));
@@ -144,7 +147,7 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
         std::vector<std::int64_t> item_list(items.data, items.data + items.size);
         std::vector<double> weight_list;
         if (has_weights) weight_list.assign(weights.data, weights.data + weights.size);
-        AlsModel::Query q;
+        CandidateQuery q;
         q.k = capped_k(k, model.items());
         q.exclude_seen = exclude_seen;
         ranked->reset(new std::vector<Scored>(model.recommend_for_items(item_list, weight_list, q)));
@@ -156,7 +159,7 @@ Datum recommend_for_items(FunctionCallInfo fcinfo, ModelArgument form) {
 // similar_items(model, item_id, k)
 Datum similar_items(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 2);
-    const AlsModel& model = als(fcinfo, form);
+    const ItemModel& model = model_with<ItemModel>(fcinfo, form);
     Ranked* ranked = new_owned<std::vector<Scored>>();
     if (!PG_ARGISNULL(1)) {
         std::int64_t item = PG_GETARG_INT64(1);
@@ -175,7 +178,7 @@ Datum recommend_all(FunctionCallInfo fcinfo, ModelArgument form) {
     int k = positive_k(fcinfo, 1);
     require_not_null(fcinfo, 2, "exclude_seen");
     bool exclude_seen = PG_GETARG_BOOL(2);
-    const AlsModel& model = als(fcinfo, form);
+    const CandidateModel& model = model_with<CandidateModel>(fcinfo, form);
     RowWriter rows(fcinfo);
     struct Block {
         std::vector<Scored> ranked;
@@ -218,13 +221,13 @@ Datum recommend_all(FunctionCallInfo fcinfo, ModelArgument form) {
 }
 
 Datum item_factors(FunctionCallInfo fcinfo, ModelArgument form) {
-    const AlsModel& model = als(fcinfo, form);
+    const FactorModel& model = model_with<FactorModel>(fcinfo, form);
     emit_factors(fcinfo, model.item_ids, model.item_factors);
     return (Datum)0;
 }
 
 Datum user_factors(FunctionCallInfo fcinfo, ModelArgument form) {
-    const AlsModel& model = als(fcinfo, form);
+    const FactorModel& model = model_with<FactorModel>(fcinfo, form);
     emit_factors(fcinfo, model.user_ids, model.user_factors);
     return (Datum)0;
 }
@@ -237,7 +240,7 @@ Datum user_factors(FunctionCallInfo fcinfo, ModelArgument form) {
 // The reader has checked that the offsets ascend, end at the items' count
 // and index the catalogue (als_model.cpp), so every index below is in range.
 Datum seen_items(FunctionCallInfo fcinfo, ModelArgument form) {
-    const AlsModel& model = als(fcinfo, form);
+    const CandidateModel& model = model_with<CandidateModel>(fcinfo, form);
     RowWriter rows(fcinfo);
     for (std::size_t u = 0; u < model.users(); ++u) {
         for (std::uint64_t j = model.seen_offsets[u]; j < model.seen_offsets[u + 1]; ++j) {
