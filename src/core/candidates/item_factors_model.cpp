@@ -8,7 +8,6 @@
 #include <cmath>
 
 #include "../base/checked.h"
-#include "../model/coefficients.h"
 #include "item_factors.h"
 
 namespace recsys {
@@ -43,7 +42,6 @@ const OptionSchema& item_factors_option_schema() {
             number_option("l2", 0.01, 0, 1e12,
                           "ridge penalty (l2 / 2) |W|^2 on (1/2n) |Y - b - X W|^2, as linreg's (Ridge(alpha) is "
                           "l2 = alpha / n); 0: least squares of least norm"),
-            feature_names_option(),
         },
         nullptr,
     };
@@ -120,7 +118,6 @@ ItemFactorsModel ItemFactorsModel::read(const Envelope& env) {
     m.summary.r_squared = r.pod<double>("r squared");
     check(std::isfinite(m.summary.r_squared) && m.summary.r_squared <= 1, "r squared");
     m.options = read_options(r, item_factors_option_schema());
-    check_stored_feature_names(m.options, p);
     const double r_squared = m.summary.r_squared;
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
     m.summary.r_squared = r_squared;
