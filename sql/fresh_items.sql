@@ -77,3 +77,16 @@ SELECT error_of($$SELECT recsys.add_items(CASE WHEN n.item_id = 50 THEN a.model 
 SELECT error_of($$SELECT recsys.item_factors_fit(ARRAY[1,2]::float8[], ARRAY[1]::float8[], '{"l2": -1}')$$) AS negative_l2;
 SELECT error_of($$SELECT recsys.item_factors_fit(ARRAY[1,2]::float8[], ARRAY[1]::float8[], '{"alpha": 1}')$$) AS unknown_option;
 SELECT error_of($$SELECT recsys.item_factors_fit(f, x) FROM (VALUES ('{1,2}'::float8[], '{1}'::float8[]), ('{1}', '{2}')) v(f, x)$$) AS ragged_factors;
+-- recsys.max_memory: the new model is claimed before it is made (an ALS model of about 1.5 MB).
+CREATE TABLE fresh_big AS
+SELECT recsys.als_fit(u, (u * 7 + j * 13) % 2000, 1, '{"factors": 64, "iterations": 1}') AS model
+FROM generate_series(1, 3000) u, generate_series(1, 10) j;
+CREATE TABLE fresh_big_mapper AS
+SELECT recsys.item_factors_fit(f.factors::float8[], ARRAY[1, f.item_id % 2, 0]::float8[]) AS model
+FROM fresh_big b, recsys.item_factors(b.model) f;
+SET recsys.max_memory = '1MB';
+SELECT regexp_replace(error_of($$SELECT recsys.add_items(b.model, m.model, 5000, '{1,0,0}')
+                                FROM fresh_big b, fresh_big_mapper m$$), '[0-9]+ MB', 'N MB', 'g') AS over_the_limit;
+RESET recsys.max_memory;
+SELECT recsys.model_info(recsys.add_items(b.model, m.model, 5000, '{1,0,0}'))->'metadata'->'dimensions' AS under_the_default
+FROM fresh_big b, fresh_big_mapper m;
