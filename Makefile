@@ -26,7 +26,8 @@ CORE_OBJS   = src/core/base/decompositions.o src/core/base/huge_pages.o src/core
               src/core/trees/contributions.o src/core/trees/tree_ensemble.o src/core/trees/tree_explain.o src/core/trees/tree_model.o src/core/trees/tree_train.o src/core/trees/xgboost_api.o \
               src/core/candidates/itemknn_format.o src/core/candidates/itemknn_model.o src/core/candidates/itemknn_pairs.o src/core/candidates/itemknn_weighting.o \
               src/core/candidates/cosine_neighbours.o src/core/candidates/cooccurrence_counts.o src/core/candidates/cooccurrence_model.o src/core/candidates/cooccurrence_train.o \
-              src/core/candidates/bpr_fold_in.o src/core/candidates/bpr_model.o src/core/candidates/bpr_train.o
+              src/core/candidates/bpr_fold_in.o src/core/candidates/bpr_model.o src/core/candidates/bpr_train.o \
+              src/core/candidates/item_factors_fit.o src/core/candidates/item_factors_model.o src/core/candidates/fresh_items.o
 GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/aggregate_options.o src/pg/candidate_functions.o src/pg/als_glue.o src/pg/arguments.o src/pg/bridge.o \
               src/pg/curve_functions.o src/pg/coefficient_functions.o src/pg/serving_version.o \
@@ -38,10 +39,11 @@ GLUE_OBJS   = src/pg/ab_functions.o src/pg/ab_glue.o src/pg/bandit_functions.o \
               src/pg/training_aggregate.o src/pg/training_parallel.o src/pg/survival_glue.o src/pg/survival_functions.o src/pg/kfold_functions.o \
               src/pg/batch_predict.o src/pg/class_functions.o src/pg/feature_arguments.o src/pg/knn_glue.o src/pg/lda_glue.o src/pg/svm_glue.o \
               src/pg/trees_glue.o src/pg/explain_functions.o \
-              src/pg/itemknn_glue.o src/pg/cooccurrence_glue.o src/pg/item_vector_functions.o src/pg/bpr_glue.o src/pg/candidate_explain.o
+              src/pg/itemknn_glue.o src/pg/cooccurrence_glue.o src/pg/item_vector_functions.o src/pg/bpr_glue.o src/pg/candidate_explain.o \
+              src/pg/item_factors_glue.o src/pg/fresh_items_glue.o
 OBJS        = $(CORE_OBJS) $(GLUE_OBJS)
 
-REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees itemknn cooccurrence bpr
+REGRESS     = setup public_api options als parallel serving registry cache deploy warm_start retrain roles logreg linreg mlp classification two_stage featurizer metrics evaluation errors label_impressions bandit ab_test registry_views model_rows survival model_selection knn lda svm trees itemknn cooccurrence bpr fresh_items
 
 EIGEN_INCLUDE ?= /usr/include/eigen3
 PG_CPPFLAGS = -I$(EIGEN_INCLUDE) -DEIGEN_NO_DEBUG

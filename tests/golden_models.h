@@ -26,6 +26,7 @@
 #include "neighbours/knn.h"
 #include "discriminant/lda.h"
 #include "linear/svm.h"
+#include "candidates/item_factors.h"
 #include "candidates/bpr.h"
 #include "trees/contributions.h"
 #include "trees/tree_model.h"
@@ -375,6 +376,28 @@ inline SvmModel golden_svm() {
         parse_options(R"({"C": 0.5, "feature_names": ["age", "visits", "minutes"]})",
                       svm_option_schema()),
         ctx, TrainingSummary{});
+    m.summary.seconds = 0;
+    return m;
+}
+
+
+// ---------------------------------------------------------------- item features -> item factors
+
+// Two factors, a linear image of the three features of logreg's golden rows
+// with a deterministic wobble, l2 = 0.05.
+inline ItemFactorsModel golden_item_factors() {
+    const LabeledData d = logistic_rows(300, kGoldenFeatures, 3, -0.5, 11);
+    std::vector<double> y;
+    for (std::size_t i = 0; i < d.n; ++i) {
+        const double* x = d.row(i);
+        y.push_back(0.5 * x[0] - x[1] + 0.1 * std::sin(double(i)));
+        y.push_back(2 + 0.25 * x[2] + 0.1 * std::cos(double(i)));
+    }
+    TrainContext ctx = quiet_context();
+    TrainingSummary summary;
+    summary.rows = d.n;
+    ItemFactorsModel m = fit_item_factors(y.data(), 2, d.x.data(), kGoldenFeatures, d.n,
+                                          parse_options(R"({"l2": 0.05})", item_factors_option_schema()), ctx, summary);
     m.summary.seconds = 0;
     return m;
 }

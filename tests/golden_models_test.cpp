@@ -333,6 +333,23 @@ TEST(GoldenModels, Svm) {
     EXPECT_EQ(terms[3].name, "minutes");
 }
 
+TEST(GoldenModels, ItemFactors) {
+    const Bytes b = golden("item_factors_v1.model", golden_item_factors);
+    expect_info(b, "item_factors", "{\"features\":3,\"factors\":2}");
+    const auto kept_m = load_model(b.data(), b.size());
+    const auto& m = model_as<ItemFactorsModel>(*kept_m);
+    std::vector<double> got;
+    for (const auto& x : kFeatureRows) {
+        float out[2];
+        m.predict(x.data(), out);
+        got.insert(got.end(), {out[0], out[1]});
+    }
+    expect_recorded("item_factors predictions", got,
+                    {-0.006133577786386013, 2.000417947769165, 0.94409662485122681, 2.4662785530090332,
+                     -5.2191438674926758, 2.0572140216827393},
+                    1e-6);
+}
+
 // Fixtures written before options were renamed (ALS's regularization,
 // logreg's and linreg's max_iterations, the MLP's beta1 and beta2, the
 // featurizer's alpha) read their stored values under today's names.

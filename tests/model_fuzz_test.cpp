@@ -241,6 +241,19 @@ void score_lda(const LdaModel& m) {
     }
 }
 
+// Factors predicted from features: finite, or a DataException.
+void score_item_factors(const ItemFactorsModel& m) {
+    std::vector<float> out(m.outputs());
+    for (const auto& x : feature_inputs(m.feature_count())) {
+        try {
+            m.predict(x.data(), out.data());
+            for (float v : out) EXPECT_TRUE(std::isfinite(v)) << v;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::DataException) << e.what();
+        }
+    }
+}
+
 void score(const Model& m) {
     if (const auto* p = dynamic_cast<const PipelineModel*>(&m)) score_pipeline(*p);
     else if (const auto* f = dynamic_cast<const FeaturizerModel*>(&m)) score_featurizer(*f);
@@ -250,6 +263,7 @@ void score(const Model& m) {
     else if (const auto* k = dynamic_cast<const KnnModel*>(&m)) score_knn(*k);
     else if (const auto* l = dynamic_cast<const LdaModel*>(&m)) score_lda(*l);
     else if (const auto* t = dynamic_cast<const TreeModel*>(&m)) score_trees(*t);
+    else if (const auto* i = dynamic_cast<const ItemFactorsModel*>(&m)) score_item_factors(*i);
     else if (const auto* e = dynamic_cast<const FeatureModel*>(&m))
         // (a probability but for a regression, a relative hazard and an SVM's decision value)
         score_feature_model(*e, !dynamic_cast<const LinregModel*>(e) && !dynamic_cast<const CoxModel*>(e) &&
@@ -327,6 +341,7 @@ TEST(ModelFuzz, Coxph) { fuzz_fixture("coxph", "coxph_v1.model"); }
 TEST(ModelFuzz, Knn) { fuzz_fixture("knn", "knn_v1.model"); }
 TEST(ModelFuzz, Lda) { fuzz_fixture("lda", "lda_v1.model"); }
 TEST(ModelFuzz, Svm) { fuzz_fixture("svm", "svm_v1.model"); }
+TEST(ModelFuzz, ItemFactors) { fuzz_fixture("item_factors", "item_factors_v1.model"); }
 TEST(ModelFuzz, Gbt) { fuzz_fixture("gbt", "gbt_v1.model"); }
 TEST(ModelFuzz, Forest) { fuzz_fixture("forest", "forest_v1.model"); }
 TEST(ModelFuzz, ItemKnn) { fuzz_fixture("itemknn", "itemknn_v1.model"); }
@@ -384,7 +399,7 @@ TEST(ModelFuzz, PayloadsUnderAnotherKind) {
                                     "bandit_v1.model", "als_v3.model",    "pipeline_v1.model", "coxph_v1.model",
                                     "knn_v1.model",    "lda_v1.model",    "svm_v1.model",      "gbt_v1.model",
                                     "forest_v1.model", "itemknn_v1.model", "cooccurrence_v1.model",
-                                    "als_v4.model",    "bpr_v1.model"};
+                                    "als_v4.model",    "bpr_v1.model",     "item_factors_v1.model"};
     Tally tally;
     for (const char* from : fixtures)
         for (const ModelKind* kind : model_kinds()) {

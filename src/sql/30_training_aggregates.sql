@@ -102,6 +102,9 @@ FROM (VALUES
     -- linear support vector machine
     ('svm_fit',    'label bool, features float8[] [, options jsonb]', 'svm_collect', 'recsys_svm_collect', 67108864,
      'Trains a linear support vector machine (LinearSVC) on (label, features) rows; returns the model'),
+    -- item features -> item factors, for items without interactions (fresh items, 67_fresh_items.sql)
+    ('item_factors_fit', 'factors float8[], features float8[] [, options jsonb]', 'item_factors_collect', 'recsys_item_factors_collect', 67108864,
+     'Trains a ridge regression from item features to item factors (of an ALS model) on (factors, features) rows; returns the model'),
     -- boosted trees (XGBoost), and learning to rank over query groups
     ('gbt_fit',    'target float8, features float8[] [, options jsonb]', 'gbt_collect', 'recsys_gbt_collect', 67108864,
      'Trains gradient-boosted trees (XGBoost) on (target, features) rows: regression, binary or multi-class; returns the model'),

@@ -13,6 +13,7 @@
 #include "../discriminant/lda.h"
 #include "../linear/svm.h"
 #include "../candidates/cooccurrence.h"
+#include "../candidates/item_factors.h"
 #include "pipeline.h"
 #include "../trees/tree_model.h"
 #include "../base/error.h"
@@ -33,6 +34,7 @@ const std::vector<const ModelKind*>& model_kinds() {
         &knn_kind(),
         &lda_kind(),
         &svm_kind(),
+        &item_factors_kind(),
         &gbt_kind(),
         &forest_kind(),
         &itemknn_kind(),
