@@ -153,6 +153,18 @@ TEST(FreshItems, KeepsEveryOldRecommendationAndRenumbersSeenItems) {
     EXPECT_EQ(fresh.user_ids, old.user_ids);
     EXPECT_EQ(fresh.user_factors, old.user_factors);
     EXPECT_EQ(fresh.seen_offsets, old.seen_offsets);
+    // The weights stay with their seen items: explain still decomposes an
+    // old user's score over the same items.
+    ASSERT_FALSE(old.seen_weights.empty());
+    EXPECT_EQ(fresh.seen_weights, old.seen_weights);
+    {
+        const std::size_t item = std::size_t(std::find(fresh.item_ids.begin(), fresh.item_ids.end(), ids[0]) -
+                                             fresh.item_ids.begin());
+        double sum = 0;
+        for (const Scored& part : fresh.explain(0, item)) sum += part.score;
+        const float score = fresh.user_factors.row(0).dot(fresh.item_factors.row(Eigen::Index(item)));
+        EXPECT_NEAR(sum, score, 1e-4 * (1 + std::fabs(score)));
+    }
     // Every seen item is the same item at its new index.
     ASSERT_EQ(fresh.seen_items.size(), old.seen_items.size());
     for (std::size_t j = 0; j < old.seen_items.size(); ++j)

@@ -58,11 +58,9 @@ public:
     Options options;
     AlsParams params;
     AlsTrainingSummary summary;
-    // The summed training weight of each seen_items entry (explain needs the
-    // confidences); empty in a model written before payload version 4.
-    std::vector<float> seen_weights;
-    // The catalogue, the users, their seen items, the item popularity and
-    // the factors are FactorModel's (candidates/factor_model.h), which
+    // The catalogue, the users, their seen items (with their summed weights:
+    // explain needs the confidences; empty in a model written before payload
+    // version 4), the item popularity and the factors are FactorModel's (candidates/factor_model.h), which
     // serves them (recommend, similar items, recommend_all).
 
     // Serialization in the shared envelope (kind "als"; model.h writes it).

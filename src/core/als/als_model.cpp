@@ -90,13 +90,6 @@ void write_payload(ByteWriter& w, const AlsModel& m) {
     w.array(m.seen_weights.data(), m.seen_weights.size());
 }
 
-void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
-    std::vector<float> flat;
-    r.array<float>(flat, kMaxCount, what);
-    if (flat.size() != rows * cols) fail(ErrorKind::Corrupted, std::string("model has a wrong size of ") + what);
-    m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-}
-
 // The stored options, read back through the option checks under today's
 // names (an option's former name reads as it); an option a later version
 // added takes its default when reading an older model.
@@ -141,10 +134,6 @@ Options read_option_pairs(ByteReader& r, std::uint32_t version) {
     }
 }
 
-bool strictly_ascending(const std::vector<std::int64_t>& ids) {
-    return std::adjacent_find(ids.begin(), ids.end(), [](auto a, auto b) { return a >= b; }) == ids.end();
-}
-
 void check(bool ok, const char* what) {
     if (!ok) fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + what);
 }
@@ -174,21 +163,12 @@ AlsModel AlsModel::read(const Envelope& env) {
     r.array<std::int64_t>(m.user_ids, kMaxCount, "user ids");
     r.array<std::int64_t>(m.item_ids, kMaxCount, "item ids");
     check(m.user_ids.size() < INT32_MAX && m.item_ids.size() < INT32_MAX, "too many ids");
-    check(strictly_ascending(m.user_ids) && strictly_ascending(m.item_ids), "ids are not sorted");
-    read_matrix(r, m.user_factors, m.user_ids.size(), factors, "user factors");
-    read_matrix(r, m.item_factors, m.item_ids.size(), factors, "item factors");
+    read_factor_matrix(r, m.user_factors, m.user_ids.size(), factors, "user factors");
+    read_factor_matrix(r, m.item_factors, m.item_ids.size(), factors, "item factors");
     check(m.user_factors.allFinite() && m.item_factors.allFinite(), "non-finite factors");
     r.array<std::uint64_t>(m.seen_offsets, kMaxCount, "seen offsets");
     r.array<std::int32_t>(m.seen_items, kMaxCount, "seen items");
-    check(m.seen_offsets.size() == m.user_ids.size() + 1 && m.seen_offsets.front() == 0 &&
-              m.seen_offsets.back() == m.seen_items.size() &&
-              std::is_sorted(m.seen_offsets.begin(), m.seen_offsets.end()),
-          "seen offsets");
-    for (auto item : m.seen_items) check(item >= 0 && static_cast<std::size_t>(item) < m.item_ids.size(), "seen item");
     r.array<float>(m.item_popularity, kMaxCount, "item popularity");
-    check(m.item_popularity.size() == m.item_ids.size(), "item popularity size");
-    // Popularity orders the fallback for unknown users (a sort needs numbers).
-    for (float p : m.item_popularity) check(std::isfinite(p) && p >= 0, "item popularity is not a count");
     m.summary.rows = r.pod<std::uint64_t>("rows");
     m.summary.skipped_rows = r.pod<std::uint64_t>("skipped rows");
     r.array<double>(m.summary.loss, 1 << 20, "loss history");
@@ -203,11 +183,10 @@ AlsModel AlsModel::read(const Envelope& env) {
         check(m.summary.warm_users <= m.user_ids.size() && m.summary.warm_items <= m.item_ids.size(), "warm start");
     }
     if (version >= 4) {
-        r.array<float>(m.seen_weights, kMaxCount, "seen weights");
         // Empty: a model read from version 3 and written again (explain refuses it).
-        check(m.seen_weights.empty() || m.seen_weights.size() == m.seen_items.size(), "seen weights size");
-        for (float w : m.seen_weights) check(std::isfinite(w) && w >= 0, "seen weight");
+        r.array<float>(m.seen_weights, kMaxCount, "seen weights");
     }
+    m.check_catalogue();
     check(r.remaining() == 0, "trailing bytes after the payload");
     return m;
 }
@@ -215,10 +194,7 @@ AlsModel AlsModel::read(const Envelope& env) {
 std::string AlsModel::metadata_json() const {
     JsonWriter dimensions;
     dimensions.begin_object();
-    dimensions.key("users");
-    dimensions.integer(static_cast<long long>(users()));
-    dimensions.key("items");
-    dimensions.integer(static_cast<long long>(items()));
+    write_catalogue_dimensions(dimensions);
     dimensions.key("factors");
     dimensions.integer(factors());
     dimensions.end_object();
@@ -245,10 +221,7 @@ std::string AlsModel::metadata_json() const {
 }
 
 std::size_t AlsModel::memory_bytes() const {
-    return sizeof(*this) + (user_ids.size() + item_ids.size()) * 8 +
-           static_cast<std::size_t>(user_factors.size() + item_factors.size()) * 4 + seen_offsets.size() * 8 +
-           seen_items.size() * 4 + seen_weights.size() * 4 + item_popularity.size() * 4 + factor_cache_bytes() +
-           static_cast<std::size_t>(item_gram_.size()) * 4;
+    return sizeof(*this) + catalogue_bytes() + factor_bytes() + static_cast<std::size_t>(item_gram_.size()) * 4;
 }
 
 }  // namespace recsys

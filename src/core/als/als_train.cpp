@@ -357,14 +357,7 @@ AlsModel train_als(const std::int64_t* users, const std::int64_t* items, const f
     }
     guard.check_factors(model.user_factors, model.item_factors);
 
-    model.item_popularity.resize(n_items);
-    for (std::size_t i = 0; i < n_items; ++i)
-        model.item_popularity[i] = static_cast<float>(data.by_item.offsets[i + 1] - data.by_item.offsets[i]);
-    model.user_ids = std::move(data.user_ids);
-    model.item_ids = std::move(data.item_ids);
-    model.seen_offsets = std::move(data.by_user.offsets);
-    model.seen_items = std::move(data.by_user.columns);
-    model.seen_weights = std::move(data.by_user.values);
+    model.take_interactions(data, true);
     summary.threads = threads;
     summary.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     model.summary = std::move(summary);

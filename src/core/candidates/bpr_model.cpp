@@ -34,17 +34,6 @@ void check(bool ok, const char* what) {
     if (!ok) fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + what);
 }
 
-bool strictly_ascending(const std::int32_t* b, const std::int32_t* e) {
-    return std::adjacent_find(b, e, [](auto x, auto y) { return x >= y; }) == e;
-}
-
-void read_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
-    std::vector<float> flat;
-    r.array<float>(flat, kMaxCount, what);
-    check(flat.size() / cols == rows && flat.size() % cols == 0, what);
-    m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-}
-
 }  // namespace
 
 const ModelKind& bpr_kind() {
@@ -69,13 +58,7 @@ BprModel train_bpr(const std::int64_t* users, const std::int64_t* items, const f
 
     m.user_factors = std::move(run.user_factors);
     m.item_factors = std::move(run.item_factors);
-    m.item_popularity.resize(data.item_ids.size());
-    for (std::size_t i = 0; i < data.item_ids.size(); ++i)
-        m.item_popularity[i] = static_cast<float>(data.by_item.offsets[i + 1] - data.by_item.offsets[i]);
-    m.user_ids = std::move(data.user_ids);
-    m.item_ids = std::move(data.item_ids);
-    m.seen_offsets = std::move(data.by_user.offsets);
-    m.seen_items = std::move(data.by_user.columns);
+    m.take_interactions(data, false);
     static_cast<TrainingSummary&>(m.summary) = base;
     m.summary.loss = std::move(run.auc);
     m.summary.threads = std::max(1, ctx.threads);
@@ -116,29 +99,15 @@ BprModel BprModel::read(const Envelope& env) {
     r.array<std::int64_t>(m.user_ids, kMaxCount, "user ids");
     r.array<std::int64_t>(m.item_ids, kMaxCount, "item ids");
     check(m.user_ids.size() < INT32_MAX && m.item_ids.size() < INT32_MAX, "too many ids");
-    check(std::adjacent_find(m.user_ids.begin(), m.user_ids.end(), [](auto a, auto b) { return a >= b; }) ==
-                  m.user_ids.end() &&
-              std::adjacent_find(m.item_ids.begin(), m.item_ids.end(), [](auto a, auto b) { return a >= b; }) ==
-                  m.item_ids.end(),
-          "ids are not sorted");
-    read_matrix(r, m.user_factors, m.user_ids.size(), factors + 1, "user factors");
-    read_matrix(r, m.item_factors, m.item_ids.size(), factors + 1, "item factors");
+    read_factor_matrix(r, m.user_factors, m.user_ids.size(), factors + 1, "user factors");
+    read_factor_matrix(r, m.item_factors, m.item_ids.size(), factors + 1, "item factors");
     check(m.user_factors.allFinite() && m.item_factors.allFinite(), "non-finite factors");
     // The user's last entry multiplies the item bias: 1, as training keeps it.
     check(m.user_factors.rows() == 0 || (m.user_factors.col(factors).array() == 1.0f).all(), "user bias column");
     r.array<std::uint64_t>(m.seen_offsets, kMaxCount, "seen offsets");
     r.array<std::int32_t>(m.seen_items, kMaxCount, "seen items");
-    check(m.seen_offsets.size() == m.user_ids.size() + 1 && m.seen_offsets.front() == 0 &&
-              m.seen_offsets.back() == m.seen_items.size() &&
-              std::is_sorted(m.seen_offsets.begin(), m.seen_offsets.end()),
-          "seen offsets");
-    for (auto item : m.seen_items) check(item >= 0 && static_cast<std::size_t>(item) < m.item_ids.size(), "seen item");
-    for (std::size_t u = 0; u < m.user_ids.size(); ++u)
-        check(strictly_ascending(m.seen_items.data() + m.seen_offsets[u], m.seen_items.data() + m.seen_offsets[u + 1]),
-              "seen items are not ascending");
     r.array<float>(m.item_popularity, kMaxCount, "item popularity");
-    check(m.item_popularity.size() == m.item_ids.size(), "item popularity size");
-    for (float p : m.item_popularity) check(std::isfinite(p) && p >= 0 && p <= 4e9f, "item popularity is not a count");
+    m.check_catalogue();
     static_cast<TrainingSummary&>(m.summary) = read_training_summary(r);
     for (double auc : m.summary.loss) check(auc >= 0 && auc <= 1, "training AUC");
     m.summary.workers = r.pod<std::uint32_t>("workers");
@@ -151,10 +120,7 @@ BprModel BprModel::read(const Envelope& env) {
 std::string BprModel::metadata_json() const {
     JsonWriter dimensions;
     dimensions.begin_object();
-    dimensions.key("users");
-    dimensions.integer(static_cast<long long>(users()));
-    dimensions.key("items");
-    dimensions.integer(static_cast<long long>(items()));
+    write_catalogue_dimensions(dimensions);
     dimensions.key("factors");
     dimensions.integer(params.factors);
     dimensions.end_object();
@@ -176,10 +142,7 @@ std::string BprModel::metadata_json() const {
 }
 
 std::size_t BprModel::memory_bytes() const {
-    return sizeof(*this) + (user_ids.size() + item_ids.size()) * 8 +
-           static_cast<std::size_t>(user_factors.size() + item_factors.size()) * 4 + seen_offsets.size() * 8 +
-           seen_items.size() * 4 + item_popularity.size() * 4 + factor_cache_bytes() +
-           popularity_cumulative_.size() * 8;
+    return sizeof(*this) + catalogue_bytes() + factor_bytes() + popularity_cumulative_.size() * 8;
 }
 
 }  // namespace recsys

@@ -8,7 +8,9 @@
 #include <numeric>
 #include <string>
 
+#include "../als/interactions.h"
 #include "../base/error.h"
+#include "../base/json.h"
 #include "../base/parallel.h"
 
 namespace recsys {
@@ -24,7 +26,67 @@ std::vector<std::int32_t> merged(std::vector<std::int32_t> a, const std::int32_t
     return a;
 }
 
+void check_catalogue_part(bool ok, const char* what) {
+    if (!ok) fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + what);
+}
+
+bool ascending(const std::int64_t* begin, const std::int64_t* end) {
+    return std::adjacent_find(begin, end, [](std::int64_t a, std::int64_t b) { return a >= b; }) == end;
+}
+
+bool counts(const std::vector<float>& values) {
+    return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v) && v >= 0; });
+}
+
 }  // namespace
+
+void CandidateModel::take_interactions(Interactions& data, bool keep_weights) {
+    item_popularity.resize(data.item_ids.size());
+    for (std::size_t i = 0; i < data.item_ids.size(); ++i)
+        item_popularity[i] = static_cast<float>(data.by_item.offsets[i + 1] - data.by_item.offsets[i]);
+    user_ids = std::move(data.user_ids);
+    item_ids = std::move(data.item_ids);
+    seen_offsets = std::move(data.by_user.offsets);
+    seen_items = std::move(data.by_user.columns);
+    if (keep_weights) seen_weights = std::move(data.by_user.values);
+}
+
+void CandidateModel::check_catalogue() const {
+    check_catalogue_part(users() < INT32_MAX && items() < INT32_MAX, "too many ids");
+    check_catalogue_part(ascending(user_ids.data(), user_ids.data() + users()) &&
+                             ascending(item_ids.data(), item_ids.data() + items()),
+                         "ids are not sorted");
+    check_catalogue_part(seen_offsets.size() == users() + 1 && seen_offsets.front() == 0 &&
+                             seen_offsets.back() == seen_items.size() &&
+                             std::is_sorted(seen_offsets.begin(), seen_offsets.end()),
+                         "seen offsets");
+    for (auto item : seen_items)
+        check_catalogue_part(item >= 0 && static_cast<std::size_t>(item) < items(), "seen item");
+    // Ascending per user: explanations and the item neighbours' scores walk them in order.
+    for (std::size_t u = 0; u < users(); ++u)
+        check_catalogue_part(std::adjacent_find(seen_items.begin() + static_cast<std::ptrdiff_t>(seen_offsets[u]),
+                                                seen_items.begin() + static_cast<std::ptrdiff_t>(seen_offsets[u + 1]),
+                                                [](std::int32_t a, std::int32_t b) { return a >= b; }) ==
+                                 seen_items.begin() + static_cast<std::ptrdiff_t>(seen_offsets[u + 1]),
+                             "seen items are not ascending");
+    check_catalogue_part(seen_weights.empty() || seen_weights.size() == seen_items.size(), "seen weights size");
+    check_catalogue_part(counts(seen_weights), "seen weight");
+    // Popularity orders the fallback for unknown users (a sort needs numbers).
+    check_catalogue_part(item_popularity.size() == items(), "item popularity size");
+    check_catalogue_part(counts(item_popularity), "item popularity is not a count");
+}
+
+void CandidateModel::write_catalogue_dimensions(JsonWriter& w) const {
+    w.key("users");
+    w.integer(static_cast<long long>(users()));
+    w.key("items");
+    w.integer(static_cast<long long>(items()));
+}
+
+std::size_t CandidateModel::catalogue_bytes() const {
+    return (user_ids.size() + item_ids.size()) * 8 + seen_offsets.size() * 8 + seen_items.size() * 4 +
+           seen_weights.size() * 4 + item_popularity.size() * 4 + candidate_cache_bytes();
+}
 
 void check_k(std::size_t k) {
     if (k == 0) fail(ErrorKind::InvalidParameter, "k must be greater than 0");

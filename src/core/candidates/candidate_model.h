@@ -22,6 +22,9 @@
 
 namespace recsys {
 
+struct Interactions;
+class JsonWriter;
+
 class ItemModel : public Model {
 public:
     // For the wrong-kind error of a serving function given another model.
@@ -64,8 +67,22 @@ public:
     std::vector<std::int64_t> user_ids;       // ascending
     std::vector<std::uint64_t> seen_offsets;  // per user, into seen_items (users() + 1 entries)
     std::vector<std::int32_t> seen_items;     // training items, ascending per user
+    std::vector<float> seen_weights;          // their summed weights, where the kind keeps them (else empty)
     std::vector<float> item_popularity;       // users who interacted with the item
     std::size_t users() const { return user_ids.size(); }
+
+    // Takes the users, items, seen items (with their weights if keep_weights)
+    // and item popularity from the interactions the model was trained on.
+    void take_interactions(Interactions& data, bool keep_weights);
+    // After a payload is read: a catalogue serving can trust (ids ascending,
+    // seen offsets consistent, seen items in range and ascending per user,
+    // weights and popularity finite and >= 0), or a Corrupted error naming
+    // what is not.
+    void check_catalogue() const;
+    // model_info's dimensions begin with "users" and "items".
+    void write_catalogue_dimensions(JsonWriter& w) const;
+    // Bytes of the catalogue's arrays (for memory_bytes).
+    std::size_t catalogue_bytes() const;
 
     // The top q.k items for a user: unknown users get the most popular items
     // (scored by popularity); seen (if q.exclude_seen) and excluded items

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "../als/als_kernel.h"
+#include "../base/bytes.h"
 #include "../base/error.h"
 #include "../base/parallel.h"
 #include "cosine_neighbours.h"
@@ -51,6 +52,14 @@ void FactorModel::score_users(std::size_t begin, std::size_t end, float* rows) c
     Eigen::Map<FactorMatrix> scores(rows, static_cast<Eigen::Index>(end - begin), static_cast<Eigen::Index>(items()));
     scores.noalias() = user_factors.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin)) *
                        item_factors.transpose();
+}
+
+void read_factor_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what) {
+    std::vector<float> flat;
+    r.array<float>(flat, std::size_t(1) << 40, what);
+    if (cols == 0 || flat.size() % cols != 0 || flat.size() / cols != rows)
+        fail(ErrorKind::Corrupted, std::string("model has a wrong size of ") + what);
+    m = Eigen::Map<FactorMatrix>(flat.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
 }
 
 }  // namespace recsys

@@ -10,6 +10,8 @@
 
 namespace recsys {
 
+class ByteReader;
+
 using FactorMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 class FactorModel : public CandidateModel {
@@ -33,12 +35,19 @@ protected:
     // A block of users by one matrix product.
     void score_users(std::size_t begin, std::size_t end, float* rows) const override;
 
-    // Bytes of the caches (for memory_bytes).
-    std::size_t factor_cache_bytes() const { return candidate_cache_bytes() + item_norms_.size() * 4; }
+    // Bytes of the factors and of their cache (for memory_bytes; the
+    // catalogue's are catalogue_bytes()).
+    std::size_t factor_bytes() const {
+        return static_cast<std::size_t>(user_factors.size() + item_factors.size()) * 4 + item_norms_.size() * 4;
+    }
 
 private:
     const std::vector<float>& item_norms() const;
     mutable std::vector<float> item_norms_;  // computed on first use
 };
+
+// Reads a rows x cols factor matrix stored as one float array (row-major),
+// or fails with Corrupted naming `what` when its size is not that.
+void read_factor_matrix(ByteReader& r, FactorMatrix& m, std::size_t rows, std::size_t cols, const char* what);
 
 }  // namespace recsys

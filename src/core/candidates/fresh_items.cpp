@@ -65,7 +65,7 @@ AlsModel add_items(const AlsModel& model, const ItemFactorsModel& mapper, const 
     bytes = checked_add(bytes, bytes_of(old_items, sizeof(std::int32_t), "add_items renumbering"), "add_items");
     bytes = checked_add(bytes, bytes_of(total, 8 + 4 + 4 * k, "add_items catalogue"), "add_items");
     bytes = checked_add(bytes, bytes_of(model.users(), 8 + 8 + 4 * k, "add_items users"), "add_items");
-    bytes = checked_add(bytes, bytes_of(model.seen_items.size() + 1, 4 + 8, "add_items seen items"), "add_items");
+    bytes = checked_add(bytes, bytes_of(model.seen_items.size() + 1, 4 + 4 + 8, "add_items seen items"), "add_items");
     budget.reserve(bytes, "add_items model");
 
     const std::vector<std::size_t> order = ascending_new(model, items, stop);
@@ -77,6 +77,7 @@ AlsModel add_items(const AlsModel& model, const ItemFactorsModel& mapper, const 
     out.user_ids = model.user_ids;
     out.user_factors = model.user_factors;
     out.seen_offsets = model.seen_offsets;
+    out.seen_weights = model.seen_weights;  // explain's confidences, parallel to seen_items
     out.item_ids.resize(total);
     out.item_factors.resize(static_cast<Eigen::Index>(total), static_cast<Eigen::Index>(k));
     out.item_popularity.resize(total);

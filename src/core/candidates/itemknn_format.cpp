@@ -25,10 +25,6 @@ void check(bool ok, const char* what) {
     if (!ok) fail(ErrorKind::Corrupted, std::string("model is inconsistent: ") + what);
 }
 
-bool strictly_ascending(const std::vector<std::int64_t>& ids) {
-    return std::adjacent_find(ids.begin(), ids.end(), [](auto a, auto b) { return a >= b; }) == ids.end();
-}
-
 // offsets: rows + 1 entries from 0 to `entries`, never decreasing.
 bool valid_offsets(const std::vector<std::uint64_t>& offsets, std::size_t rows, std::size_t entries) {
     return offsets.size() == rows + 1 && offsets.front() == 0 && offsets.back() == entries &&
@@ -73,23 +69,14 @@ ItemKnnModel ItemKnnModel::read(const Envelope& env) {
 
     r.array<std::int64_t>(m.user_ids, kMaxCount, "user ids");
     r.array<std::int64_t>(m.item_ids, kMaxCount, "item ids");
-    check(m.user_ids.size() < INT32_MAX && m.item_ids.size() < INT32_MAX, "too many ids");
-    check(strictly_ascending(m.user_ids) && strictly_ascending(m.item_ids), "ids are not sorted");
 
     r.array<std::uint64_t>(m.seen_offsets, kMaxCount, "seen offsets");
     r.array<std::int32_t>(m.seen_items, kMaxCount, "seen items");
     r.array<float>(m.seen_weights, kMaxCount, "seen weights");
-    check(valid_offsets(m.seen_offsets, m.users(), m.seen_items.size()), "seen offsets");
-    check(in_range(m.seen_items, m.items()), "seen item");
-    for (std::size_t u = 0; u < m.users(); ++u)  // ascending per user: the shared serving searches them
-        check(std::adjacent_find(m.seen_items.begin() + m.seen_offsets[u], m.seen_items.begin() + m.seen_offsets[u + 1],
-                                 [](auto a, auto b) { return a >= b; }) ==
-                  m.seen_items.begin() + m.seen_offsets[u + 1],
-              "seen items are not ascending");
-    check(m.seen_weights.size() == m.seen_items.size() && all_finite(m.seen_weights, true), "seen weights");
     r.array<float>(m.item_popularity, kMaxCount, "item popularity");
-    check(m.item_popularity.size() == m.items() && all_finite(m.item_popularity, true),
-          "item popularity is not a count per item");
+    m.check_catalogue();
+    // Scores and explanations weigh every seen item: its weight must be there.
+    check(m.seen_weights.size() == m.seen_items.size(), "seen weights");
 
     r.array<std::uint64_t>(m.neighbour_offsets, kMaxCount, "neighbour offsets");
     r.array<std::int32_t>(m.neighbour_items, kMaxCount, "neighbour items");
@@ -112,10 +99,7 @@ ItemKnnModel ItemKnnModel::read(const Envelope& env) {
 std::string ItemKnnModel::metadata_json() const {
     JsonWriter dimensions;
     dimensions.begin_object();
-    dimensions.key("users");
-    dimensions.integer(static_cast<long long>(users()));
-    dimensions.key("items");
-    dimensions.integer(static_cast<long long>(items()));
+    write_catalogue_dimensions(dimensions);
     dimensions.key("neighbour_pairs");
     dimensions.integer(static_cast<long long>(neighbour_items.size()));
     dimensions.end_object();

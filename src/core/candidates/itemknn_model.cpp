@@ -55,14 +55,7 @@ ItemKnnModel train_itemknn(const std::int64_t* users, const std::int64_t* items,
                                                res.budget, res.stop, &work);
     weighted = {};
 
-    m.item_popularity.resize(data.item_ids.size());
-    for (std::size_t i = 0; i < data.item_ids.size(); ++i)
-        m.item_popularity[i] = static_cast<float>(data.by_item.offsets[i + 1] - data.by_item.offsets[i]);
-    m.user_ids = std::move(data.user_ids);
-    m.item_ids = std::move(data.item_ids);
-    m.seen_offsets = std::move(data.by_user.offsets);
-    m.seen_items = std::move(data.by_user.columns);
-    m.seen_weights = std::move(data.by_user.values);
+    m.take_interactions(data, true);
     m.neighbour_offsets = std::move(kept.offsets);
     m.neighbour_items = std::move(kept.items);
     m.neighbour_similarity = std::move(kept.similarity);
@@ -122,9 +115,7 @@ std::vector<Scored> ItemKnnModel::similar_items(std::int64_t item_id, std::size_
 }
 
 std::size_t ItemKnnModel::memory_bytes() const {
-    return sizeof(*this) + (user_ids.size() + item_ids.size()) * 8 + seen_offsets.size() * 8 +
-           seen_items.size() * 8 + item_popularity.size() * 4 + neighbour_offsets.size() * 8 +
-           neighbour_items.size() * 8 + candidate_cache_bytes();
+    return sizeof(*this) + catalogue_bytes() + neighbour_offsets.size() * 8 + neighbour_items.size() * 8;
 }
 
 namespace {

@@ -44,7 +44,6 @@ public:
 
     Options options;
     ItemKnnParams params;
-    std::vector<float> seen_weights;               // r_uj, parallel to seen_items
     std::vector<std::uint64_t> neighbour_offsets;  // items + 1 entries
     std::vector<std::int32_t> neighbour_items;     // per item, best first (itself included, as implicit keeps it)
     std::vector<float> neighbour_similarity;       // the same order
