@@ -63,14 +63,18 @@ Problem random_problem(std::uint32_t seed, int f, int rows) {
 Eigen::VectorXf reference_cg(const Problem& p, int r, int cg_steps) {
     const auto b = p.offsets[r], e = p.offsets[r + 1];
     if (e == b) return Eigen::VectorXf::Zero(p.f);  // no data: the regularized solution is 0
-    Eigen::MatrixXd a = p.gram.cast<double>();
-    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(p.f);
+    // The confidences summed per column first: a column repeated in a row adds its
+    // outer product once (the blockbuster rows repeat 60 columns thousands of times,
+    // and this file is compiled without optimization).
+    Eigen::VectorXd extra = Eigen::VectorXd::Zero(p.y.rows()), confidence = Eigen::VectorXd::Zero(p.y.rows());
     for (auto k = b; k < e; ++k) {
-        const Eigen::VectorXd y = p.y.row(p.columns[k]).transpose().cast<double>();
         const double c = 1.0 + static_cast<double>(p.alpha) * p.weights[k];
-        a += (c - 1) * y * y.transpose();
-        rhs += c * y;
+        extra[p.columns[k]] += c - 1;
+        confidence[p.columns[k]] += c;
     }
+    const Eigen::MatrixXd y = p.y.cast<double>();
+    const Eigen::MatrixXd a = p.gram.cast<double>() + y.transpose() * extra.asDiagonal() * y;
+    const Eigen::VectorXd rhs = y.transpose() * confidence;
     Eigen::VectorXd x = p.x.row(r).transpose().cast<double>();
     Eigen::VectorXd res = rhs - a * x, d = res;
     double rs = res.squaredNorm();
