@@ -86,6 +86,16 @@ BITCODE_CXXFLAGS += -std=c++17 -Wno-register -I$(EIGEN_INCLUDE)
 # strict aliasing every float store forces pointers to be reloaded (15%).
 # -Wno-psabi: kernel vectors never cross a non-inlined call (kernel_simd.h).
 $(CORE_OBJS): CXXFLAGS += -fno-wrapv -fstrict-aliasing -Wno-psabi
+# The core's common headers precompiled once (src/core/core_pch.h), with the
+# core's own flags, and included first by every core file: about a second of
+# each Eigen-using file's compile.
+CORE_PCH = src/core/core_pch.h
+$(CORE_PCH).gch: $(CORE_PCH)
+	$(CXX) $(CXXFLAGS) $(CPPFLAGS) -x c++-header -o $@ $<
+$(CORE_PCH).gch: CXXFLAGS += -fno-wrapv -fstrict-aliasing -Wno-psabi
+$(CORE_OBJS): $(CORE_PCH).gch
+$(CORE_OBJS): CXXFLAGS += -include $(CORE_PCH) -Winvalid-pch
+EXTRA_CLEAN += $(CORE_PCH).gch
 # GCC 12 sees a false "may be used uninitialized" in Eigen's eigensolver and
 # Householder QR.
 src/core/als/als_gram.o src/core/linear/linreg_fit.o src/core/linear/linreg_summary.o: CXXFLAGS += -Wno-maybe-uninitialized

@@ -11,7 +11,8 @@
 # settings of implicit's figure in ANCHORS.md (its regularization is our l2), recsys.threads = 2.
 # Fit time: the training seconds the model records (model_info), with recsys.threads 1 and 2.
 # 1M: speed_1000000_100000_20000, the generated set of bench/train_speed.sql (made by the same
-# formula and seed when absent), 64 factors, 10 epochs, threads 1 and 2: training seconds.
+# formula and seed when absent), 64 factors, 10 epochs, threads 1 and 2: training seconds; with
+# IMPLICIT_PEER=DIR (bench/implicit_build.sh) implicit's BPR on the same rows (bench/implicit_peer.py).
 set -euo pipefail
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -82,3 +83,4 @@ for t in 1 2; do
     s=$(fit_seconds speed_1000000_100000_20000 '{"factors": 64, "epochs": 10}' "$t" 1)
     printf "FIT generated 1M 64 factors 10 epochs threads=%s: %.3f s (training seconds)\n" "$t" "$s"
 done
+bench_implicit_pairs speed_1000000_100000_20000 bpr

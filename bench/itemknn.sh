@@ -10,7 +10,9 @@
 # then the fit of each at recsys.threads = 2.
 # Generated: 1,000,000 rows, 100,000 users, 20,000 items, Zipf(0.8) items (the formula and seed
 # of bench/train_speed.sql), cosine and bm25 at 20 neighbours, 1 and 2 threads, best of 3.
-# implicit v0.7.3's figures are ../shared/ANCHORS.md's (not installed here; quoted, not run).
+# implicit v0.7.3's figures from ../shared/ANCHORS.md are quoted beside the MovieLens rows; with
+# IMPLICIT_PEER=DIR (bench/implicit_build.sh's folder) implicit also runs on the generated sets here
+# (bench/implicit_peer.py pairs: its CSR from the ids, then cosine and bm25 K=20, best of 3).
 # --replica "cosine 20" (repeatable): also checks recsys.recommend's top 10 of every user against
 # bench/itemknn_reference.py, a numpy/scipy replica of implicit's definitions (scores and order).
 # --10m: also the generated 10M set of bench/train_speed.sql (10,000,000 rows, 1,000,000 users,
@@ -148,5 +150,7 @@ SQL
         echo "SPEED itemknn_cosine_10m threads=$t train_s=${res%% *} statement_s=${res##* }"
     done
 fi
+bench_implicit_pairs speed_1000000_100000_20000 itemknn
+[[ -z $large ]] || bench_implicit_pairs speed_10000000_1000000_100000 itemknn
 echo "(train s: the training's own time in model_info, from the collected rows to the model;"
 echo " stmt s: the whole statement, the scan and aggregation of the rows included)"

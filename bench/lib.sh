@@ -159,3 +159,15 @@ CREATE TABLE $1 (id int, split text, label bool, features float8[]);
 ANALYZE $1;
 SQL
 }
+
+# bench_implicit_pairs TABLE itemknn|bpr: the peer `implicit` (IMPLICIT_PEER: the folder
+# bench/implicit_build.sh made) on TABLE's (user_id, item_id) rows, exported to a CSV: its CSR from
+# the ids, then its fits (bench/implicit_peer.py pairs). A line saying so when IMPLICIT_PEER is unset.
+bench_implicit_pairs() {
+    [[ -n ${IMPLICIT_PEER:-} ]] || { echo "implicit: not run (IMPLICIT_PEER unset; bench/implicit_build.sh builds it)"; return; }
+    local csv
+    csv=$(mktemp)
+    BENCH_TMP_FILES+=("$csv")
+    bench_psql -q -c "\\copy (SELECT user_id, item_id FROM $1) TO '$csv' WITH (FORMAT csv)"
+    PYTHONPATH=$IMPLICIT_PEER OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$BENCH_ROOT/bench/implicit_peer.py" pairs "$csv" "$2"
+}

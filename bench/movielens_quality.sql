@@ -4,7 +4,8 @@
 -- top 10 excluding training items; averages over users with a held-out item.
 -- Needs table ml(user_id bigint, item_id bigint, rating real, ts bigint) and
 -- psql variable :options (jsonb text); :fit names the training aggregate
--- (default als_fit; bench/bpr.sh passes bpr_fit, same (user, item, weight) columns).
+-- (default als_fit; bench/bpr.sh passes bpr_fit, bench/candidates.sh also itemknn_fit: the same
+-- (user, item, weight) columns). The last line, fit_seconds|S, is the training's own seconds.
 \set ON_ERROR_STOP 1
 \if :{?fit}
 \else
@@ -51,3 +52,4 @@ SELECT method, count(*) AS users,
        round(avg(recsys.average_precision_at_k(recommended, relevant, 10))::numeric, 4) AS "MAP@10"
 FROM (SELECT 'als' AS method, * FROM als UNION ALL SELECT 'popularity', * FROM popular) x
 GROUP BY method ORDER BY method;
+SELECT 'fit_seconds', (recsys.model_info(model)) #>> '{metadata,training,seconds}' FROM ml_model;
