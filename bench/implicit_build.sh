@@ -30,7 +30,7 @@ else
 fi
 
 includes=(-I"$($python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')"
-          -I"$($python -c 'import numpy; print(numpy.get_include())')" -I"$dest/implicit" -I"$dest/implicit/cpu")
+          -I"$($python -c 'import numpy; print(numpy.get_include())')" -I"$dest" -I"$dest/implicit" -I"$dest/implicit/cpu")
 suffix=$($python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 build() {  # build MODULE.pyx: cythonize to C++ and compile into a Python extension beside it
     local pyx=$1 dir name
@@ -42,7 +42,7 @@ build() {  # build MODULE.pyx: cythonize to C++ and compile into a Python extens
 }
 pids=()
 for pyx in "$dest"/implicit/_nearest_neighbours.pyx "$dest"/implicit/evaluation.pyx \
-           "$dest"/implicit/cpu/_als.pyx "$dest"/implicit/cpu/bpr.pyx "$dest"/implicit/cpu/topk.pyx; do
+           "$dest"/implicit/cpu/_als.pyx "$dest"/implicit/cpu/bpr.pyx "$dest"/implicit/cpu/lmf.pyx "$dest"/implicit/cpu/topk.pyx; do
     build "$pyx" &
     pids+=($!)
 done

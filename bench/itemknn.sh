@@ -112,7 +112,7 @@ FROM generate_series(1, 1000000);
 ANALYZE speed_1000000_100000_20000;
 \endif
 SQL
-printf '%-18s %8s %14s %14s | %s\n' "similarity" "threads" "train s (best)" "stmt s (best)" "implicit (1 thread)"
+printf '%-18s %8s %14s %14s | %s\n' "similarity" "threads" "train s (best)" "stmt s (best)" "implicit, ANCHORS (Intel, 1 thread)"
 for s in cosine bm25; do
     for t in 1 2; do
         res=$(PGOPTIONS="-c recsys.threads=$t -c recsys.max_memory=4GB" bench_psql -q -At -F' ' <<SQL

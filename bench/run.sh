@@ -51,6 +51,13 @@
 #            recsys.explore (bench/explore_sim.sh)
 #   warm_start  ALS retraining warm-started from the serving model against cold, on MovieLens 100K
 #            and 1M generated rows: fit time and NDCG@10 (bench/warm_start.sh)
+#   itemknn  item neighbours (itemknn_fit) on MovieLens 100K (quality, every similarity) and their fit
+#            on the generated 1M set (bench/itemknn.sh); with IMPLICIT_PEER set, implicit beside them
+#   bpr      bpr_fit on MovieLens 100K and 10 epochs on the generated 1M set (bench/bpr.sh)
+#   cooccurrence  co-occurrence embeddings on MovieLens 100K (bench/cooccurrence.sh)
+#   fresh_items   new videos placed by item_factors_fit + add_items (bench/fresh_items.sh)
+#   candidates    every candidate generator side by side on MovieLens 100K (bench/candidates.sh);
+#            IMPLICIT_PEER=DIR (bench/implicit_build.sh's folder) adds implicit's in the same run
 #   one_query  the README's evaluation in one statement (split, train, score with the model a value
 #            computed inside the query) against the model stored first, on 20,000 generated users
 #            (bench/one_query_eval.sh)
@@ -87,12 +94,12 @@ for a in "$@"; do
     case "$a" in
         all) parts+=(peak latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}") ;;
         featurize) parts+=("${featurize_parts[@]}") ;;
-        peak | latency | twostage | speed | quality | cancel | logreg | trees | classics | survival | cv | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | one_query | soak) parts+=("$a") ;;
+        peak | latency | twostage | speed | quality | cancel | logreg | trees | classics | survival | cv | predict | ols | mlp | featurize_house | featurize_bank | featurize_speed | featurize_zillow | explore | warm_start | one_query | itemknn | bpr | cooccurrence | fresh_items | candidates | soak) parts+=("$a") ;;
         -h | --help) usage 0 ;;
-        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, trees, classics, survival, cv, predict, ols, mlp, featurize, ${featurize_parts[*]}, all)" >&2; usage ;;
+        *) echo "bench/run.sh: unknown part '$a' (peak, latency, twostage, speed, quality, cancel, logreg, trees, classics, survival, cv, predict, ols, mlp, featurize, ${featurize_parts[*]}, explore, warm_start, one_query, itemknn, bpr, cooccurrence, fresh_items, candidates, soak, all)" >&2; usage ;;
     esac
 done
-((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}" explore warm_start one_query)
+((${#parts[@]})) || parts=(peak latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}" explore warm_start one_query itemknn bpr cooccurrence fresh_items candidates)
 want() { local p; for p in "${parts[@]}"; do [[ $p == "$1" ]] && return 0; done; return 1; }
 
 BUILD=$BENCH_ROOT/build-bench
@@ -381,7 +388,7 @@ want peak && targets+=(gemm_peak_bench)
 ((${#targets[@]} == 0)) || build_bench "${targets[@]}"
 
 needs_server=0
-for p in latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}" explore warm_start one_query soak; do want "$p" && needs_server=1; done
+for p in latency twostage speed quality cancel logreg trees classics survival cv predict ols mlp "${featurize_parts[@]}" explore warm_start one_query itemknn bpr cooccurrence fresh_items candidates soak; do want "$p" && needs_server=1; done
 if ((needs_server)); then
     ensure_extension
     say "server"
@@ -409,6 +416,11 @@ want featurize_zillow && part_peer FEATURIZE bench/featurize_zillow.sh
 want explore && part_peer EXPLORE bench/explore_sim.sh
 want warm_start && part_peer WARM bench/warm_start.sh
 want one_query && part_peer ONE_QUERY bench/one_query_eval.sh
+want itemknn && part_peer SPEED bench/itemknn.sh
+want bpr && part_peer FIT bench/bpr.sh
+want cooccurrence && part_peer QUALITY bench/cooccurrence.sh
+want fresh_items && part_peer FRESH bench/fresh_items.sh
+want candidates && part_peer CANDIDATES bench/candidates.sh
 want soak && part_peer RESULT bench/soak.sh
 
 # The share of the dense GEMM peak of this run (OpenBLAS, else Eigen, all cores) reached by the

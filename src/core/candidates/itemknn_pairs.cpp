@@ -31,23 +31,34 @@ bool worse(const Candidate& a, const Candidate& b) {
 // One worker's dense accumulator over the items, and the heap of one row.
 class RowAccumulator {
 public:
-    explicit RowAccumulator(std::size_t items) : sums_(items, 0.0), touched_(items, 0) { order_.reserve(items); }
+    explicit RowAccumulator(std::size_t items) : sums_(items, 0.0), touched_(items, 0), order_(items) {}
 
-    void add(std::int32_t item, double value) {
-        sums_[static_cast<std::size_t>(item)] += value;
-        if (!touched_[static_cast<std::size_t>(item)]) {
-            touched_[static_cast<std::size_t>(item)] = 1;
-            order_.push_back(item);
+    // sum_j += values[k] * w for the `count` items j = columns[k]. The arrays are read through
+    // local pointers: a store to touched_ (bytes, which may alias anything) would otherwise make
+    // the compiler reload every vector's data pointer after each item.
+    void add_row(const std::int32_t* columns, const double* values, std::uint64_t count, double w) {
+        double* sums = sums_.data();
+        unsigned char* touched = touched_.data();
+        std::int32_t* order = order_.data();
+        std::size_t n = touched_count_;
+        for (std::uint64_t k = 0; k < count; ++k) {
+            const auto item = static_cast<std::size_t>(columns[k]);
+            sums[item] += values[k] * w;
+            if (!touched[item]) {
+                touched[item] = 1;
+                order[n++] = columns[k];
+            }
         }
+        touched_count_ = n;
     }
 
     // The best k touched items, best first, into `out`; clears the row.
     void take_best(std::size_t k, std::vector<Candidate>& out) {
         out.clear();
         auto min_heap = [](const Candidate& a, const Candidate& b) { return worse(b, a); };  // worst on top
-        for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
-            const std::size_t item = static_cast<std::size_t>(*it);
-            const Candidate c{sums_[item], *it};
+        for (std::size_t t = touched_count_; t-- > 0;) {
+            const std::size_t item = static_cast<std::size_t>(order_[t]);
+            const Candidate c{sums_[item], order_[t]};
             sums_[item] = 0;
             touched_[item] = 0;
             if (out.size() < k) {
@@ -59,7 +70,7 @@ public:
                 std::push_heap(out.begin(), out.end(), min_heap);
             }
         }
-        order_.clear();
+        touched_count_ = 0;
         // Best first, ties by the lower index (the order of top_k).
         std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
             return a.score > b.score || (a.score == b.score && a.item < b.item);
@@ -71,7 +82,8 @@ public:
 private:
     std::vector<double> sums_;
     std::vector<unsigned char> touched_;
-    std::vector<std::int32_t> order_;  // first-touch order
+    std::vector<std::int32_t> order_;  // the touched items in first-touch order: touched_count_ of them
+    std::size_t touched_count_ = 0;
 };
 
 }  // namespace
@@ -122,10 +134,9 @@ ItemNeighbours all_pairs_neighbours(const WeightedRows& by_item, const WeightedR
                     __builtin_prefetch(&by_user.values[start]);
                 }
                 const std::size_t u = static_cast<std::size_t>(by_item.columns[a]);
-                const double w_ui = by_item.values[a];
-                for (auto b = by_user.offsets[u]; b < by_user.offsets[u + 1]; ++b)
-                    acc->add(by_user.columns[b], by_user.values[b] * w_ui);
-                count += by_user.offsets[u + 1] - by_user.offsets[u];
+                const std::uint64_t start = by_user.offsets[u], length = by_user.offsets[u + 1] - start;
+                acc->add_row(&by_user.columns[start], &by_user.values[start], length, by_item.values[a]);
+                count += length;
             }
             acc->take_best(keep, best);
             kept[i] = static_cast<std::uint32_t>(best.size());
