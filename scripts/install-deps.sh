@@ -14,6 +14,7 @@ deps=(
   "g++:/usr/bin/g++"
   "make:/usr/bin/make"
   "cmake:/usr/bin/cmake"
+  "ninja-build:/usr/bin/ninja"
   "postgresql-15:/usr/lib/postgresql/15/bin/postgres"
   "postgresql-server-dev-15:/usr/include/postgresql/15/server/postgres.h"
   "postgresql-15-cron:/usr/lib/postgresql/15/lib/pg_cron.so"
