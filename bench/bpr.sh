@@ -67,18 +67,7 @@ for t in 1 2; do
 done
 
 if [[ -n "${BPR_SKIP_1M:-}" ]]; then exit 0; fi
-bench_psql -q <<'SQL'
-SET client_min_messages = warning;
-SELECT to_regclass('speed_1000000_100000_20000') IS NULL AS missing \gset
-\if :missing
-SELECT setseed(0.8) AS seeded \gset
-CREATE UNLOGGED TABLE speed_1000000_100000_20000 AS
-SELECT 1 + floor(random() * 100000)::bigint AS user_id,
-       floor(power(1 + random() * (power(20000 + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
-FROM generate_series(1, 1000000);
-VACUUM ANALYZE speed_1000000_100000_20000;
-\endif
-SQL
+bench_speed_table 1000000 100000 20000
 for t in 1 2; do
     s=$(fit_seconds speed_1000000_100000_20000 '{"factors": 64, "epochs": 10}' "$t" 1)
     printf "FIT generated 1M 64 factors 10 epochs threads=%s: %.3f s (training seconds)\n" "$t" "$s"

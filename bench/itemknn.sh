@@ -100,18 +100,7 @@ SQL
 fi
 
 printf '\nGenerated: 1,000,000 rows, 100,000 users, 20,000 items, Zipf(0.8) (bench/train_speed.sql)\n'
-bench_psql -q <<'SQL'
-SET client_min_messages = warning;
-SELECT to_regclass('speed_1000000_100000_20000') IS NULL AS missing \gset
-\if :missing
-SELECT setseed(0.8) AS seeded \gset
-CREATE UNLOGGED TABLE speed_1000000_100000_20000 AS
-SELECT 1 + floor(random() * 100000)::bigint AS user_id,
-       floor(power(1 + random() * (power(20000 + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
-FROM generate_series(1, 1000000);
-ANALYZE speed_1000000_100000_20000;
-\endif
-SQL
+bench_speed_table 1000000 100000 20000
 printf '%-18s %8s %14s %14s | %s\n' "similarity" "threads" "train s (best)" "stmt s (best)" "implicit, ANCHORS (Intel, 1 thread)"
 for s in cosine bm25; do
     for t in 1 2; do
@@ -127,18 +116,7 @@ SQL
 done
 if [[ -n $large ]]; then
     printf '\nGenerated: 10,000,000 rows, 1,000,000 users, 100,000 items, Zipf(0.8) (bench/train_speed.sql)\n'
-    bench_psql -q <<'SQL'
-SET client_min_messages = warning;
-SELECT to_regclass('speed_10000000_1000000_100000') IS NULL AS missing \gset
-\if :missing
-SELECT setseed(0.8) AS seeded \gset
-CREATE UNLOGGED TABLE speed_10000000_1000000_100000 AS
-SELECT 1 + floor(random() * 1000000)::bigint AS user_id,
-       floor(power(1 + random() * (power(100000 + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
-FROM generate_series(1, 10000000);
-ANALYZE speed_10000000_1000000_100000;
-\endif
-SQL
+    bench_speed_table 10000000 1000000 100000
     for t in 2 1; do
         res=$(PGOPTIONS="-c recsys.threads=$t -c recsys.max_memory=8GB -c max_parallel_workers_per_gather=0" \
             bench_psql -q -At -F' ' <<SQL

@@ -171,3 +171,20 @@ bench_implicit_pairs() {
     bench_psql -q -c "\\copy (SELECT user_id, item_id FROM $1) TO '$csv' WITH (FORMAT csv)"
     PYTHONPATH=$IMPLICIT_PEER OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$BENCH_ROOT/bench/implicit_peer.py" pairs "$csv" "$2"
 }
+
+# bench_speed_table ROWS USERS ITEMS: makes speed_ROWS_USERS_ITEMS, the generated set of
+# bench/train_speed.sql (uniform users, Zipf(0.8) items, setseed(0.8)), when it is missing.
+bench_speed_table() {
+    bench_psql -q -v rows="$1" -v users="$2" -v items="$3" -v tbl="speed_$1_$2_$3" <<'SQL'
+SET client_min_messages = warning;
+SELECT to_regclass(:'tbl') IS NULL AS missing \gset
+\if :missing
+SELECT setseed(0.8) AS seeded \gset
+CREATE UNLOGGED TABLE :"tbl" AS
+SELECT 1 + floor(random() * :users)::bigint AS user_id,
+       floor(power(1 + random() * (power(:items + 1, 1 - 0.8) - 1), 1 / (1 - 0.8)))::bigint AS item_id
+FROM generate_series(1, :rows);
+VACUUM ANALYZE :"tbl";
+\endif
+SQL
+}
